@@ -1,0 +1,112 @@
+# ringfire - one entry point: all, test, check, bench, suite, format, format-check, clean, install
+#
+#   make                     build build/ringfire and build/ringfire-fixture
+#   make test                install missing packages, build, run unit and integration tests
+#   make test SAN=address,undefined   the same under the sanitizers (in build/san/)
+#   make bench               ringfire vs wrk against the fixture server and nginx
+#   make install PREFIX=/usr/local
+
+CC ?= cc
+CFLAGS ?= -O2 -g
+PREFIX ?= /usr/local
+PKGS := liburing libcjson libcrypto
+
+override CFLAGS += -std=c11 -D_GNU_SOURCE -Wall -Wextra -Wshadow -Wstrict-prototypes \
+	-Wmissing-prototypes -Wformat=2 -Wvla -Wundef -MMD -MP -pthread \
+	$(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+ifeq ($(CI),true)
+override CFLAGS += -Werror
+endif
+LDLIBS := $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lm -pthread
+
+BUILD := build
+ifneq ($(SAN),)
+BUILD := build/san
+override CFLAGS += -fsanitize=$(SAN) -fno-omit-frame-pointer -fno-sanitize-recover=all
+LDFLAGS += -fsanitize=$(SAN)
+endif
+
+ENGINE_SRC := $(wildcard engine/src/*.c)
+CLI_SRC := $(wildcard engine/cli/*.c)
+FIXTURE_SRC := $(wildcard fixtures/server/*.c)
+UNIT_SRC := $(wildcard tests/unit/test_*.c)
+INTEG_SRC := $(wildcard tests/integration/test_*.c)
+TEST_HELPERS := tests/integration/harness.c
+
+LIB := $(BUILD)/libringfire.a
+BIN := $(BUILD)/ringfire
+FIXTURE := $(BUILD)/ringfire-fixture
+UNIT_BIN := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(UNIT_SRC))
+INTEG_BIN := $(patsubst tests/integration/%.c,$(BUILD)/tests/%,$(INTEG_SRC))
+
+INC := -Iengine/include -Iengine/src
+
+.PHONY: all deps test unit integration check bench suite format format-check clean install
+
+all: deps $(BIN) $(FIXTURE)
+
+deps:
+	@ci/install-deps build
+
+$(BUILD)/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) $(INC) -c $< -o $@
+
+$(LIB): $(patsubst %.c,$(BUILD)/%.o,$(ENGINE_SRC))
+	$(AR) rcs $@ $^
+
+$(BIN): $(patsubst %.c,$(BUILD)/%.o,$(CLI_SRC)) $(LIB)
+	$(CC) $(LDFLAGS) $^ $(LDLIBS) -o $@
+
+$(FIXTURE): $(patsubst %.c,$(BUILD)/%.o,$(FIXTURE_SRC))
+	$(CC) $(LDFLAGS) $^ $(LDLIBS) -o $@
+
+$(BUILD)/tests/%: tests/unit/%.c $(LIB)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) $(INC) $< $(LIB) $(LDFLAGS) $(LDLIBS) -lcriterion -o $@
+
+$(BUILD)/tests/%: tests/integration/%.c $(TEST_HELPERS) $(BIN) $(FIXTURE)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) $(INC) -DRF_BUILD_DIR='"$(abspath $(BUILD))"' $< $(TEST_HELPERS) \
+		$(LDFLAGS) $(LDLIBS) -lcriterion -o $@
+
+test:
+	@ci/install-deps test
+	@$(MAKE) --no-print-directory unit integration
+
+unit: $(UNIT_BIN)
+	@ci/run-tests $(UNIT_BIN)
+
+# Integration tests put load on the machine: one at a time.
+integration: $(INTEG_BIN)
+	@ci/run-tests --jobs 1 -- $(INTEG_BIN)
+
+check: format-check test
+
+bench: all
+	@ci/install-deps bench
+	@ci/bench
+
+suite:
+	@echo "make suite: the suite runner is not built yet (see the README's status section)" >&2
+	@exit 2
+
+format:
+	clang-format -i $(ENGINE_SRC) $(CLI_SRC) $(FIXTURE_SRC) $(UNIT_SRC) $(INTEG_SRC) \
+		$(wildcard engine/include/*.h engine/src/*.h engine/cli/*.h fixtures/server/*.h \
+		tests/integration/*.h tests/integration/harness.c)
+
+format-check:
+	clang-format --dry-run --Werror $(ENGINE_SRC) $(CLI_SRC) $(FIXTURE_SRC) $(UNIT_SRC) \
+		$(INTEG_SRC) $(wildcard engine/include/*.h engine/src/*.h engine/cli/*.h \
+		fixtures/server/*.h tests/integration/*.h tests/integration/harness.c)
+
+install: all
+	install -d $(DESTDIR)$(PREFIX)/bin
+	install -m 755 $(BIN) $(DESTDIR)$(PREFIX)/bin/ringfire
+	install -m 755 $(FIXTURE) $(DESTDIR)$(PREFIX)/bin/ringfire-fixture
+
+clean:
+	rm -rf build
+
+-include $(shell find $(BUILD) -name '*.d' 2>/dev/null)

@@ -1,0 +1,340 @@
+/*
+ * run.c - `ringfire run`: options, validation, the live progress line, the exit status.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cli.h"
+
+#define CLI_MAX_BODY (64ULL * 1024 * 1024)
+#define CLI_DEFAULT_DURATION_NS (10ULL * 1000000000)
+#define CLI_DEFAULT_LIMIT_NS (60ULL * 1000000000)
+#define CLI_DEFAULT_TIMEOUT_NS (5ULL * 1000000000)
+
+__attribute__((format(printf, 1, 2))) static int cli_usage_error(const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    fprintf(stderr, "ringfire: ");
+    vfprintf(stderr, fmt, ap);
+    fprintf(stderr, "\n(see 'ringfire --help')\n");
+    va_end(ap);
+    return RF_EXIT_USAGE;
+}
+
+/* Reads a whole file of at most CLI_MAX_BODY bytes. */
+static int cli_slurp(const char *path, char **data, size_t *len)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return -errno;
+    size_t cap = 4096, n = 0;
+    char *buf = malloc(cap);
+    int rc = 0;
+    while (buf) {
+        if (n == cap) {
+            if (cap >= CLI_MAX_BODY) {
+                rc = RF_ERANGE;
+                break;
+            }
+            char *bigger = realloc(buf, cap * 2);
+            if (!bigger)
+                break;
+            buf = bigger;
+            cap *= 2;
+        }
+        size_t got = fread(buf + n, 1, cap - n, f);
+        n += got;
+        if (got == 0)
+            break;
+    }
+    if (!buf)
+        rc = RF_ENOMEM;
+    else if (ferror(f))
+        rc = -EIO;
+    fclose(f);
+    if (rc < 0) {
+        free(buf);
+        return rc;
+    }
+    *data = buf;
+    *len = n;
+    return 0;
+}
+
+static int cli_count(const char *opt, const char *v, uint64_t lo, uint64_t hi, uint64_t *out)
+{
+    int rc = rf_parse_count(v, hi, out);
+    if (rc == 0 && *out >= lo)
+        return 0;
+    fprintf(stderr, "ringfire: %s '%s': expected a whole number from %llu to %llu\n", opt, v,
+            (unsigned long long)lo, (unsigned long long)hi);
+    return -1;
+}
+
+static int cli_duration(const char *opt, const char *v, int zero_ok, uint64_t *out)
+{
+    int rc = rf_parse_duration(v, out);
+    if (rc == 0 && (zero_ok || *out > 0))
+        return 0;
+    fprintf(stderr,
+            "ringfire: %s '%s': expected a %sduration such as 500ms, 10s or 2m (at most 24h)\n",
+            opt, v, zero_ok ? "" : "positive ");
+    return -1;
+}
+
+enum {
+    OPT_CPUS = 256,
+    OPT_WARMUP,
+    OPT_BODY,
+    OPT_RAW,
+    OPT_TIMEOUT,
+    OPT_JSON,
+    OPT_REFILL,
+};
+
+static const struct option cli_options[] = {
+    {"connections", required_argument, NULL, 'c'},
+    {"threads", required_argument, NULL, 't'},
+    {"cpus", required_argument, NULL, OPT_CPUS},
+    {"duration", required_argument, NULL, 'd'},
+    {"requests", required_argument, NULL, 'n'},
+    {"pipeline", required_argument, NULL, 'p'},
+    {"warmup", required_argument, NULL, OPT_WARMUP},
+    {"method", required_argument, NULL, 'm'},
+    {"header", required_argument, NULL, 'H'},
+    {"body", required_argument, NULL, OPT_BODY},
+    {"raw", required_argument, NULL, OPT_RAW},
+    {"timeout", required_argument, NULL, OPT_TIMEOUT},
+    {"refill", required_argument, NULL, OPT_REFILL},
+    {"json", no_argument, NULL, OPT_JSON},
+    {"quiet", no_argument, NULL, 'q'},
+    {NULL, 0, NULL, 0},
+};
+
+/* Returns 0, or the exit status of a usage error (already reported). */
+static int cli_parse(struct rf_cli_run *run, int argc, char **argv)
+{
+    struct rf_config *cfg = &run->config;
+    int have_duration = 0;
+    uint64_t v;
+    static int cpus[1024];
+    cfg->connections = 64;
+    cfg->pipeline = 1;
+    cfg->timeout_ns = CLI_DEFAULT_TIMEOUT_NS;
+    optind = 1;
+    opterr = 0;
+    int c;
+    while ((c = getopt_long(argc, argv, ":c:t:d:n:p:m:H:q", cli_options, NULL)) != -1) {
+        switch (c) {
+        case 'c':
+            if (cli_count("-c", optarg, 1, RF_MAX_CONNECTIONS, &v) < 0)
+                return RF_EXIT_USAGE;
+            cfg->connections = (unsigned)v;
+            break;
+        case 't':
+            if (cli_count("-t", optarg, 1, RF_MAX_THREADS, &v) < 0)
+                return RF_EXIT_USAGE;
+            cfg->threads = (unsigned)v;
+            break;
+        case OPT_CPUS: {
+            int n = rf_parse_cpu_list(optarg, cpus, 1024);
+            if (n < 0)
+                return cli_usage_error("--cpus '%s': expected CPU numbers such as 0,2-3 (each below 1024)",
+                                       optarg);
+            cfg->cpus = cpus;
+            cfg->ncpus = (unsigned)n;
+            run->cpus_text = optarg;
+            break;
+        }
+        case 'd':
+            if (cli_duration("-d", optarg, 0, &cfg->duration_ns) < 0)
+                return RF_EXIT_USAGE;
+            have_duration = 1;
+            break;
+        case 'n':
+            if (cli_count("-n", optarg, 1, UINT64_C(1) << 50, &cfg->requests) < 0)
+                return RF_EXIT_USAGE;
+            break;
+        case 'p':
+            if (cli_count("-p", optarg, 1, RF_MAX_PIPELINE, &v) < 0)
+                return RF_EXIT_USAGE;
+            cfg->pipeline = (unsigned)v;
+            break;
+        case OPT_REFILL:
+            if (cli_count("--refill", optarg, 1, RF_MAX_PIPELINE, &v) < 0)
+                return RF_EXIT_USAGE;
+            cfg->refill = (unsigned)v;
+            break;
+        case OPT_WARMUP:
+            if (cli_duration("--warmup", optarg, 1, &cfg->warmup_ns) < 0)
+                return RF_EXIT_USAGE;
+            break;
+        case OPT_TIMEOUT:
+            if (cli_duration("--timeout", optarg, 0, &cfg->timeout_ns) < 0)
+                return RF_EXIT_USAGE;
+            break;
+        case 'm':
+            cfg->method = optarg;
+            break;
+        case 'H':
+            if (cfg->nheaders == sizeof(run->headers) / sizeof(run->headers[0]))
+                return cli_usage_error("-H '%s': at most 64 headers", optarg);
+            run->headers[cfg->nheaders++] = optarg;
+            break;
+        case OPT_BODY:
+            if (optarg[0] == '@') {
+                size_t len;
+                int rc = cli_slurp(optarg + 1, &run->body_owned, &len);
+                if (rc < 0) {
+                    fprintf(stderr, "ringfire: --body '%s': cannot read the file: %s\n", optarg,
+                            rc == RF_ERANGE ? "larger than 64 MiB" : rf_strerror(rc));
+                    return RF_EXIT_USAGE;
+                }
+                cfg->body = run->body_owned;
+                cfg->body_len = len;
+            } else {
+                cfg->body = optarg;
+                cfg->body_len = strlen(optarg);
+            }
+            break;
+        case OPT_RAW: {
+            size_t len;
+            int rc = cli_slurp(optarg, &run->raw_owned, &len);
+            if (rc < 0 || len == 0) {
+                fprintf(stderr, "ringfire: --raw '%s': cannot read a request from the file: %s\n",
+                        optarg,
+                        rc == 0 ? "it is empty"
+                                : rc == RF_ERANGE ? "larger than 64 MiB" : rf_strerror(rc));
+                return RF_EXIT_USAGE;
+            }
+            cfg->raw = run->raw_owned;
+            cfg->raw_len = len;
+            break;
+        }
+        case OPT_JSON:
+            run->json = 1;
+            break;
+        case 'q':
+            run->quiet = 1;
+            break;
+        case ':':
+            return cli_usage_error("%s needs a value", argv[optind - 1]);
+        default:
+            return cli_usage_error("unknown option '%s'", argv[optind - 1]);
+        }
+    }
+    if (optind >= argc)
+        return cli_usage_error("no URL given; for example: ringfire http://127.0.0.1:8080/");
+    if (optind + 1 < argc)
+        return cli_usage_error("one URL only; '%s' is extra", argv[optind + 1]);
+    run->url_text = argv[optind];
+    int rc = rf_url_parse(run->url_text, &cfg->url);
+    if (rc < 0)
+        return cli_usage_error("'%s': %s", run->url_text, rf_strerror(rc));
+    if (cfg->url.scheme == RF_SCHEME_WS)
+        return cli_usage_error("'%s': WebSocket load (ws://) is not available yet; use http://",
+                               run->url_text);
+    if (!have_duration)
+        cfg->duration_ns = cfg->requests ? CLI_DEFAULT_LIMIT_NS : CLI_DEFAULT_DURATION_NS;
+    if (cfg->refill > cfg->pipeline) {
+        fprintf(stderr, "ringfire: --refill %u: must not exceed the pipeline depth -p %u\n",
+                cfg->refill, cfg->pipeline);
+        return RF_EXIT_USAGE;
+    }
+    if (cfg->raw && (cfg->method || cfg->nheaders || cfg->body))
+        return cli_usage_error("--raw sends the file as it is: drop -m, -H and --body");
+    cfg->headers = run->headers;
+    return 0;
+}
+
+static void cli_progress(const struct rf_progress *p, void *arg)
+{
+    (void)arg;
+    if (p->warming_up) {
+        fprintf(stderr, "\r  warming up  %5.1fs / %.1fs   ", p->elapsed_s, p->total_s);
+        return;
+    }
+    fprintf(stderr, "\r  %5.1fs / %.1fs   %llu responses   %llu errors   ", p->elapsed_s,
+            p->total_s, (unsigned long long)p->responses, (unsigned long long)p->errors);
+}
+
+static void cli_on_signal(int sig)
+{
+    (void)sig;
+    rf_stop();
+}
+
+int rf_cli_run(int argc, char **argv)
+{
+    static struct rf_cli_run run;
+    memset(&run, 0, sizeof(run));
+    int status = cli_parse(&run, argc, argv);
+    if (status != 0)
+        goto out;
+    if (!run.json && !run.quiet && isatty(STDERR_FILENO))
+        run.config.progress = cli_progress;
+
+    struct sigaction sa;
+    memset(&sa, 0, sizeof(sa));
+    sa.sa_handler = cli_on_signal;
+    sigaction(SIGINT, &sa, NULL);
+    sigaction(SIGTERM, &sa, NULL);
+
+    static struct rf_result res;
+    int rc = rf_run(&run.config, &res);
+    if (run.config.progress)
+        fprintf(stderr, "\r%60s\r", "");
+    if (rc == RF_ETARGET) {
+        fprintf(stderr,
+                "ringfire: the target %s never accepted a connection (%s: %s); is the server "
+                "running on that address and port?\n",
+                run.config.url.authority, rf_err_name(res.target_errno),
+                rf_strerror(res.target_errno));
+        status = RF_EXIT_NO_TARGET;
+        goto out;
+    }
+    if (rc == RF_ENOFILE) {
+        fprintf(stderr,
+                "ringfire: -c %u needs %u open files, above the hard limit (ulimit -Hn); raise "
+                "it or use fewer connections\n",
+                run.config.connections, run.config.connections + 64);
+        status = RF_EXIT_FAIL;
+        goto out;
+    }
+    if (rc == RF_EHEADER || rc == RF_EVALUE) {
+        fprintf(stderr, "ringfire: %s\n", rc == RF_EVALUE ? "the method is not a token" : rf_strerror(rc));
+        status = RF_EXIT_USAGE;
+        goto out;
+    }
+    if (rc < 0) {
+        fprintf(stderr, "ringfire: the run failed: %s (%s)\n", rf_strerror(rc), rf_err_name(rc));
+        status = RF_EXIT_FAIL;
+        goto out;
+    }
+    if (run.json) {
+        if (rf_print_json(stdout, &run, &res) < 0)
+            status = RF_EXIT_FAIL;
+    } else {
+        rf_print_text(stdout, &run, &res);
+    }
+    if (!res.complete) {
+        fprintf(stderr,
+                "ringfire: stopped %s after %llu of the %llu responses asked for with -n; "
+                "raise the limit with -d\n",
+                res.interrupted ? "by a signal" : "by the time limit",
+                (unsigned long long)res.counts.responses,
+                (unsigned long long)run.config.requests);
+        status = RF_EXIT_FAIL;
+    }
+    rf_result_free(&res);
+out:
+    free(run.body_owned);
+    free(run.raw_owned);
+    return status;
+}

@@ -1,0 +1,215 @@
+/*
+ * ringfire.h - the public interface of the ringfire engine library.
+ *
+ * The engine is an io_uring HTTP/1.1 load generator: one worker thread per ring, provided
+ * buffer rings, multishot receive and pre-built pipelined requests.  The library never prints,
+ * never exits and never reads argv: it takes a struct rf_config, runs, and fills a struct
+ * rf_result.  Functions return >= 0 on success and a negative errno or RF_E* code on failure;
+ * rf_strerror() turns either into a sentence.
+ */
+#ifndef RINGFIRE_H
+#define RINGFIRE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#define RF_VERSION "0.1.0"
+
+/* Engine error codes, far below any errno.  One list makes the enum, the names and the texts. */
+#define RF_ERRORS(X)                                                                               \
+    X(RF_EURL_SCHEME, "the URL scheme is not supported (use http:// or ws://)")                   \
+    X(RF_EURL, "the URL is malformed (expected http://HOST[:PORT][/PATH])")                        \
+    X(RF_EURL_HOST, "the URL host is not a numeric IP address or localhost (no DNS lookups)")    \
+    X(RF_EURL_PORT, "the URL port is not a number from 1 to 65535")                                \
+    X(RF_EVALUE, "the value is malformed")                                                         \
+    X(RF_ERANGE, "the value is out of range")                                                      \
+    X(RF_EHEADER, "a header is malformed (expected 'Name: value' without CR or LF)")              \
+    X(RF_ENOFILE, "the open-file limit (RLIMIT_NOFILE) is too low for the connections asked for") \
+    X(RF_ERING, "the kernel refused to create an io_uring ring")                                  \
+    X(RF_EBUFRING, "the kernel refused to register a provided buffer ring (needs Linux 5.19+)")   \
+    X(RF_ETARGET, "the target never accepted a connection")                                        \
+    X(RF_ETHREAD, "a worker thread could not be started")                                          \
+    X(RF_ENOMEM, "out of memory")
+
+enum rf_err {
+    RF_ERR_BASE_ = -10000,
+#define RF_X_ENUM(name, text) name,
+    RF_ERRORS(RF_X_ENUM)
+#undef RF_X_ENUM
+        RF_ERR_END_
+};
+
+/* A sentence for an RF_E* code or a negative errno. */
+const char *rf_strerror(int err);
+/* The symbolic name ("RF_ETARGET", "ECONNREFUSED") of an RF_E* code or a negative errno. */
+const char *rf_err_name(int err);
+
+/* ---- values: URLs, durations, counts ---------------------------------------------------- */
+
+enum rf_scheme {
+    RF_SCHEME_HTTP = 1,
+    RF_SCHEME_WS = 2,
+};
+
+struct rf_url {
+    enum rf_scheme scheme;
+    char host[64];      /* as written, without brackets: "127.0.0.1", "::1", "localhost" */
+    char authority[72]; /* for the Host header: "127.0.0.1:8080", "[::1]:8080" */
+    uint16_t port;
+    char path[2048]; /* path and query, "/" when empty */
+};
+
+/* Parses an http:// or ws:// URL with a numeric IPv4/IPv6 host or "localhost".
+ * Returns 0 or RF_EURL*. */
+int rf_url_parse(const char *text, struct rf_url *url);
+
+/* "500ms", "10s", "2m", "1h", "250us"; a bare number means seconds.  Returns 0 or
+ * RF_EVALUE / RF_ERANGE (at most 24 hours). */
+int rf_parse_duration(const char *text, uint64_t *ns);
+/* A non-negative integer, with an optional k/M/G suffix (powers of 1000).  Returns 0 or
+ * RF_EVALUE / RF_ERANGE (more than max). */
+int rf_parse_count(const char *text, uint64_t max, uint64_t *out);
+/* A byte size with an optional k/K/M/G suffix (powers of 1024). */
+int rf_parse_size(const char *text, uint64_t max, uint64_t *out);
+/* "0,2-3" -> {0,2,3}.  Returns the number of CPUs written (>= 1) or RF_EVALUE / RF_ERANGE. */
+int rf_parse_cpu_list(const char *text, int *cpus, int max_cpus);
+
+/* ---- histogram: HdrHistogram layout, 3 significant digits, values in nanoseconds -------- */
+
+struct rf_hist;
+
+struct rf_hist *rf_hist_new(void);
+void rf_hist_free(struct rf_hist *h);
+void rf_hist_reset(struct rf_hist *h);
+void rf_hist_record(struct rf_hist *h, uint64_t value_ns);
+void rf_hist_record_n(struct rf_hist *h, uint64_t value_ns, uint64_t count);
+void rf_hist_merge(struct rf_hist *into, const struct rf_hist *from);
+uint64_t rf_hist_count(const struct rf_hist *h);
+uint64_t rf_hist_min(const struct rf_hist *h);
+uint64_t rf_hist_max(const struct rf_hist *h);
+double rf_hist_mean(const struct rf_hist *h);
+double rf_hist_stdev(const struct rf_hist *h);
+/* The value at percentile p (0..100]: the highest value equivalent to the recorded one, never
+ * above the recorded maximum.  0 when empty. */
+uint64_t rf_hist_percentile(const struct rf_hist *h, double p);
+/* Walks the non-empty buckets in value order: the lowest value of each bucket and its count.
+ * Recording (value, count) pairs from the walk into another histogram rebuilds this one. */
+typedef void rf_hist_visit_fn(uint64_t value_ns, uint64_t count, void *arg);
+void rf_hist_foreach(const struct rf_hist *h, rf_hist_visit_fn *visit, void *arg);
+/* The largest value the histogram keeps apart; larger ones are recorded as this value. */
+uint64_t rf_hist_highest_trackable(void);
+
+/* ---- a run ------------------------------------------------------------------------------- */
+
+#define RF_MAX_PIPELINE 1024
+#define RF_MAX_CONNECTIONS 100000
+#define RF_MAX_THREADS 256
+
+struct rf_progress {
+    double elapsed_s; /* since the first traffic, warm-up included */
+    double total_s;   /* planned warm-up + duration; 0 for -n runs without a limit */
+    int warming_up;
+    uint64_t responses; /* measured (after warm-up) so far */
+    uint64_t errors;
+};
+
+typedef void rf_progress_fn(const struct rf_progress *progress, void *arg);
+
+struct rf_config {
+    struct rf_url url;
+    unsigned connections;
+    unsigned threads; /* 0: the CPUs this process may run on, at most connections */
+    const int *cpus;  /* pin worker i to cpus[i % ncpus]; NULL: no pinning */
+    unsigned ncpus;
+    uint64_t duration_ns; /* with requests: the time limit */
+    uint64_t warmup_ns;
+    uint64_t requests; /* stop after exactly this many responses; 0: run for duration_ns */
+    uint64_t timeout_ns;
+    unsigned pipeline;
+    unsigned refill; /* free pipeline slots that trigger a send; 0: half the pipeline */
+    const char *method;         /* NULL: GET */
+    const char *const *headers; /* "Name: value" */
+    unsigned nheaders;
+    const void *body;
+    size_t body_len;
+    const void *raw; /* a complete request as bytes; replaces method, headers and body */
+    size_t raw_len;
+    rf_progress_fn *progress; /* called about once a second from the calling thread */
+    void *progress_arg;
+};
+
+/* The target's failures, counted: they are data, not engine errors. */
+enum rf_error_kind {
+    RF_ERRK_CONNECT,
+    RF_ERRK_READ,
+    RF_ERRK_WRITE,
+    RF_ERRK_TIMEOUT,
+    RF_ERRK_PARSE,
+    RF_ERRK_CLOSED, /* requests in flight when the peer closed the connection */
+    RF_ERRK_COUNT_
+};
+
+const char *rf_error_kind_name(enum rf_error_kind kind);
+
+#define RF_ERRNO_MAX 134 /* errno values counted one by one; larger ones are counted as 0 */
+
+struct rf_counts {
+    uint64_t requests; /* requests handed to the kernel */
+    uint64_t responses;
+    uint64_t bytes_sent;
+    uint64_t bytes_received;
+    uint64_t status[600]; /* by exact code, 100..599; others counted in status_other */
+    uint64_t status_other;
+    uint64_t errors[RF_ERRK_COUNT_];
+    uint64_t errno_by_kind[RF_ERRK_COUNT_][RF_ERRNO_MAX + 1];
+    uint64_t lost;       /* requests in flight on connections given up after a failure */
+    uint64_t unanswered; /* requests still in flight when the run ended */
+    uint64_t reconnects;
+    uint64_t connects_ok; /* connections established, reconnections included */
+    uint64_t enobufs;     /* receives that found the buffer ring empty and were re-armed */
+    uint64_t short_sends; /* sends the kernel completed in part; the rest was resubmitted */
+};
+
+struct rf_second {
+    uint64_t responses;
+    uint64_t errors;
+    uint64_t bytes_received;
+};
+
+struct rf_env {
+    char kernel[128];
+    char cpu_model[128];
+    unsigned cores;
+    unsigned ring_flags;     /* IORING_SETUP_* flags in effect (the weakest a worker got) */
+    char ring_fallback[160]; /* empty when the preferred flags were accepted */
+    unsigned buffers;        /* provided buffers per worker */
+    unsigned buffer_size;
+};
+
+struct rf_result {
+    struct rf_counts counts;
+    struct rf_hist *latency;
+    struct rf_second *timeline; /* one entry per second of the measured phase */
+    unsigned timeline_len;
+    double duration_s;    /* of the measured phase */
+    unsigned threads;     /* workers actually started */
+    unsigned connections; /* requested */
+    uint64_t established; /* connections open at least once */
+    int interrupted;      /* rf_stop() ended the run early */
+    int complete;         /* with requests: all of them were answered */
+    int target_errno;     /* with RF_ETARGET: why the first connection failed */
+    struct rf_env env;
+};
+
+/* Runs a load test.  Returns 0 when the run took place (whatever the target did), or an
+ * engine error: RF_ETARGET with the connect errno in *result's counts when the target never
+ * accepted a connection before the run.  Fills result; free it with rf_result_free(). */
+int rf_run(const struct rf_config *config, struct rf_result *result);
+void rf_result_free(struct rf_result *result);
+/* Asks a running rf_run() to stop soon.  Async-signal-safe. */
+void rf_stop(void);
+
+/* Reads kernel, CPU model and core count. */
+void rf_env_read(struct rf_env *env);
+
+#endif

@@ -1,0 +1,107 @@
+/*
+ * request.c - builds the request bytes (RFC 9112 section 3) once, before any traffic.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "request.h"
+
+static int req_is_token(const char *s, size_t n)
+{
+    static const char extra[] = "!#$%&'*+-.^_`|~";
+    if (n == 0)
+        return 0;
+    for (size_t i = 0; i < n; i++) {
+        unsigned char c = (unsigned char)s[i];
+        if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+              (c && strchr(extra, c))))
+            return 0;
+    }
+    return 1;
+}
+
+/* "Name: value": a token, a colon, and a value without CR, LF or NUL. */
+static int req_header_ok(const char *h, int *is_host, int *is_length)
+{
+    const char *colon = strchr(h, ':');
+    if (!colon || !req_is_token(h, (size_t)(colon - h)) || strpbrk(colon, "\r\n"))
+        return 0;
+    size_t n = (size_t)(colon - h);
+    *is_host = n == 4 && strncasecmp(h, "host", 4) == 0;
+    *is_length = n == 14 && strncasecmp(h, "content-length", 14) == 0;
+    return 1;
+}
+
+static int req_single(const struct rf_config *cfg, char **out, size_t *len)
+{
+    const char *method = cfg->method ? cfg->method : "GET";
+    if (!req_is_token(method, strlen(method)))
+        return RF_EVALUE;
+    int has_host = 0, has_length = 0;
+    size_t cap = strlen(method) + strlen(cfg->url.path) + strlen(cfg->url.authority) + 96 +
+                 cfg->body_len;
+    for (unsigned i = 0; i < cfg->nheaders; i++) {
+        int host, length;
+        if (!req_header_ok(cfg->headers[i], &host, &length))
+            return RF_EHEADER;
+        has_host |= host;
+        has_length |= length;
+        cap += strlen(cfg->headers[i]) + 2;
+    }
+    char *buf = malloc(cap);
+    if (!buf)
+        return RF_ENOMEM;
+    size_t n = (size_t)snprintf(buf, cap, "%s %s HTTP/1.1\r\n", method, cfg->url.path);
+    if (!has_host)
+        n += (size_t)snprintf(buf + n, cap - n, "Host: %s\r\n", cfg->url.authority);
+    for (unsigned i = 0; i < cfg->nheaders; i++)
+        n += (size_t)snprintf(buf + n, cap - n, "%s\r\n", cfg->headers[i]);
+    if ((cfg->body_len || (strcmp(method, "POST") == 0 || strcmp(method, "PUT") == 0)) &&
+        !has_length)
+        n += (size_t)snprintf(buf + n, cap - n, "Content-Length: %zu\r\n", cfg->body_len);
+    memcpy(buf + n, "\r\n", 2);
+    n += 2;
+    if (cfg->body_len)
+        memcpy(buf + n, cfg->body, cfg->body_len);
+    *out = buf;
+    *len = n + cfg->body_len;
+    return 0;
+}
+
+int rf__request_build(const struct rf_config *cfg, struct rf__request *req)
+{
+    memset(req, 0, sizeof(*req));
+    char *one = NULL;
+    size_t len;
+    if (cfg->raw) {
+        one = malloc(cfg->raw_len);
+        if (!one)
+            return RF_ENOMEM;
+        memcpy(one, cfg->raw, cfg->raw_len);
+        len = cfg->raw_len;
+    } else {
+        int rc = req_single(cfg, &one, &len);
+        if (rc < 0)
+            return rc;
+    }
+    req->head = len >= 5 && memcmp(one, "HEAD ", 5) == 0;
+    req->copies = cfg->pipeline;
+    req->len = len;
+    req->pipeline = malloc(len * cfg->pipeline);
+    if (!req->pipeline) {
+        free(one);
+        return RF_ENOMEM;
+    }
+    for (unsigned i = 0; i < cfg->pipeline; i++)
+        memcpy(req->pipeline + i * len, one, len);
+    free(one);
+    return 0;
+}
+
+void rf__request_free(struct rf__request *req)
+{
+    free(req->pipeline);
+    req->pipeline = NULL;
+}

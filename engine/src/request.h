@@ -1,0 +1,26 @@
+/*
+ * request.h - the request bytes, built once before the run.
+ *
+ * A pipeline of N requests is N copies back to back in one buffer, so filling k slots of a
+ * pipeline is one send of the first k copies.
+ */
+#ifndef RF_REQUEST_H
+#define RF_REQUEST_H
+
+#include <stddef.h>
+
+#include "ringfire.h"
+
+struct rf__request {
+    char *pipeline; /* copies requests of len bytes */
+    size_t len;
+    unsigned copies;
+    int head; /* the method is HEAD: responses carry no body */
+};
+
+/* Validates method, headers and body and builds the pipeline buffer.  Returns 0,
+ * RF_EHEADER, RF_EVALUE (a method that is not a token) or RF_ENOMEM. */
+int rf__request_build(const struct rf_config *config, struct rf__request *req);
+void rf__request_free(struct rf__request *req);
+
+#endif

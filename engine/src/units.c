@@ -1,0 +1,125 @@
+/*
+ * units.c - parsing of the values people type: durations, counts, sizes and CPU lists.
+ *
+ * Each parser takes the whole string or fails: "10x", "1.5.2", " 5" and "" are errors, so a typo
+ * never turns into a silently different run.
+ */
+#include <errno.h>
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "ringfire.h"
+
+#define NS_PER_S 1000000000ULL
+#define MAX_DURATION_NS (24ULL * 3600 * NS_PER_S)
+
+/* A decimal number with an optional fraction; *end points past it.  Digits only: no sign, no
+ * exponent, no leading space. */
+static int units_number(const char *text, double *value, const char **end)
+{
+    const char *p = text;
+    if (*p < '0' || *p > '9')
+        return RF_EVALUE;
+    char *e;
+    errno = 0;
+    double v = strtod(p, &e);
+    if (errno != 0 || e == p)
+        return RF_EVALUE;
+    for (const char *q = p; q < e; q++)
+        if ((*q < '0' || *q > '9') && *q != '.')
+            return RF_EVALUE;
+    *value = v;
+    *end = e;
+    return 0;
+}
+
+int rf_parse_duration(const char *text, uint64_t *ns)
+{
+    static const struct {
+        const char *suffix;
+        double ns;
+    } units[] = {
+        {"ns", 1}, {"us", 1e3}, {"ms", 1e6}, {"s", 1e9}, {"", 1e9}, {"m", 60e9}, {"h", 3600e9},
+    };
+    double v;
+    const char *end;
+    if (!text || units_number(text, &v, &end) < 0)
+        return RF_EVALUE;
+    for (size_t i = 0; i < sizeof(units) / sizeof(units[0]); i++) {
+        if (strcmp(end, units[i].suffix) != 0)
+            continue;
+        double total = v * units[i].ns;
+        if (total > (double)MAX_DURATION_NS)
+            return RF_ERANGE;
+        *ns = (uint64_t)(total + 0.5);
+        return 0;
+    }
+    return RF_EVALUE;
+}
+
+static int units_scaled(const char *text, uint64_t max, uint64_t base, uint64_t *out)
+{
+    if (!text || *text < '0' || *text > '9')
+        return RF_EVALUE;
+    char *end;
+    errno = 0;
+    unsigned long long v = strtoull(text, &end, 10);
+    if (errno == ERANGE)
+        return RF_ERANGE;
+    uint64_t mult = 1;
+    if (*end) {
+        const char *k = strchr("kKMG", *end);
+        if (!k || end[1])
+            return RF_EVALUE;
+        int power = *k == 'M' ? 2 : *k == 'G' ? 3 : 1;
+        for (int i = 0; i < power; i++)
+            mult *= base;
+    }
+    if (v > max / mult)
+        return RF_ERANGE;
+    *out = v * mult;
+    return 0;
+}
+
+int rf_parse_count(const char *text, uint64_t max, uint64_t *out)
+{
+    return units_scaled(text, max, 1000, out);
+}
+
+int rf_parse_size(const char *text, uint64_t max, uint64_t *out)
+{
+    return units_scaled(text, max, 1024, out);
+}
+
+int rf_parse_cpu_list(const char *text, int *cpus, int max_cpus)
+{
+    int n = 0;
+    const char *p = text;
+    if (!p || !*p)
+        return RF_EVALUE;
+    for (;;) {
+        char *end;
+        if (*p < '0' || *p > '9')
+            return RF_EVALUE;
+        long lo = strtol(p, &end, 10), hi = lo;
+        if (*end == '-') {
+            p = end + 1;
+            if (*p < '0' || *p > '9')
+                return RF_EVALUE;
+            hi = strtol(p, &end, 10);
+        }
+        if (lo > hi || hi >= 1024)
+            return RF_ERANGE;
+        for (long c = lo; c <= hi; c++) {
+            if (n == max_cpus)
+                return RF_ERANGE;
+            cpus[n++] = (int)c;
+        }
+        if (*end == '\0')
+            return n;
+        if (*end != ',')
+            return RF_EVALUE;
+        p = end + 1;
+    }
+}

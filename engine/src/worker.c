@@ -1,0 +1,682 @@
+/*
+ * worker.c - the event loop of one worker: a ring, its connections, HTTP/1.1 traffic.
+ *
+ * Loop shape (one turn):
+ *   submit pending SQEs and wait for completions (one io_uring_enter)
+ *   -> drain the CQ in batches: decode user_data, drop stale completions, dispatch by op
+ *   -> one io_uring_cq_advance() per batch; one release store gives back the receive buffers
+ *   -> tick: warm-up/measure phase, deadline, timeouts and reconnect back-off
+ *   -> flush: refill the pipelines and re-arm receives of the connections touched this turn
+ * Sends are only prepared in the flush, right before the next submit, so the time stamped on a
+ * request is the moment its bytes are handed to the kernel, give or take the flush itself.
+ */
+#include <errno.h>
+#include <liburing.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <sched.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "bufring.h"
+#include "clock.h"
+#include "h1.h"
+#include "ud.h"
+#include "worker.h"
+
+#define WORKER_SQ_ENTRIES 4096
+#define WORKER_CQ_ENTRIES 16384
+#define WORKER_CQE_BATCH 2048
+#define WORKER_BGID 1
+#define WORKER_WAIT_NS (1 * RF_NS_PER_MS)
+#define WORKER_SCAN_NS (10 * RF_NS_PER_MS)
+#define BACKOFF_MIN_NS (10 * RF_NS_PER_MS)
+#define BACKOFF_MAX_NS (1000 * RF_NS_PER_MS)
+/* Up to this many pipeline bytes, sends complete inline (see conn_sndbuf) and need no CQE. */
+#define SKIP_CQE_MAX_BYTES (64 * 1024)
+
+enum conn_state {
+    CONN_BACKOFF,    /* waiting to (re)connect */
+    CONN_CONNECTING, /* connect submitted */
+    CONN_OPEN,
+};
+
+struct conn {
+    int fd;
+    uint32_t gen;
+    uint8_t state;
+    uint8_t recv_armed;
+    uint8_t dirty;     /* on the loop's dirty list */
+    uint8_t send_busy; /* a send with a CQE is under way */
+    uint8_t ever_open;
+    uint32_t inflight; /* requests sent and not yet answered */
+    uint32_t head;     /* sent_at index of the oldest request in flight */
+    uint32_t send_len; /* bytes of the send under way (send_busy) */
+    uint32_t send_done;
+    uint64_t since;    /* connect submitted; or the back-off deadline */
+    uint64_t backoff_ns;
+    uint64_t *sent_at; /* pipeline-depth ring of send times */
+    struct rf__h1 h1;
+};
+
+struct rf__loop {
+    struct io_uring ring;
+    int ring_ok;
+    struct rf__bufring bufs;
+    struct conn *conns;
+    uint64_t *sent_at;
+    char *carry;
+    uint32_t *dirty;
+    unsigned ndirty;
+    uint64_t inflight;  /* over all connections */
+    uint64_t now;
+    uint64_t next_scan;
+    unsigned pipeline;
+    int skip_send_cqe;
+    int stopping;
+};
+
+/* ---- bookkeeping ------------------------------------------------------------------------ */
+
+static struct io_uring_sqe *worker_sqe(struct rf__worker *w)
+{
+    struct io_uring_sqe *sqe = io_uring_get_sqe(&w->loop->ring);
+    if (!sqe) {
+        /* The SQ is full: more than WORKER_SQ_ENTRIES operations in one turn.  Submitting
+         * early here is the only second submit a turn can have. */
+        io_uring_submit(&w->loop->ring);
+        sqe = io_uring_get_sqe(&w->loop->ring);
+    }
+    return sqe;
+}
+
+static struct rf_second *worker_second(struct rf__worker *w)
+{
+    if (!atomic_load_explicit(&w->measuring, memory_order_relaxed))
+        return NULL;
+    uint64_t sec = (w->loop->now - w->measure_start_ns) / RF_NS_PER_S;
+    if (sec >= w->timeline_cap)
+        return NULL;
+    if (sec >= w->timeline_len)
+        w->timeline_len = (unsigned)sec + 1;
+    return &w->timeline[sec];
+}
+
+static void worker_error(struct rf__worker *w, enum rf_error_kind kind, int err, uint64_t n)
+{
+    w->counts.errors[kind] += n;
+    if (err > 0)
+        w->counts.errno_by_kind[kind][err <= RF_ERRNO_MAX ? err : 0] += n;
+    struct rf_second *s = worker_second(w);
+    if (s)
+        s->errors += n;
+}
+
+static void conn_mark(struct rf__worker *w, struct conn *c)
+{
+    if (!c->dirty) {
+        c->dirty = 1;
+        w->loop->dirty[w->loop->ndirty++] = (uint32_t)(c - w->loop->conns);
+    }
+}
+
+static uint32_t conn_idx(struct rf__worker *w, const struct conn *c)
+{
+    return (uint32_t)(c - w->loop->conns);
+}
+
+/* ---- connection life cycle -------------------------------------------------------------- */
+
+static void conn_backoff(struct rf__worker *w, struct conn *c)
+{
+    c->backoff_ns = c->backoff_ns ? c->backoff_ns * 2 : BACKOFF_MIN_NS;
+    if (c->backoff_ns > BACKOFF_MAX_NS)
+        c->backoff_ns = BACKOFF_MAX_NS;
+    c->state = CONN_BACKOFF;
+    c->since = w->loop->now + c->backoff_ns;
+}
+
+/*
+ * A socket's send buffer holds at most one pipeline of unanswered requests, because a
+ * connection never has more than `pipeline` requests in flight.  Sizing it to four pipelines
+ * means a send always completes inline, in full, during the submit; so sends can carry
+ * IOSQE_CQE_SKIP_SUCCESS (no completion unless they fail or fall short) and a later send can
+ * never overtake an earlier one that is still waiting for room.
+ */
+static void conn_sndbuf(struct rf__worker *w, int fd)
+{
+    size_t bytes = w->plan->request.len * w->plan->request.copies;
+    if (!w->loop->skip_send_cqe)
+        return;
+    int want = (int)(bytes * 4 > 65536 ? bytes * 4 : 65536);
+    setsockopt(fd, SOL_SOCKET, SO_SNDBUF, &want, sizeof(want));
+}
+
+static void conn_connect(struct rf__worker *w, struct conn *c)
+{
+    const struct rf__plan *plan = w->plan;
+    int fd = socket(plan->addr.ss_family, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    if (fd < 0) {
+        worker_error(w, RF_ERRK_CONNECT, errno, 1);
+        conn_backoff(w, c);
+        return;
+    }
+    int one = 1;
+    setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
+    conn_sndbuf(w, fd);
+    c->fd = fd;
+    c->state = CONN_CONNECTING;
+    c->since = w->loop->now;
+    struct io_uring_sqe *sqe = worker_sqe(w);
+    io_uring_prep_connect(sqe, fd, (const struct sockaddr *)&plan->addr, plan->addrlen);
+    io_uring_sqe_set_data64(sqe, rf__ud_pack(RF_OP_CONNECT, c->gen, conn_idx(w, c)));
+}
+
+/* Closes the socket; completions still on their way for it become stale. */
+static void conn_close(struct rf__worker *w, struct conn *c)
+{
+    if (c->recv_armed) {
+        /* close() alone would not end the multishot receive: it holds its own reference to
+         * the socket.  Cancel it by user_data; the cancel's own success needs no CQE. */
+        struct io_uring_sqe *sqe = worker_sqe(w);
+        io_uring_prep_cancel64(sqe, rf__ud_pack(RF_OP_RECV, c->gen, conn_idx(w, c)), 0);
+        io_uring_sqe_set_data64(sqe, rf__ud_pack(RF_OP_CANCEL, c->gen, conn_idx(w, c)));
+        sqe->flags |= IOSQE_CQE_SKIP_SUCCESS;
+    }
+    if (c->fd >= 0)
+        close(c->fd);
+    c->fd = -1;
+    c->gen = (c->gen + 1) & RF_UD_GEN_MASK;
+    c->recv_armed = 0;
+    c->send_busy = 0;
+    w->loop->inflight -= c->inflight;
+    c->inflight = 0;
+    c->head = 0;
+    rf__h1_reset(&c->h1);
+}
+
+/*
+ * Gives up a connection after a failure of the target: the requests in flight on it are lost
+ * (counted), and a new connection takes its place.  kind is the failure, counted once; for
+ * RF_ERRK_CLOSED (the peer closed) every request in flight is counted, since each lost its answer.
+ */
+static void conn_drop(struct rf__worker *w, struct conn *c, enum rf_error_kind kind, int err)
+{
+    if (kind == RF_ERRK_CLOSED) {
+        if (c->inflight)
+            worker_error(w, kind, err, c->inflight);
+    } else {
+        worker_error(w, kind, err, 1);
+    }
+    w->counts.lost += c->inflight;
+    conn_close(w, c);
+    w->counts.reconnects++;
+    if (!w->loop->stopping)
+        conn_connect(w, c);
+}
+
+static void conn_arm_recv(struct rf__worker *w, struct conn *c)
+{
+    struct io_uring_sqe *sqe = worker_sqe(w);
+    io_uring_prep_recv_multishot(sqe, c->fd, NULL, 0, 0);
+    sqe->flags |= IOSQE_BUFFER_SELECT;
+    sqe->buf_group = WORKER_BGID;
+    io_uring_sqe_set_data64(sqe, rf__ud_pack(RF_OP_RECV, c->gen, conn_idx(w, c)));
+    c->recv_armed = 1;
+}
+
+/* How many requests this connection may send now. */
+static uint64_t conn_budget(struct rf__worker *w, const struct conn *c)
+{
+    uint64_t free = w->loop->pipeline - c->inflight;
+    /* Refill in batches: against servers that write each response on its own, a send per
+     * response would put every request in its own TCP segment. */
+    if (c->inflight && free < w->plan->refill)
+        return 0;
+    if (w->quota) {
+        uint64_t taken = w->counts.responses + w->loop->inflight;
+        uint64_t left = w->quota > taken ? w->quota - taken : 0;
+        if (free > left)
+            free = left;
+    }
+    return free;
+}
+
+static void conn_send(struct rf__worker *w, struct conn *c, const char *data, uint32_t len)
+{
+    struct io_uring_sqe *sqe = worker_sqe(w);
+    /* MSG_WAITALL: a short send counts as a failure, so it posts a CQE even with SKIP_SUCCESS. */
+    io_uring_prep_send(sqe, c->fd, data, len, MSG_WAITALL | MSG_NOSIGNAL);
+    io_uring_sqe_set_data64(sqe, rf__ud_pack(RF_OP_SEND, c->gen, conn_idx(w, c)));
+    if (w->loop->skip_send_cqe && !c->send_busy)
+        sqe->flags |= IOSQE_CQE_SKIP_SUCCESS;
+    else
+        c->send_busy = 1;
+    c->send_len = len;
+}
+
+static void conn_refill(struct rf__worker *w, struct conn *c, uint64_t stamp)
+{
+    if (c->send_busy || w->loop->stopping)
+        return;
+    uint64_t k = conn_budget(w, c);
+    if (k == 0)
+        return;
+    unsigned p = w->loop->pipeline;
+    uint32_t tail = (c->head + c->inflight) % p;
+    for (uint64_t i = 0; i < k; i++) {
+        c->sent_at[tail] = stamp;
+        tail = tail + 1 == p ? 0 : tail + 1;
+    }
+    c->inflight += (uint32_t)k;
+    w->loop->inflight += k;
+    uint32_t bytes = (uint32_t)(k * w->plan->request.len);
+    c->send_done = 0;
+    conn_send(w, c, w->plan->request.pipeline, bytes);
+    w->counts.requests += k;
+    w->counts.bytes_sent += bytes;
+}
+
+/* ---- completions ------------------------------------------------------------------------ */
+
+static void on_connect(struct rf__worker *w, struct conn *c)
+{
+    c->state = CONN_OPEN;
+    c->backoff_ns = 0;
+    w->counts.connects_ok++;
+    if (!c->ever_open) {
+        c->ever_open = 1;
+        w->established++;
+    }
+    conn_arm_recv(w, c);
+    conn_mark(w, c); /* the flush fills the pipeline */
+}
+
+/* One complete response.  Returns -1 when the connection was dropped. */
+static int on_response(struct rf__worker *w, struct conn *c, const struct rf__h1_response *r)
+{
+    if (c->inflight == 0) {
+        conn_drop(w, c, RF_ERRK_PARSE, 0); /* a response nobody asked for */
+        return -1;
+    }
+    uint64_t sent = c->sent_at[c->head];
+    c->head = c->head + 1 == w->loop->pipeline ? 0 : c->head + 1;
+    c->inflight--;
+    w->loop->inflight--;
+    rf_hist_record(w->latency, w->loop->now > sent ? w->loop->now - sent : 0);
+    w->counts.responses++;
+    if (r->status >= 100 && r->status < 600)
+        w->counts.status[r->status]++;
+    else
+        w->counts.status_other++;
+    struct rf_second *s = worker_second(w);
+    if (s)
+        s->responses++;
+    conn_mark(w, c);
+    if (r->close || r->upgrade) {
+        /* The server said it closes after this response: requests sent behind it are lost. */
+        conn_drop(w, c, RF_ERRK_CLOSED, 0);
+        return -1;
+    }
+    return 0;
+}
+
+static void on_eof(struct rf__worker *w, struct conn *c)
+{
+    struct rf__h1_response r;
+    if (rf__h1_eof(&c->h1, &r) == 1 && on_response(w, c, &r) < 0)
+        return;
+    conn_drop(w, c, RF_ERRK_CLOSED, 0);
+}
+
+static void on_recv(struct rf__worker *w, struct conn *c, struct io_uring_cqe *cqe)
+{
+    if (!(cqe->flags & IORING_CQE_F_MORE))
+        c->recv_armed = 0;
+    if (cqe->res == 0) {
+        on_eof(w, c);
+        return;
+    }
+    unsigned bid = cqe->flags >> IORING_CQE_BUFFER_SHIFT;
+    const char *p = rf__bufring_data(&w->loop->bufs, bid);
+    size_t n = (size_t)cqe->res;
+    uint32_t gen = c->gen;
+    w->counts.bytes_received += n;
+    struct rf_second *s = worker_second(w);
+    if (s)
+        s->bytes_received += n;
+    while (n > 0) {
+        struct rf__h1_response r;
+        long used = rf__h1_feed(&c->h1, p, n, &r);
+        if (used == RF_PARSE_INCOMPLETE)
+            break;
+        if (used == RF_PARSE_ERROR) {
+            conn_drop(w, c, RF_ERRK_PARSE, 0);
+            break;
+        }
+        if (on_response(w, c, &r) < 0)
+            break;
+        p += used;
+        n -= (size_t)used;
+    }
+    rf__bufring_put(&w->loop->bufs, bid);
+    if (c->gen == gen && !c->recv_armed)
+        conn_mark(w, c); /* the multishot receive ended: the flush re-arms it */
+}
+
+static void on_send(struct rf__worker *w, struct conn *c, int res)
+{
+    c->send_done += (uint32_t)res;
+    c->send_busy = 0;
+    if (c->send_done < c->send_len) {
+        /* A short send: the rest goes now, and with a CQE, so nothing overtakes it. */
+        w->counts.short_sends++;
+        uint32_t rest = c->send_len - c->send_done, done = c->send_done;
+        c->send_busy = 1;
+        conn_send(w, c, w->plan->request.pipeline + done, rest);
+        c->send_len = done + rest;
+        c->send_done = done;
+        return;
+    }
+    conn_mark(w, c);
+}
+
+static void on_failure(struct rf__worker *w, struct conn *c, enum rf__op op, int res)
+{
+    switch (op) {
+    case RF_OP_CONNECT:
+        worker_error(w, RF_ERRK_CONNECT, -res, 1);
+        close(c->fd);
+        c->fd = -1;
+        c->gen = (c->gen + 1) & RF_UD_GEN_MASK;
+        conn_backoff(w, c);
+        break;
+    case RF_OP_RECV:
+        c->recv_armed = 0;
+        if (res == -ENOBUFS) {
+            /* Every provided buffer was in use: nothing was lost, the data waits in the
+             * socket.  The flush re-arms the receive after this turn gave buffers back. */
+            w->counts.enobufs++;
+            conn_mark(w, c);
+            break;
+        }
+        conn_drop(w, c, RF_ERRK_READ, -res);
+        break;
+    case RF_OP_SEND:
+        conn_drop(w, c, RF_ERRK_WRITE, -res);
+        break;
+    case RF_OP_CANCEL:
+        break;
+    }
+}
+
+static void worker_dispatch(struct rf__worker *w, struct io_uring_cqe *cqe)
+{
+    uint64_t ud = io_uring_cqe_get_data64(cqe);
+    enum rf__op op = rf__ud_op(ud);
+    struct conn *c = &w->loop->conns[rf__ud_idx(ud)];
+
+    if (op == RF_OP_CANCEL)
+        return; /* only failed cancels post a CQE: the receive had already ended */
+    if (rf__ud_gen(ud) != c->gen) {
+        if (cqe->flags & IORING_CQE_F_BUFFER)
+            rf__bufring_put(&w->loop->bufs, cqe->flags >> IORING_CQE_BUFFER_SHIFT);
+        return;
+    }
+    if (cqe->res < 0) {
+        on_failure(w, c, op, cqe->res);
+        return;
+    }
+    switch (op) {
+    case RF_OP_CONNECT:
+        on_connect(w, c);
+        break;
+    case RF_OP_RECV:
+        on_recv(w, c, cqe);
+        break;
+    case RF_OP_SEND:
+        on_send(w, c, cqe->res);
+        break;
+    case RF_OP_CANCEL:
+        break;
+    }
+}
+
+/* ---- per turn --------------------------------------------------------------------------- */
+
+static void worker_begin_measuring(struct rf__worker *w)
+{
+    /* Warm-up traffic is forgotten by the worker itself, on its own thread. */
+    memset(&w->counts, 0, sizeof(w->counts));
+    rf_hist_reset(w->latency);
+    memset(w->timeline, 0, sizeof(*w->timeline) * w->timeline_cap);
+    w->timeline_len = 0;
+    w->measure_start_ns = w->loop->now;
+    atomic_store_explicit(&w->measuring, 1, memory_order_relaxed);
+}
+
+/* Timeouts, connect timeouts and back-off deadlines: a scan every WORKER_SCAN_NS. */
+static void worker_scan(struct rf__worker *w)
+{
+    struct rf__loop *l = w->loop;
+    uint64_t timeout = w->plan->config->timeout_ns;
+    for (unsigned i = 0; i < w->nconns; i++) {
+        struct conn *c = &l->conns[i];
+        switch (c->state) {
+        case CONN_OPEN:
+            if (c->inflight && l->now - c->sent_at[c->head] > timeout)
+                conn_drop(w, c, RF_ERRK_TIMEOUT, 0);
+            break;
+        case CONN_CONNECTING:
+            if (l->now - c->since > timeout) {
+                worker_error(w, RF_ERRK_CONNECT, ETIMEDOUT, 1);
+                conn_close(w, c);
+                conn_backoff(w, c);
+            }
+            break;
+        case CONN_BACKOFF:
+            if (l->now >= c->since)
+                conn_connect(w, c);
+            break;
+        }
+    }
+}
+
+/* Returns 1 when the worker is done. */
+static int worker_tick(struct rf__worker *w)
+{
+    struct rf__loop *l = w->loop;
+    if (!atomic_load_explicit(&w->measuring, memory_order_relaxed) &&
+        l->now >= w->plan->warm_end_ns)
+        worker_begin_measuring(w);
+    int measuring = atomic_load_explicit(&w->measuring, memory_order_relaxed);
+    atomic_store_explicit(&w->progress_responses, measuring ? w->counts.responses : 0,
+                          memory_order_relaxed);
+    uint64_t errors = 0;
+    for (int k = 0; k < RF_ERRK_COUNT_; k++)
+        errors += w->counts.errors[k];
+    atomic_store_explicit(&w->progress_errors, measuring ? errors : 0, memory_order_relaxed);
+
+    if (l->now >= w->plan->end_ns || atomic_load_explicit(w->plan->stop, memory_order_relaxed))
+        return 1;
+    if (w->quota && measuring && w->counts.responses >= w->quota)
+        return 1;
+    if (l->now >= l->next_scan) {
+        worker_scan(w);
+        l->next_scan = l->now + WORKER_SCAN_NS;
+    }
+    return 0;
+}
+
+static void worker_flush(struct rf__worker *w)
+{
+    struct rf__loop *l = w->loop;
+    uint64_t stamp = rf__now_ns();
+    for (unsigned i = 0; i < l->ndirty; i++) {
+        struct conn *c = &l->conns[l->dirty[i]];
+        c->dirty = 0;
+        if (c->state != CONN_OPEN)
+            continue;
+        if (!c->recv_armed)
+            conn_arm_recv(w, c);
+        conn_refill(w, c, stamp);
+    }
+    l->ndirty = 0;
+}
+
+static int worker_loop(struct rf__worker *w)
+{
+    struct rf__loop *l = w->loop;
+    struct io_uring_cqe *cqes[WORKER_CQE_BATCH];
+    struct __kernel_timespec wait = {.tv_sec = 0, .tv_nsec = WORKER_WAIT_NS};
+
+    for (;;) {
+        struct io_uring_cqe *cqe;
+        int rc = io_uring_submit_and_wait_timeout(&l->ring, &cqe, 1, &wait, NULL);
+        if (rc < 0 && rc != -ETIME && rc != -EINTR && rc != -EAGAIN && rc != -EBUSY)
+            return rc;
+        l->now = rf__now_ns();
+        unsigned n;
+        do {
+            n = io_uring_peek_batch_cqe(&l->ring, cqes, WORKER_CQE_BATCH);
+            for (unsigned i = 0; i < n; i++)
+                worker_dispatch(w, cqes[i]);
+            io_uring_cq_advance(&l->ring, n);
+        } while (n == WORKER_CQE_BATCH);
+        rf__bufring_publish(&l->bufs);
+        if (worker_tick(w))
+            break;
+        worker_flush(w);
+    }
+    l->stopping = 1;
+    w->measure_end_ns = l->now;
+    w->counts.unanswered = l->inflight;
+    return 0;
+}
+
+/* ---- set-up ----------------------------------------------------------------------------- */
+
+/*
+ * SINGLE_ISSUER (only this thread submits) and DEFER_TASKRUN (completion work runs when this
+ * thread enters the kernel, not in interrupts) together take the locking and the task-work
+ * interruptions out of the io_uring path.  Older kernels refuse them; fall back step by step
+ * and say which flags are in effect.
+ */
+static int worker_ring(struct rf__worker *w)
+{
+    static const struct {
+        unsigned flags;
+        const char *name;
+    } tries[] = {
+        {IORING_SETUP_SINGLE_ISSUER | IORING_SETUP_DEFER_TASKRUN, "SINGLE_ISSUER|DEFER_TASKRUN"},
+        {IORING_SETUP_SINGLE_ISSUER | IORING_SETUP_COOP_TASKRUN, "SINGLE_ISSUER|COOP_TASKRUN"},
+        {IORING_SETUP_COOP_TASKRUN, "COOP_TASKRUN"},
+        {0, "no setup flags"},
+    };
+    int first_err = 0;
+    for (size_t i = 0; i < sizeof(tries) / sizeof(tries[0]); i++) {
+        struct io_uring_params p;
+        memset(&p, 0, sizeof(p));
+        p.flags = tries[i].flags | IORING_SETUP_CQSIZE;
+        p.cq_entries = WORKER_CQ_ENTRIES;
+        int rc = io_uring_queue_init_params(WORKER_SQ_ENTRIES, &w->loop->ring, &p);
+        if (rc == 0) {
+            w->ring_flags = tries[i].flags;
+            if (i > 0)
+                snprintf(w->ring_fallback, sizeof(w->ring_fallback),
+                         "the kernel refused SINGLE_ISSUER|DEFER_TASKRUN (%s); using %s",
+                         rf_err_name(first_err), tries[i].name);
+            w->loop->ring_ok = 1;
+            return 0;
+        }
+        if (!first_err)
+            first_err = rc;
+    }
+    return RF_ERING;
+}
+
+static int worker_setup(struct rf__worker *w)
+{
+    const struct rf__plan *plan = w->plan;
+    unsigned p = plan->config->pipeline;
+    struct rf__loop *l = calloc(1, sizeof(*l));
+    if (!l)
+        return RF_ENOMEM;
+    w->loop = l;
+    l->pipeline = p;
+    l->skip_send_cqe = plan->request.len * p <= SKIP_CQE_MAX_BYTES;
+    l->conns = calloc(w->nconns, sizeof(*l->conns));
+    l->sent_at = calloc((size_t)w->nconns * p, sizeof(*l->sent_at));
+    l->carry = malloc((size_t)w->nconns * RF_H1_LINE_MAX);
+    l->dirty = calloc(w->nconns, sizeof(*l->dirty));
+    w->latency = rf_hist_new();
+    w->timeline = calloc(w->timeline_cap, sizeof(*w->timeline));
+    if (!l->conns || !l->sent_at || !l->carry || !l->dirty || !w->latency || !w->timeline)
+        return RF_ENOMEM;
+    int rc = worker_ring(w);
+    if (rc < 0)
+        return rc;
+    rc = rf__bufring_setup(&l->ring, &l->bufs, plan->buffers, plan->buffer_size, WORKER_BGID);
+    if (rc < 0)
+        return rc;
+    l->now = rf__now_ns();
+    for (unsigned i = 0; i < w->nconns; i++) {
+        struct conn *c = &l->conns[i];
+        c->fd = -1;
+        c->sent_at = l->sent_at + (size_t)i * p;
+        rf__h1_init(&c->h1, l->carry + (size_t)i * RF_H1_LINE_MAX, plan->request.head);
+        conn_connect(w, c); /* all connects go out together in the first submit */
+    }
+    if (plan->warm_end_ns <= plan->start_ns)
+        worker_begin_measuring(w);
+    return 0;
+}
+
+static void worker_teardown(struct rf__worker *w)
+{
+    struct rf__loop *l = w->loop;
+    if (!l)
+        return;
+    if (l->ring_ok) {
+        rf__bufring_free(&l->ring, &l->bufs);
+        io_uring_queue_exit(&l->ring);
+    }
+    for (unsigned i = 0; l->conns && i < w->nconns; i++)
+        if (l->conns[i].fd >= 0)
+            close(l->conns[i].fd);
+    free(l->conns);
+    free(l->sent_at);
+    free(l->carry);
+    free(l->dirty);
+    free(l);
+    w->loop = NULL;
+}
+
+static void *worker_main(void *arg)
+{
+    struct rf__worker *w = arg;
+    if (w->cpu >= 0) {
+        cpu_set_t set;
+        CPU_ZERO(&set);
+        CPU_SET(w->cpu, &set);
+        pthread_setaffinity_np(pthread_self(), sizeof(set), &set);
+    }
+    int rc = worker_setup(w);
+    if (rc == 0)
+        rc = worker_loop(w);
+    if (rc < 0)
+        w->err = rc;
+    if (!w->measure_end_ns)
+        w->measure_end_ns = rf__now_ns();
+    worker_teardown(w);
+    atomic_store_explicit(&w->done, 1, memory_order_release);
+    return NULL;
+}
+
+int rf__worker_start(struct rf__worker *w)
+{
+    int rc = pthread_create(&w->thread, NULL, worker_main, w);
+    return rc ? RF_ETHREAD : 0;
+}

@@ -1,0 +1,64 @@
+/*
+ * worker.h - one load-generating thread: its ring, its connections, its measurements.
+ *
+ * Nothing mutable is shared between workers.  The run (run.c) fills struct rf__plan, which every
+ * worker reads and none writes, starts the workers, and merges their results after join.
+ */
+#ifndef RF_WORKER_H
+#define RF_WORKER_H
+
+#include <pthread.h>
+#include <stdatomic.h>
+#include <sys/socket.h>
+
+#include "request.h"
+#include "ringfire.h"
+
+struct rf__plan {
+    const struct rf_config *config;
+    struct sockaddr_storage addr;
+    socklen_t addrlen;
+    struct rf__request request;
+    uint64_t start_ns;     /* when every worker begins */
+    uint64_t warm_end_ns;  /* measuring begins */
+    uint64_t end_ns;       /* the run ends (the time limit with -n) */
+    unsigned refill;       /* free pipeline slots that trigger a send */
+    unsigned buffers;      /* provided buffers per worker */
+    unsigned buffer_size;
+    atomic_int *stop;
+};
+
+struct rf__worker {
+    /* set by run.c before start */
+    const struct rf__plan *plan;
+    unsigned index;
+    unsigned nconns;
+    uint64_t quota; /* responses to collect with -n; 0: run until end_ns */
+    int cpu;        /* -1: not pinned */
+    pthread_t thread;
+
+    /* results, read after join */
+    int err;
+    struct rf_counts counts;
+    struct rf_hist *latency;
+    struct rf_second *timeline;
+    unsigned timeline_cap;
+    unsigned timeline_len;
+    uint64_t measure_start_ns;
+    uint64_t measure_end_ns;
+    uint64_t established;
+    unsigned ring_flags;
+    char ring_fallback[160];
+
+    /* progress, written by the worker about once a loop turn, read by the main thread */
+    _Alignas(64) atomic_uint_fast64_t progress_responses;
+    atomic_uint_fast64_t progress_errors;
+    atomic_int measuring;
+    atomic_int done;
+
+    struct rf__loop *loop; /* private to the worker thread */
+};
+
+int rf__worker_start(struct rf__worker *w);
+
+#endif
