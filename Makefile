@@ -12,7 +12,8 @@ PREFIX ?= /usr/local
 PKGS := liburing libcjson libcrypto
 
 override CFLAGS += -std=c11 -D_GNU_SOURCE -Wall -Wextra -Wshadow -Wstrict-prototypes \
-	-Wmissing-prototypes -Wformat=2 -Wvla -Wundef -MMD -MP -pthread \
+	-Wmissing-prototypes -Wformat=2 -Wvla -Wundef -Wno-missing-field-initializers \
+	-MMD -MP -pthread \
 	$(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 ifeq ($(CI),true)
 override CFLAGS += -Werror

@@ -1,0 +1,145 @@
+/*
+ * test_hist.c - the latency histogram against exact percentiles of sorted random data.
+ */
+#include <criterion/criterion.h>
+#include <criterion/new/assert.h>
+#include <math.h>
+#include <stdlib.h>
+
+#include "ringfire.h"
+
+static uint64_t rng_state = 0x9e3779b97f4a7c15ULL;
+
+static uint64_t rng(void)
+{
+    rng_state ^= rng_state << 13;
+    rng_state ^= rng_state >> 7;
+    rng_state ^= rng_state << 17;
+    return rng_state;
+}
+
+static int cmp_u64(const void *a, const void *b)
+{
+    uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+    return x < y ? -1 : x > y;
+}
+
+/* The exact value at percentile p of sorted data: the smallest value with at least p% of the
+ * data at or below it. */
+static uint64_t exact(const uint64_t *sorted, size_t n, double p)
+{
+    size_t rank = (size_t)ceil(p / 100.0 * (double)n);
+    return sorted[rank ? rank - 1 : 0];
+}
+
+static void check_against_sorted(uint64_t *values, size_t n)
+{
+    struct rf_hist *h = rf_hist_new();
+    cr_assert(not(eq(ptr, h, NULL)));
+    double sum = 0;
+    for (size_t i = 0; i < n; i++) {
+        rf_hist_record(h, values[i]);
+        sum += (double)values[i];
+    }
+    qsort(values, n, sizeof(*values), cmp_u64);
+    static const double ps[] = {1, 10, 25, 50, 75, 90, 99, 99.9, 99.99, 100};
+    for (size_t i = 0; i < sizeof(ps) / sizeof(ps[0]); i++) {
+        uint64_t want = exact(values, n, ps[i]);
+        uint64_t got = rf_hist_percentile(h, ps[i]);
+        double err = fabs((double)got - (double)want) / (double)want;
+        cr_assert(le(dbl, err, 0.001), "p%g: got %llu, exact %llu (error %.5f%%)", ps[i],
+                  (unsigned long long)got, (unsigned long long)want, err * 100);
+    }
+    cr_assert(eq(u64, rf_hist_count(h), n));
+    cr_assert(eq(u64, rf_hist_min(h), values[0]));
+    cr_assert(eq(u64, rf_hist_max(h), values[n - 1]));
+    cr_assert(le(dbl, fabs(rf_hist_mean(h) - sum / (double)n), 1e-6 * sum / (double)n));
+    rf_hist_free(h);
+}
+
+Test(hist, log_uniform_latencies_within_0_1_percent)
+{
+    size_t n = 1000000;
+    uint64_t *v = malloc(n * sizeof(*v));
+    for (size_t i = 0; i < n; i++) /* 1 us .. 10 s, spread over every bucket */
+        v[i] = (uint64_t)exp(log(1e3) + (double)(rng() % 1000000) / 1e6 * (log(1e10) - log(1e3)));
+    check_against_sorted(v, n);
+    free(v);
+}
+
+Test(hist, narrow_latencies_within_0_1_percent)
+{
+    size_t n = 200000;
+    uint64_t *v = malloc(n * sizeof(*v));
+    for (size_t i = 0; i < n; i++) /* 50 us +- 5 us: one bucket's neighbourhood */
+        v[i] = 45000 + rng() % 10000;
+    check_against_sorted(v, n);
+    free(v);
+}
+
+Test(hist, small_values_are_exact)
+{
+    struct rf_hist *h = rf_hist_new();
+    for (uint64_t v = 0; v < 2048; v++)
+        rf_hist_record(h, v);
+    cr_assert(eq(u64, rf_hist_percentile(h, 50), 1023));
+    cr_assert(eq(u64, rf_hist_percentile(h, 100), 2047));
+    cr_assert(eq(u64, rf_hist_min(h), 0));
+    rf_hist_free(h);
+}
+
+Test(hist, merge_equals_recording_into_one)
+{
+    struct rf_hist *a = rf_hist_new(), *b = rf_hist_new(), *all = rf_hist_new();
+    for (int i = 0; i < 100000; i++) {
+        uint64_t v = rng() % 100000000;
+        rf_hist_record(i % 3 ? a : b, v);
+        rf_hist_record(all, v);
+    }
+    rf_hist_merge(a, b);
+    cr_assert(eq(u64, rf_hist_count(a), rf_hist_count(all)));
+    cr_assert(eq(u64, rf_hist_min(a), rf_hist_min(all)));
+    cr_assert(eq(u64, rf_hist_max(a), rf_hist_max(all)));
+    for (double p = 0.5; p <= 100; p += 0.5)
+        cr_assert(eq(u64, rf_hist_percentile(a, p), rf_hist_percentile(all, p)), "p%g", p);
+    rf_hist_free(a);
+    rf_hist_free(b);
+    rf_hist_free(all);
+}
+
+static void rebuild(uint64_t value, uint64_t count, void *arg)
+{
+    rf_hist_record_n(arg, value, count);
+}
+
+Test(hist, foreach_rebuilds_the_distribution)
+{
+    struct rf_hist *h = rf_hist_new(), *copy = rf_hist_new();
+    for (int i = 0; i < 50000; i++)
+        rf_hist_record(h, rng() % 5000000000ULL);
+    rf_hist_foreach(h, rebuild, copy);
+    cr_assert(eq(u64, rf_hist_count(copy), rf_hist_count(h)));
+    for (double p = 1; p <= 99.9; p += 1.7) {
+        double a = (double)rf_hist_percentile(h, p), b = (double)rf_hist_percentile(copy, p);
+        cr_assert(le(dbl, fabs(a - b) / a, 0.001), "p%g: %g vs %g", p, a, b);
+    }
+    rf_hist_free(h);
+    rf_hist_free(copy);
+}
+
+Test(hist, extremes)
+{
+    struct rf_hist *h = rf_hist_new();
+    cr_assert(eq(u64, rf_hist_percentile(h, 99), 0), "empty histogram");
+    cr_assert(eq(dbl, rf_hist_mean(h), 0.0));
+    uint64_t top = rf_hist_highest_trackable();
+    cr_assert(ge(u64, top, 3600ULL * 1000000000ULL), "at least one hour in nanoseconds");
+    rf_hist_record(h, 1);
+    rf_hist_record(h, UINT64_MAX); /* clamped to the top */
+    cr_assert(eq(u64, rf_hist_max(h), top));
+    cr_assert(eq(u64, rf_hist_percentile(h, 100), top));
+    cr_assert(eq(u64, rf_hist_percentile(h, 50), 1));
+    rf_hist_reset(h);
+    cr_assert(eq(u64, rf_hist_count(h), 0));
+    rf_hist_free(h);
+}

@@ -1,0 +1,65 @@
+/*
+ * test_units.c - durations, counts, sizes and CPU lists as people type them.
+ */
+#include <criterion/criterion.h>
+#include <criterion/new/assert.h>
+
+#include "ringfire.h"
+
+Test(units, durations)
+{
+    static const struct {
+        const char *text;
+        int rc;
+        uint64_t ns;
+    } t[] = {
+        {"500ms", 0, 500000000ULL}, {"10s", 0, 10000000000ULL}, {"2m", 0, 120000000000ULL},
+        {"1h", 0, 3600000000000ULL}, {"250us", 0, 250000ULL},   {"7", 0, 7000000000ULL},
+        {"1.5s", 0, 1500000000ULL},  {"0", 0, 0},               {"10x", RF_EVALUE, 0},
+        {"", RF_EVALUE, 0},          {"-1s", RF_EVALUE, 0},     {" 5s", RF_EVALUE, 0},
+        {"s", RF_EVALUE, 0},         {"1e3s", RF_EVALUE, 0},    {"25h", RF_ERANGE, 0},
+        {"5 s", RF_EVALUE, 0},
+    };
+    for (size_t i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
+        uint64_t ns = 0;
+        int rc = rf_parse_duration(t[i].text, &ns);
+        cr_assert(eq(int, rc, t[i].rc), "'%s'", t[i].text);
+        if (rc == 0)
+            cr_assert(eq(u64, ns, t[i].ns), "'%s'", t[i].text);
+    }
+}
+
+Test(units, counts_and_sizes)
+{
+    uint64_t v;
+    cr_assert(eq(int, rf_parse_count("64", 100, &v), 0));
+    cr_assert(eq(u64, v, 64));
+    cr_assert(eq(int, rf_parse_count("10k", 1000000, &v), 0));
+    cr_assert(eq(u64, v, 10000));
+    cr_assert(eq(int, rf_parse_count("2M", UINT64_MAX, &v), 0));
+    cr_assert(eq(u64, v, 2000000));
+    cr_assert(eq(int, rf_parse_count("101", 100, &v), RF_ERANGE));
+    cr_assert(eq(int, rf_parse_count("-1", 100, &v), RF_EVALUE));
+    cr_assert(eq(int, rf_parse_count("1.5", 100, &v), RF_EVALUE));
+    cr_assert(eq(int, rf_parse_count("99999999999999999999999", UINT64_MAX, &v), RF_ERANGE));
+    cr_assert(eq(int, rf_parse_count("5kk", 100000, &v), RF_EVALUE));
+    cr_assert(eq(int, rf_parse_size("4K", 1 << 20, &v), 0));
+    cr_assert(eq(u64, v, 4096));
+    cr_assert(eq(int, rf_parse_size("1M", 1 << 20, &v), 0));
+    cr_assert(eq(u64, v, 1048576));
+}
+
+Test(units, cpu_lists)
+{
+    int cpus[8];
+    cr_assert(eq(int, rf_parse_cpu_list("0,2-3", cpus, 8), 3));
+    cr_assert(eq(int, cpus[0], 0));
+    cr_assert(eq(int, cpus[1], 2));
+    cr_assert(eq(int, cpus[2], 3));
+    cr_assert(eq(int, rf_parse_cpu_list("1", cpus, 8), 1));
+    cr_assert(eq(int, rf_parse_cpu_list("3-1", cpus, 8), RF_ERANGE));
+    cr_assert(eq(int, rf_parse_cpu_list("0-9", cpus, 8), RF_ERANGE));
+    cr_assert(eq(int, rf_parse_cpu_list("a", cpus, 8), RF_EVALUE));
+    cr_assert(eq(int, rf_parse_cpu_list("1,", cpus, 8), RF_EVALUE));
+    cr_assert(eq(int, rf_parse_cpu_list("", cpus, 8), RF_EVALUE));
+}
