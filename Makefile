@@ -33,6 +33,7 @@ FIXTURE_SRC := $(wildcard fixtures/server/*.c)
 UNIT_SRC := $(wildcard tests/unit/test_*.c)
 INTEG_SRC := $(wildcard tests/integration/test_*.c)
 TEST_HELPERS := tests/integration/harness.c
+FORMAT_FILES := $(shell find engine fixtures tests runners reports -name '*.[ch]' 2>/dev/null)
 
 LIB := $(BUILD)/libringfire.a
 BIN := $(BUILD)/ringfire
@@ -93,14 +94,10 @@ suite:
 	@exit 2
 
 format:
-	clang-format -i $(ENGINE_SRC) $(CLI_SRC) $(FIXTURE_SRC) $(UNIT_SRC) $(INTEG_SRC) \
-		$(wildcard engine/include/*.h engine/src/*.h engine/cli/*.h fixtures/server/*.h \
-		tests/integration/*.h tests/integration/harness.c)
+	clang-format -i $(FORMAT_FILES)
 
 format-check:
-	clang-format --dry-run --Werror $(ENGINE_SRC) $(CLI_SRC) $(FIXTURE_SRC) $(UNIT_SRC) \
-		$(INTEG_SRC) $(wildcard engine/include/*.h engine/src/*.h engine/cli/*.h \
-		fixtures/server/*.h tests/integration/*.h tests/integration/harness.c)
+	clang-format --dry-run --Werror $(FORMAT_FILES)
 
 install: all
 	install -d $(DESTDIR)$(PREFIX)/bin

@@ -79,8 +79,7 @@ void rf_print_text(FILE *out, const struct rf_cli_run *run, const struct rf_resu
     if (cfg->warmup_ns)
         fprintf(out, ", warm-up %.2fs", (double)cfg->warmup_ns / 1e9);
     fprintf(out, "\n  io_uring %s, %u x %u KiB receive buffers per thread\n",
-            rf_ring_flags_text(res->env.ring_flags), res->env.buffers,
-            res->env.buffer_size / 1024);
+            rf_ring_flags_text(res->env.ring_flags), res->env.buffers, res->env.buffer_size / 1024);
     if (res->env.ring_fallback[0])
         fprintf(out, "  note: %s\n", res->env.ring_fallback);
 
@@ -216,7 +215,8 @@ static cJSON *out_errors(const struct rf_counts *c)
                 continue;
             if (!by)
                 by = cJSON_AddObjectToObject(detail, name);
-            cJSON_AddNumberToObject(by, e ? rf_err_name(-e) : "other", (double)c->errno_by_kind[k][e]);
+            cJSON_AddNumberToObject(by, e ? rf_err_name(-e) : "other",
+                                    (double)c->errno_by_kind[k][e]);
         }
     }
     cJSON_AddItemToObject(o, "errno", detail);

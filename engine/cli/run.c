@@ -145,8 +145,8 @@ static int cli_parse(struct rf_cli_run *run, int argc, char **argv)
         case OPT_CPUS: {
             int n = rf_parse_cpu_list(optarg, cpus, 1024);
             if (n < 0)
-                return cli_usage_error("--cpus '%s': expected CPU numbers such as 0,2-3 (each below 1024)",
-                                       optarg);
+                return cli_usage_error(
+                    "--cpus '%s': expected CPU numbers such as 0,2-3 (each below 1024)", optarg);
             cfg->cpus = cpus;
             cfg->ncpus = (unsigned)n;
             run->cpus_text = optarg;
@@ -209,8 +209,9 @@ static int cli_parse(struct rf_cli_run *run, int argc, char **argv)
             if (rc < 0 || len == 0) {
                 fprintf(stderr, "ringfire: --raw '%s': cannot read a request from the file: %s\n",
                         optarg,
-                        rc == 0 ? "it is empty"
-                                : rc == RF_ERANGE ? "larger than 64 MiB" : rf_strerror(rc));
+                        rc == 0           ? "it is empty"
+                        : rc == RF_ERANGE ? "larger than 64 MiB"
+                                          : rf_strerror(rc));
                 return RF_EXIT_USAGE;
             }
             cfg->raw = run->raw_owned;
@@ -308,7 +309,8 @@ int rf_cli_run(int argc, char **argv)
         goto out;
     }
     if (rc == RF_EHEADER || rc == RF_EVALUE) {
-        fprintf(stderr, "ringfire: %s\n", rc == RF_EVALUE ? "the method is not a token" : rf_strerror(rc));
+        fprintf(stderr, "ringfire: %s\n",
+                rc == RF_EVALUE ? "the method is not a token" : rf_strerror(rc));
         status = RF_EXIT_USAGE;
         goto out;
     }
@@ -328,8 +330,7 @@ int rf_cli_run(int argc, char **argv)
                 "ringfire: stopped %s after %llu of the %llu responses asked for with -n; "
                 "raise the limit with -d\n",
                 res.interrupted ? "by a signal" : "by the time limit",
-                (unsigned long long)res.counts.responses,
-                (unsigned long long)run.config.requests);
+                (unsigned long long)res.counts.responses, (unsigned long long)run.config.requests);
         status = RF_EXIT_FAIL;
     }
     rf_result_free(&res);

@@ -17,16 +17,16 @@
 
 /* Engine error codes, far below any errno.  One list makes the enum, the names and the texts. */
 #define RF_ERRORS(X)                                                                               \
-    X(RF_EURL_SCHEME, "the URL scheme is not supported (use http:// or ws://)")                   \
+    X(RF_EURL_SCHEME, "the URL scheme is not supported (use http:// or ws://)")                    \
     X(RF_EURL, "the URL is malformed (expected http://HOST[:PORT][/PATH])")                        \
-    X(RF_EURL_HOST, "the URL host is not a numeric IP address or localhost (no DNS lookups)")    \
+    X(RF_EURL_HOST, "the URL host is not a numeric IP address or localhost (no DNS lookups)")      \
     X(RF_EURL_PORT, "the URL port is not a number from 1 to 65535")                                \
     X(RF_EVALUE, "the value is malformed")                                                         \
     X(RF_ERANGE, "the value is out of range")                                                      \
-    X(RF_EHEADER, "a header is malformed (expected 'Name: value' without CR or LF)")              \
-    X(RF_ENOFILE, "the open-file limit (RLIMIT_NOFILE) is too low for the connections asked for") \
-    X(RF_ERING, "the kernel refused to create an io_uring ring")                                  \
-    X(RF_EBUFRING, "the kernel refused to register a provided buffer ring (needs Linux 5.19+)")   \
+    X(RF_EHEADER, "a header is malformed (expected 'Name: value' without CR or LF)")               \
+    X(RF_ENOFILE, "the open-file limit (RLIMIT_NOFILE) is too low for the connections asked for")  \
+    X(RF_ERING, "the kernel refused to create an io_uring ring")                                   \
+    X(RF_EBUFRING, "the kernel refused to register a provided buffer ring (needs Linux 5.19+)")    \
     X(RF_ETARGET, "the target never accepted a connection")                                        \
     X(RF_ETHREAD, "a worker thread could not be started")                                          \
     X(RF_ENOMEM, "out of memory")
@@ -126,7 +126,7 @@ struct rf_config {
     uint64_t requests; /* stop after exactly this many responses; 0: run for duration_ns */
     uint64_t timeout_ns;
     unsigned pipeline;
-    unsigned refill; /* free pipeline slots that trigger a send; 0: half the pipeline */
+    unsigned refill;            /* free pipeline slots that trigger a send; 0: half the pipeline */
     const char *method;         /* NULL: GET */
     const char *const *headers; /* "Name: value" */
     unsigned nheaders;

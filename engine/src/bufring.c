@@ -17,8 +17,8 @@ int rf__bufring_setup(struct io_uring *ring, struct rf__bufring *b, unsigned cou
     b->bgid = bgid;
     /* The kernel wants the ring page-aligned; an anonymous mapping is. */
     b->ring_bytes = (size_t)count * sizeof(struct io_uring_buf);
-    void *mem = mmap(NULL, b->ring_bytes, PROT_READ | PROT_WRITE, MAP_ANONYMOUS | MAP_PRIVATE,
-                     -1, 0);
+    void *mem =
+        mmap(NULL, b->ring_bytes, PROT_READ | PROT_WRITE, MAP_ANONYMOUS | MAP_PRIVATE, -1, 0);
     if (mem == MAP_FAILED)
         return RF_ENOMEM;
     b->br = mem;

@@ -21,8 +21,8 @@
 
 struct rf__h1_response {
     int status;
-    int close;        /* the server will close after this response */
-    int upgrade;      /* 101 Switching Protocols: the bytes after it are another protocol */
+    int close;   /* the server will close after this response */
+    int upgrade; /* 101 Switching Protocols: the bytes after it are another protocol */
     uint64_t body_len;
 };
 

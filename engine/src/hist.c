@@ -32,7 +32,8 @@ struct rf_hist {
 static unsigned hist_index(uint64_t v)
 {
     /* Bucket: how many bits the value has above the sub-bucket range. */
-    unsigned bucket = (unsigned)(63 - __builtin_clzll(v | (HIST_SUB_COUNT - 1))) - (HIST_SUB_BITS - 1);
+    unsigned bucket =
+        (unsigned)(63 - __builtin_clzll(v | (HIST_SUB_COUNT - 1))) - (HIST_SUB_BITS - 1);
     unsigned sub = (unsigned)(v >> bucket);
     return (bucket << (HIST_SUB_BITS - 1)) + sub;
 }

@@ -40,8 +40,8 @@ static int req_single(const struct rf_config *cfg, char **out, size_t *len)
     if (!req_is_token(method, strlen(method)))
         return RF_EVALUE;
     int has_host = 0, has_length = 0;
-    size_t cap = strlen(method) + strlen(cfg->url.path) + strlen(cfg->url.authority) + 96 +
-                 cfg->body_len;
+    size_t cap =
+        strlen(method) + strlen(cfg->url.path) + strlen(cfg->url.authority) + 96 + cfg->body_len;
     for (unsigned i = 0; i < cfg->nheaders; i++) {
         int host, length;
         if (!req_header_ok(cfg->headers[i], &host, &length))

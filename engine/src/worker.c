@@ -55,7 +55,7 @@ struct conn {
     uint32_t head;     /* sent_at index of the oldest request in flight */
     uint32_t send_len; /* bytes of the send under way (send_busy) */
     uint32_t send_done;
-    uint64_t since;    /* connect submitted; or the back-off deadline */
+    uint64_t since; /* connect submitted; or the back-off deadline */
     uint64_t backoff_ns;
     uint64_t *sent_at; /* pipeline-depth ring of send times */
     struct rf__h1 h1;
@@ -70,7 +70,7 @@ struct rf__loop {
     char *carry;
     uint32_t *dirty;
     unsigned ndirty;
-    uint64_t inflight;  /* over all connections */
+    uint64_t inflight; /* over all connections */
     uint64_t now;
     uint64_t next_scan;
     unsigned pipeline;

@@ -19,11 +19,11 @@ struct rf__plan {
     struct sockaddr_storage addr;
     socklen_t addrlen;
     struct rf__request request;
-    uint64_t start_ns;     /* when every worker begins */
-    uint64_t warm_end_ns;  /* measuring begins */
-    uint64_t end_ns;       /* the run ends (the time limit with -n) */
-    unsigned refill;       /* free pipeline slots that trigger a send */
-    unsigned buffers;      /* provided buffers per worker */
+    uint64_t start_ns;    /* when every worker begins */
+    uint64_t warm_end_ns; /* measuring begins */
+    uint64_t end_ns;      /* the run ends (the time limit with -n) */
+    unsigned refill;      /* free pipeline slots that trigger a send */
+    unsigned buffers;     /* provided buffers per worker */
     unsigned buffer_size;
     atomic_int *stop;
 };

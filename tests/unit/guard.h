@@ -18,8 +18,8 @@ static inline int guard_init(struct guard *g, size_t max)
 {
     size_t page = (size_t)sysconf(_SC_PAGESIZE);
     g->usable = (max + page - 1) / page * page;
-    g->base = mmap(NULL, g->usable + page, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS,
-                   -1, 0);
+    g->base =
+        mmap(NULL, g->usable + page, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
     if (g->base == MAP_FAILED)
         return -1;
     return mprotect(g->base + g->usable, page, PROT_NONE);

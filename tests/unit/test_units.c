@@ -13,12 +13,14 @@ Test(units, durations)
         int rc;
         uint64_t ns;
     } t[] = {
-        {"500ms", 0, 500000000ULL}, {"10s", 0, 10000000000ULL}, {"2m", 0, 120000000000ULL},
-        {"1h", 0, 3600000000000ULL}, {"250us", 0, 250000ULL},   {"7", 0, 7000000000ULL},
-        {"1.5s", 0, 1500000000ULL},  {"0", 0, 0},               {"10x", RF_EVALUE, 0},
-        {"", RF_EVALUE, 0},          {"-1s", RF_EVALUE, 0},     {" 5s", RF_EVALUE, 0},
-        {"s", RF_EVALUE, 0},         {"1e3s", RF_EVALUE, 0},    {"25h", RF_ERANGE, 0},
-        {"5 s", RF_EVALUE, 0},
+        {"500ms", 0, 500000000ULL}, {"10s", 0, 10000000000ULL},
+        {"2m", 0, 120000000000ULL}, {"1h", 0, 3600000000000ULL},
+        {"250us", 0, 250000ULL},    {"7", 0, 7000000000ULL},
+        {"1.5s", 0, 1500000000ULL}, {"0", 0, 0},
+        {"10x", RF_EVALUE, 0},      {"", RF_EVALUE, 0},
+        {"-1s", RF_EVALUE, 0},      {" 5s", RF_EVALUE, 0},
+        {"s", RF_EVALUE, 0},        {"1e3s", RF_EVALUE, 0},
+        {"25h", RF_ERANGE, 0},      {"5 s", RF_EVALUE, 0},
     };
     for (size_t i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
         uint64_t ns = 0;

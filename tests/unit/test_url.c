@@ -17,9 +17,11 @@ struct url_case {
 };
 
 static const struct url_case cases[] = {
-    {"ipv4 with port and path", "http://127.0.0.1:8080/plaintext", 0, "127.0.0.1", 8080, "/plaintext", "127.0.0.1:8080"},
+    {"ipv4 with port and path", "http://127.0.0.1:8080/plaintext", 0, "127.0.0.1", 8080,
+     "/plaintext", "127.0.0.1:8080"},
     {"default port and path", "http://127.0.0.1", 0, "127.0.0.1", 80, "/", "127.0.0.1:80"},
-    {"query kept, fragment dropped", "http://127.0.0.1:1/a?b=c#frag", 0, "127.0.0.1", 1, "/a?b=c", "127.0.0.1:1"},
+    {"query kept, fragment dropped", "http://127.0.0.1:1/a?b=c#frag", 0, "127.0.0.1", 1, "/a?b=c",
+     "127.0.0.1:1"},
     {"query without path", "http://127.0.0.1:9?x", 0, "127.0.0.1", 9, "/?x", "127.0.0.1:9"},
     {"ipv6", "http://[::1]:8080/x", 0, "::1", 8080, "/x", "[::1]:8080"},
     {"localhost", "http://localhost:3000/", 0, "localhost", 3000, "/", "localhost:3000"},
@@ -59,6 +61,6 @@ Test(url, errors_have_names_and_texts)
 {
     cr_assert(eq(str, (char *)rf_err_name(RF_ETARGET), "RF_ETARGET"));
     cr_assert(eq(str, (char *)rf_err_name(-111), "ECONNREFUSED"));
-    cr_assert(eq(str, (char *)rf_strerror(RF_EURL_PORT),
-                 "the URL port is not a number from 1 to 65535"));
+    cr_assert(
+        eq(str, (char *)rf_strerror(RF_EURL_PORT), "the URL port is not a number from 1 to 65535"));
 }

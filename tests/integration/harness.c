@@ -1,0 +1,227 @@
+/*
+ * harness.c - integration-test helpers (see harness.h).
+ */
+#include <errno.h>
+#include <math.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/time.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "harness.h"
+
+static void sleep_ms(int ms)
+{
+    struct timespec ts = {ms / 1000, (long)(ms % 1000) * 1000000};
+    nanosleep(&ts, NULL);
+}
+
+int fixture_start(struct fixture *f, const char *const *args)
+{
+    memset(f, 0, sizeof(*f));
+    snprintf(f->dir, sizeof(f->dir), "/tmp/rf-test-XXXXXX");
+    if (!mkdtemp(f->dir))
+        return -1;
+    char port_file[128];
+    snprintf(port_file, sizeof(port_file), "%s/port", f->dir);
+    const char *argv[32] = {FIXTURE, "--port", "0", "--port-file", port_file, "--quiet"};
+    int n = 6;
+    for (int i = 0; args && args[i] && n < 31; i++)
+        argv[n++] = args[i];
+    argv[n] = NULL;
+    f->pid = fork();
+    if (f->pid < 0)
+        return -1;
+    if (f->pid == 0) {
+        execv(argv[0], (char *const *)argv);
+        _exit(127);
+    }
+    for (int i = 0; i < 500; i++) {
+        FILE *pf = fopen(port_file, "r");
+        if (pf) {
+            int ok = fscanf(pf, "%u", &f->port) == 1;
+            fclose(pf);
+            if (ok)
+                return 0;
+        }
+        if (waitpid(f->pid, NULL, WNOHANG) == f->pid) {
+            f->pid = 0;
+            return -1;
+        }
+        sleep_ms(10);
+    }
+    fixture_stop(f);
+    return -1;
+}
+
+int fixture_stop(struct fixture *f)
+{
+    int status = -1;
+    if (f->pid > 0) {
+        kill(f->pid, SIGTERM);
+        for (int i = 0; i < 300; i++) {
+            if (waitpid(f->pid, &status, WNOHANG) == f->pid) {
+                f->pid = 0;
+                break;
+            }
+            sleep_ms(10);
+        }
+        if (f->pid > 0) {
+            kill(f->pid, SIGKILL);
+            waitpid(f->pid, NULL, 0);
+            f->pid = 0;
+            status = -1;
+        } else {
+            status = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+        }
+    }
+    char path[128];
+    snprintf(path, sizeof(path), "%s/port", f->dir);
+    unlink(path);
+    rmdir(f->dir);
+    return status;
+}
+
+static void drain(int fd, char **buf, size_t *len, size_t *cap)
+{
+    char tmp[65536];
+    ssize_t n = read(fd, tmp, sizeof(tmp));
+    if (n <= 0)
+        return;
+    if (*len + (size_t)n + 1 > *cap) {
+        *cap = (*len + (size_t)n + 1) * 2;
+        *buf = realloc(*buf, *cap);
+    }
+    memcpy(*buf + *len, tmp, (size_t)n);
+    *len += (size_t)n;
+    (*buf)[*len] = '\0';
+}
+
+void cmd_run(const char *const *argv, int timeout_s, struct cmd_result *r)
+{
+    int out[2], err[2];
+    memset(r, 0, sizeof(*r));
+    r->status = -1;
+    if (pipe(out) < 0 || pipe(err) < 0)
+        return;
+    pid_t pid = fork();
+    if (pid == 0) {
+        dup2(out[1], 1);
+        dup2(err[1], 2);
+        close(out[0]);
+        close(err[0]);
+        execv(argv[0], (char *const *)argv);
+        _exit(127);
+    }
+    close(out[1]);
+    close(err[1]);
+    size_t olen = 0, ocap = 1, elen = 0, ecap = 1;
+    r->out = calloc(1, 1);
+    r->err = calloc(1, 1);
+    struct timespec start;
+    clock_gettime(CLOCK_MONOTONIC, &start);
+    int open_fds = 2, killed = 0;
+    while (open_fds > 0) {
+        struct pollfd p[2] = {{out[0], POLLIN, 0}, {err[0], POLLIN, 0}};
+        poll(p, 2, 100);
+        for (int i = 0; i < 2; i++) {
+            if (!(p[i].revents & (POLLIN | POLLHUP)))
+                continue;
+            char **buf = i ? &r->err : &r->out;
+            size_t *len = i ? &elen : &olen, *cap = i ? &ecap : &ocap;
+            size_t before = *len;
+            drain(p[i].fd, buf, len, cap);
+            if (*len == before && (p[i].revents & POLLHUP)) {
+                close(p[i].fd);
+                if (i)
+                    err[0] = -1;
+                else
+                    out[0] = -1;
+                open_fds--;
+            }
+        }
+        struct timespec now;
+        clock_gettime(CLOCK_MONOTONIC, &now);
+        if (!killed && now.tv_sec - start.tv_sec > timeout_s) {
+            kill(pid, SIGKILL);
+            killed = 1;
+        }
+    }
+    int status;
+    waitpid(pid, &status, 0);
+    r->status = !killed && WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
+void cmd_free(struct cmd_result *r)
+{
+    free(r->out);
+    free(r->err);
+}
+
+double json_num(const cJSON *root, const char *path)
+{
+    char buf[256];
+    snprintf(buf, sizeof(buf), "%s", path);
+    const cJSON *node = root;
+    for (char *save, *key = strtok_r(buf, ".", &save); key && node;
+         key = strtok_r(NULL, ".", &save))
+        node = cJSON_GetObjectItemCaseSensitive(node, key);
+    return node && cJSON_IsNumber(node) ? node->valuedouble : NAN;
+}
+
+int tcp_connect(unsigned port)
+{
+    int fd = socket(AF_INET, SOCK_STREAM, 0);
+    struct sockaddr_in a = {.sin_family = AF_INET, .sin_port = htons((uint16_t)port)};
+    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    struct timeval tv = {5, 0};
+    setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
+    if (connect(fd, (struct sockaddr *)&a, sizeof(a)) < 0) {
+        close(fd);
+        return -1;
+    }
+    return fd;
+}
+
+int tcp_send(int fd, const void *data, size_t n)
+{
+    const char *p = data;
+    while (n) {
+        ssize_t w = send(fd, p, n, MSG_NOSIGNAL);
+        if (w < 0 && errno == EINTR)
+            continue;
+        if (w <= 0)
+            return -1;
+        p += w;
+        n -= (size_t)w;
+    }
+    return 0;
+}
+
+size_t tcp_recv_n(int fd, char *buf, size_t n)
+{
+    size_t got = 0;
+    while (got < n) {
+        ssize_t r = recv(fd, buf + got, n - got, 0);
+        if (r < 0 && errno == EINTR)
+            continue;
+        if (r <= 0)
+            break;
+        got += (size_t)r;
+    }
+    return got;
+}
+
+size_t tcp_recv_all(int fd, char *buf, size_t cap)
+{
+    size_t got = tcp_recv_n(fd, buf, cap - 1);
+    buf[got] = '\0';
+    return got;
+}

@@ -1,0 +1,52 @@
+/*
+ * harness.h - integration-test helpers: start the fixture server on port 0, run a command with
+ * a time bound and collect its output, read JSON results.
+ */
+#ifndef RF_TEST_HARNESS_H
+#define RF_TEST_HARNESS_H
+
+#include <cjson/cJSON.h>
+#include <stddef.h>
+#include <sys/types.h>
+
+#ifndef RF_BUILD_DIR
+#define RF_BUILD_DIR "build"
+#endif
+#define RINGFIRE RF_BUILD_DIR "/ringfire"
+#define FIXTURE RF_BUILD_DIR "/ringfire-fixture"
+
+struct fixture {
+    pid_t pid;
+    unsigned port;
+    char dir[64];
+};
+
+/* Starts ringfire-fixture with extra arguments (NULL-terminated; may be NULL) and waits, at
+ * most 5 s, for its port file.  Returns 0 or -1. */
+int fixture_start(struct fixture *f, const char *const *args);
+/* SIGTERM, then SIGKILL after 3 s.  Returns the exit status, or -1 if it had to be killed. */
+int fixture_stop(struct fixture *f);
+
+struct cmd_result {
+    int status; /* exit status; -1 when killed by the time bound or a signal */
+    char *out;
+    char *err;
+};
+
+/* Runs argv (NULL-terminated) for at most timeout_s seconds. */
+void cmd_run(const char *const *argv, int timeout_s, struct cmd_result *r);
+void cmd_free(struct cmd_result *r);
+
+/* A number at a dotted path ("errors.parse", "status.codes.200"); NaN when missing. */
+double json_num(const cJSON *root, const char *path);
+
+/* Opens a TCP connection to 127.0.0.1:port with a 5 s receive timeout.  Returns the fd. */
+int tcp_connect(unsigned port);
+/* Sends all of data. */
+int tcp_send(int fd, const void *data, size_t n);
+/* Reads until n bytes, the peer closes, or the timeout; returns the bytes read. */
+size_t tcp_recv_n(int fd, char *buf, size_t n);
+/* Reads until the peer closes (or the timeout).  Returns bytes read into buf (NUL-terminated). */
+size_t tcp_recv_all(int fd, char *buf, size_t cap);
+
+#endif

@@ -1,0 +1,344 @@
+/*
+ * test_engine.c - the `ringfire` command against ringfire-fixture on loopback: exact counts,
+ * framing, faults counted as data, usage errors and exit statuses.
+ */
+#include <criterion/criterion.h>
+#include <criterion/new/assert.h>
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "harness.h"
+
+static struct fixture fx;
+
+/* Runs ringfire against path on the fixture with args (NULL-terminated), --json added. */
+static cJSON *run_json(const char *path, const char *const *args, struct cmd_result *r)
+{
+    char url[256];
+    snprintf(url, sizeof(url), "http://127.0.0.1:%u%s", fx.port, path);
+    const char *argv[40] = {RINGFIRE, url, "--json"};
+    int n = 3;
+    for (int i = 0; args[i]; i++)
+        argv[n++] = args[i];
+    argv[n] = NULL;
+    cmd_run(argv, 60, r);
+    cJSON *j = cJSON_Parse(r->out);
+    cr_assert(not(eq(ptr, j, NULL)), "ringfire printed no JSON (exit %d): %s", r->status, r->err);
+    return j;
+}
+
+static void start(const char *const *args)
+{
+    cr_assert(eq(int, fixture_start(&fx, args), 0), "the fixture server did not start");
+}
+
+static void stop(void)
+{
+    cr_assert(eq(int, fixture_stop(&fx), 0), "the fixture exits 0 on SIGTERM");
+}
+
+/* requests = responses + lost + unanswered: no request is ever forgotten. */
+static void assert_accounted(const cJSON *j)
+{
+    double req = json_num(j, "requests"), resp = json_num(j, "responses");
+    double lost = json_num(j, "errors.lost_requests"), open = json_num(j, "unanswered");
+    cr_assert(eq(dbl, req, resp + lost + open), "requests %g != responses %g + lost %g + open %g",
+              req, resp, lost, open);
+}
+
+Test(engine, exact_count_pipelined, .fini = stop)
+{
+    start(NULL);
+    struct cmd_result r;
+    const char *args[] = {"-n", "1000", "-c", "10", "-p", "8", NULL};
+    cJSON *j = run_json("/plaintext", args, &r);
+    cr_assert(eq(int, r.status, 0), "%s", r.err);
+    cr_assert(eq(dbl, json_num(j, "responses"), 1000));
+    cr_assert(eq(dbl, json_num(j, "requests"), 1000));
+    cr_assert(eq(dbl, json_num(j, "status.2xx"), 1000));
+    cr_assert(eq(dbl, json_num(j, "status.codes.200"), 1000));
+    cr_assert(eq(dbl, json_num(j, "connections.established"), 10));
+    for (const char *const *k =
+             (const char *const[]){"connect", "read", "write", "timeout", "parse", "closed", NULL};
+         *k; k++) {
+        char path[64];
+        snprintf(path, sizeof(path), "errors.%s", *k);
+        cr_assert(eq(dbl, json_num(j, path), 0), "%s", path);
+    }
+    /* Each response to /plaintext is the same size, so bytes are exact too. */
+    cr_assert(eq(dbl, fmod(json_num(j, "bytes_received"), 1000), 0));
+    cr_assert(ge(dbl, json_num(j, "latency_us.p99"), json_num(j, "latency_us.p50")));
+    cr_assert(gt(dbl, json_num(j, "latency_us.p50"), 0));
+    assert_accounted(j);
+    cJSON_Delete(j);
+    cmd_free(&r);
+}
+
+Test(engine, status_codes_counted_exactly, .fini = stop)
+{
+    start(NULL);
+    struct cmd_result r;
+    const char *args[] = {"-n", "300", "-c", "3", "-p", "4", NULL};
+    cJSON *j = run_json("/status/503", args, &r);
+    cr_assert(eq(int, r.status, 0));
+    cr_assert(eq(dbl, json_num(j, "status.5xx"), 300));
+    cr_assert(eq(dbl, json_num(j, "status.codes.503"), 300));
+    cr_assert(eq(dbl, json_num(j, "status.2xx"), 0));
+    cJSON_Delete(j);
+    cmd_free(&r);
+}
+
+Test(engine, chunked_bodies, .fini = stop)
+{
+    start(NULL);
+    struct cmd_result r;
+    const char *args[] = {"-n", "200", "-c", "4", "-p", "2", NULL};
+    cJSON *j = run_json("/chunked/100000?chunk=333", args, &r);
+    cr_assert(eq(int, r.status, 0), "%s", r.err);
+    cr_assert(eq(dbl, json_num(j, "responses"), 200));
+    cr_assert(eq(dbl, json_num(j, "errors.parse"), 0));
+    cr_assert(eq(dbl, fmod(json_num(j, "bytes_received"), 200), 0));
+    cr_assert(gt(dbl, json_num(j, "bytes_received"), 200.0 * 100000));
+    cJSON_Delete(j);
+    cmd_free(&r);
+}
+
+Test(engine, one_mebibyte_bodies, .fini = stop)
+{
+    start(NULL);
+    struct cmd_result r;
+    const char *args[] = {"-n", "60", "-c", "3", "-p", "2", NULL};
+    cJSON *j = run_json("/bytes/1048576", args, &r);
+    cr_assert(eq(int, r.status, 0), "%s", r.err);
+    cr_assert(eq(dbl, json_num(j, "responses"), 60));
+    double per = json_num(j, "bytes_received") / 60;
+    cr_assert(eq(dbl, per, floor(per)), "every response the same size");
+    cr_assert(gt(dbl, per, 1048576));
+    cr_assert(lt(dbl, per, 1048576 + 512));
+    cJSON_Delete(j);
+    cmd_free(&r);
+}
+
+Test(engine, head_responses_have_no_body, .fini = stop)
+{
+    start(NULL);
+    struct cmd_result r;
+    const char *args[] = {"-n", "200", "-c", "2", "-p", "4", "-m", "HEAD", NULL};
+    cJSON *j = run_json("/bytes/5000", args, &r);
+    cr_assert(eq(int, r.status, 0), "%s", r.err);
+    cr_assert(eq(dbl, json_num(j, "responses"), 200));
+    cr_assert(eq(dbl, json_num(j, "errors.parse"), 0));
+    cr_assert(lt(dbl, json_num(j, "bytes_received"), 200.0 * 300), "no bodies were read");
+    cJSON_Delete(j);
+    cmd_free(&r);
+}
+
+Test(engine, server_closes_after_each_response, .fini = stop)
+{
+    start(NULL);
+    struct cmd_result r;
+    const char *args[] = {"-n", "300", "-c", "4", NULL};
+    cJSON *j = run_json("/close", args, &r);
+    cr_assert(eq(int, r.status, 0), "%s", r.err);
+    cr_assert(eq(dbl, json_num(j, "responses"), 300));
+    cr_assert(eq(dbl, json_num(j, "errors.closed"), 0), "announced closes lose nothing at -p 1");
+    cr_assert(ge(dbl, json_num(j, "connections.reconnects"), 296));
+    assert_accounted(j);
+    cJSON_Delete(j);
+    cmd_free(&r);
+}
+
+/* With one connection and -p 1 the fixture's n-th response is the client's n-th request, so
+ * the counts are exact: 100 good responses need 111 requests, 11 of them malformed. */
+Test(engine, malformed_responses_counted, .fini = stop)
+{
+    start((const char *const[]){"--malformed-every", "10", NULL});
+    struct cmd_result r;
+    const char *args[] = {"-n", "100", "-c", "1", NULL};
+    cJSON *j = run_json("/plaintext", args, &r);
+    cr_assert(eq(int, r.status, 0), "%s", r.err);
+    cr_assert(eq(dbl, json_num(j, "responses"), 100));
+    cr_assert(eq(dbl, json_num(j, "errors.parse"), 11));
+    cr_assert(eq(dbl, json_num(j, "errors.lost_requests"), 11));
+    cr_assert(eq(dbl, json_num(j, "requests"), 111));
+    cr_assert(eq(dbl, json_num(j, "connections.reconnects"), 11));
+    cJSON_Delete(j);
+    cmd_free(&r);
+}
+
+Test(engine, resets_counted_with_errno, .fini = stop)
+{
+    start((const char *const[]){"--reset-every", "10", NULL});
+    struct cmd_result r;
+    const char *args[] = {"-n", "100", "-c", "1", NULL};
+    cJSON *j = run_json("/plaintext", args, &r);
+    cr_assert(eq(int, r.status, 0), "%s", r.err);
+    cr_assert(eq(dbl, json_num(j, "responses"), 100));
+    cr_assert(eq(dbl, json_num(j, "errors.read"), 11));
+    cr_assert(eq(dbl, json_num(j, "errors.errno.read.ECONNRESET"), 11));
+    assert_accounted(j);
+    cJSON_Delete(j);
+    cmd_free(&r);
+}
+
+Test(engine, unannounced_closes_lose_pipelined_requests, .fini = stop)
+{
+    start((const char *const[]){"--close-after", "5", NULL});
+    struct cmd_result r;
+    const char *args[] = {"-n", "200", "-c", "2", "-p", "8", NULL};
+    cJSON *j = run_json("/plaintext", args, &r);
+    cr_assert(eq(int, r.status, 0), "%s", r.err);
+    cr_assert(eq(dbl, json_num(j, "responses"), 200));
+    cr_assert(gt(dbl, json_num(j, "errors.lost_requests"), 0));
+    cr_assert(gt(dbl, json_num(j, "errors.closed") + json_num(j, "errors.read"), 0));
+    assert_accounted(j);
+    cJSON_Delete(j);
+    cmd_free(&r);
+}
+
+Test(engine, stalled_server_gives_timeouts_not_a_hang, .fini = stop)
+{
+    start((const char *const[]){"--stall-ms", "600", "--stall-every", "1", NULL});
+    struct cmd_result r;
+    const char *args[] = {"-d", "2500ms", "-c", "2", "--timeout", "200ms", NULL};
+    cJSON *j = run_json("/plaintext", args, &r);
+    cr_assert(eq(int, r.status, 0), "%s", r.err);
+    cr_assert(ge(dbl, json_num(j, "errors.timeout"), 2), "a 600 ms stall with a 200 ms timeout");
+    cr_assert(gt(dbl, json_num(j, "responses"), 0));
+    assert_accounted(j);
+    cJSON_Delete(j);
+    cmd_free(&r);
+}
+
+Test(engine, requests_not_reached_in_the_limit, .fini = stop)
+{
+    start(NULL);
+    struct cmd_result r;
+    const char *args[] = {"-n", "5", "-c", "1", "-d", "700ms", "--timeout", "10s", NULL};
+    cJSON *j = run_json("/delay/400", args, &r);
+    cr_assert(eq(int, r.status, 1));
+    cr_assert(eq(dbl, json_num(j, "responses"), 1));
+    cr_assert(not(eq(ptr, strstr(r.err, "after 1 of the 5 responses"), NULL)), "%s", r.err);
+    cJSON_Delete(j);
+    cmd_free(&r);
+}
+
+Test(engine, warmup_is_not_measured, .fini = stop)
+{
+    start(NULL);
+    struct cmd_result r;
+    const char *args[] = {"-d", "500ms", "--warmup", "400ms", "-c", "2", NULL};
+    cJSON *j = run_json("/plaintext", args, &r);
+    cr_assert(eq(int, r.status, 0), "%s", r.err);
+    cr_assert(eq(dbl, json_num(j, "config.warmup_s"), 0.4));
+    cr_assert(lt(dbl, json_num(j, "duration_s"), 0.8), "warm-up time is not in the duration");
+    double sum = 0;
+    const cJSON *tl = cJSON_GetObjectItem(j, "timeline");
+    const cJSON *sec;
+    cJSON_ArrayForEach(sec, tl) sum += json_num(sec, "responses");
+    cr_assert(eq(dbl, sum, json_num(j, "responses")), "the timeline adds up to the responses");
+    cJSON_Delete(j);
+    cmd_free(&r);
+}
+
+Test(engine, ipv6_loopback)
+{
+    cr_assert(eq(int, fixture_start(&fx, (const char *const[]){"--bind", "::1", NULL}), 0));
+    char url[128];
+    snprintf(url, sizeof(url), "http://[::1]:%u/json", fx.port);
+    struct cmd_result r;
+    cmd_run((const char *const[]){RINGFIRE, url, "-n", "50", "-c", "2", "-q", NULL}, 30, &r);
+    fixture_stop(&fx);
+    cr_assert(eq(int, r.status, 0), "%s", r.err);
+    cr_assert(not(eq(ptr, strstr(r.out, "50 responses"), NULL)), "%s", r.out);
+    cmd_free(&r);
+}
+
+Test(engine, text_output, .fini = stop)
+{
+    start(NULL);
+    char url[128];
+    snprintf(url, sizeof(url), "http://127.0.0.1:%u/plaintext", fx.port);
+    struct cmd_result r;
+    cmd_run((const char *const[]){RINGFIRE, url, "-n", "100", "-c", "2", NULL}, 30, &r);
+    cr_assert(eq(int, r.status, 0));
+    static const char *const want[] = {
+        "Running 100 requests @", "Latency distribution", "99.990%",  "100 responses in",
+        "Status 2xx 100",         "Requests/sec:",        "io_uring "};
+    for (size_t i = 0; i < sizeof(want) / sizeof(want[0]); i++)
+        cr_assert(not(eq(ptr, strstr(r.out, want[i]), NULL)), "missing '%s' in:\n%s", want[i],
+                  r.out);
+    cr_assert(eq(ptr, strstr(r.out, "Errors"), NULL), "no error line without errors");
+    cr_assert(eq(str, r.err, ""), "no progress line when stderr is not a terminal");
+    cmd_free(&r);
+}
+
+Test(engine, connection_refused_exits_3)
+{
+    /* Port 1 on loopback: nothing listens there on a test machine. */
+    struct cmd_result r;
+    cmd_run((const char *const[]){RINGFIRE, "http://127.0.0.1:1/", "-d", "1s", NULL}, 30, &r);
+    cr_assert(eq(int, r.status, 3));
+    cr_assert(not(eq(ptr, strstr(r.err, "never accepted a connection"), NULL)), "%s", r.err);
+    cr_assert(not(eq(ptr, strstr(r.err, "ECONNREFUSED"), NULL)), "%s", r.err);
+    cmd_free(&r);
+}
+
+struct usage_case {
+    const char *what;
+    const char *args[6];
+    const char *message;
+};
+
+static const struct usage_case usage_cases[] = {
+    {"pipeline zero", {"-p", "0"}, "-p '0': expected a whole number from 1 to 1024"},
+    {"pipeline too deep", {"-p", "1025"}, "-p '1025'"},
+    {"threads zero", {"-t", "0"}, "-t '0'"},
+    {"connections negative", {"-c", "-5"}, "-c '-5'"},
+    {"connections huge", {"-c", "99999999999"}, "-c '99999999999'"},
+    {"duration unit", {"-d", "5x"}, "-d '5x': expected a positive duration"},
+    {"duration zero", {"-d", "0"}, "-d '0'"},
+    {"timeout text", {"--timeout", "soon"}, "--timeout 'soon'"},
+    {"unknown option", {"--bogus"}, "unknown option '--bogus'"},
+    {"missing value", {"-c"}, "-c needs a value"},
+    {"bad header", {"-H", "NoColon"}, "header is malformed"},
+    {"bad cpu list", {"--cpus", "x"}, "--cpus 'x'"},
+    {"refill deeper than pipeline", {"-p", "4", "--refill", "8"}, "--refill 8"},
+    {"missing body file", {"--body", "@/nonexistent/file"}, "--body '@/nonexistent/file'"},
+};
+
+Test(engine, usage_errors_exit_2_and_name_the_option)
+{
+    for (size_t i = 0; i < sizeof(usage_cases) / sizeof(usage_cases[0]); i++) {
+        const struct usage_case *c = &usage_cases[i];
+        const char *argv[10] = {RINGFIRE, "http://127.0.0.1:1/"};
+        int n = 2;
+        for (int k = 0; c->args[k]; k++)
+            argv[n++] = c->args[k];
+        argv[n] = NULL;
+        struct cmd_result r;
+        cmd_run(argv, 10, &r);
+        cr_assert(eq(int, r.status, 2), "%s: exit %d", c->what, r.status);
+        cr_assert(not(eq(ptr, strstr(r.err, c->message), NULL)), "%s: '%s' not in: %s", c->what,
+                  c->message, r.err);
+        cmd_free(&r);
+    }
+}
+
+Test(engine, unsupported_urls_exit_2)
+{
+    static const char *const urls[][2] = {
+        {"https://127.0.0.1/", "scheme is not supported"},
+        {"http://example.com/", "no DNS lookups"},
+        {"http://127.0.0.1:0/", "port is not a number from 1 to 65535"},
+        {"ws://127.0.0.1:9/", "WebSocket load (ws://) is not available yet"},
+    };
+    for (size_t i = 0; i < sizeof(urls) / sizeof(urls[0]); i++) {
+        struct cmd_result r;
+        cmd_run((const char *const[]){RINGFIRE, urls[i][0], NULL}, 10, &r);
+        cr_assert(eq(int, r.status, 2), "%s", urls[i][0]);
+        cr_assert(not(eq(ptr, strstr(r.err, urls[i][1]), NULL)), "%s: %s", urls[i][0], r.err);
+        cmd_free(&r);
+    }
+}
