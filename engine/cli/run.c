@@ -96,6 +96,7 @@ enum {
     OPT_TIMEOUT,
     OPT_JSON,
     OPT_REFILL,
+    OPT_BUFFERS,
 };
 
 static const struct option cli_options[] = {
@@ -112,6 +113,7 @@ static const struct option cli_options[] = {
     {"raw", required_argument, NULL, OPT_RAW},
     {"timeout", required_argument, NULL, OPT_TIMEOUT},
     {"refill", required_argument, NULL, OPT_REFILL},
+    {"buffers", required_argument, NULL, OPT_BUFFERS},
     {"json", no_argument, NULL, OPT_JSON},
     {"quiet", no_argument, NULL, 'q'},
     {NULL, 0, NULL, 0},
@@ -170,6 +172,13 @@ static int cli_parse(struct rf_cli_run *run, int argc, char **argv)
             if (cli_count("--refill", optarg, 1, RF_MAX_PIPELINE, &v) < 0)
                 return RF_EXIT_USAGE;
             cfg->refill = (unsigned)v;
+            break;
+        case OPT_BUFFERS:
+            if (rf_parse_count(optarg, RF_MAX_BUFFERS, &v) < 0 || v < RF_MIN_BUFFERS ||
+                (v & (v - 1)))
+                return cli_usage_error("--buffers '%s': expected a power of two from %d to %d",
+                                       optarg, RF_MIN_BUFFERS, RF_MAX_BUFFERS);
+            cfg->buffers = (unsigned)v;
             break;
         case OPT_WARMUP:
             if (cli_duration("--warmup", optarg, 1, &cfg->warmup_ns) < 0)

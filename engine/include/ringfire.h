@@ -104,6 +104,8 @@ uint64_t rf_hist_highest_trackable(void);
 #define RF_MAX_PIPELINE 1024
 #define RF_MAX_CONNECTIONS 100000
 #define RF_MAX_THREADS 256
+#define RF_MIN_BUFFERS 8
+#define RF_MAX_BUFFERS 32768
 
 struct rf_progress {
     double elapsed_s; /* since the first traffic, warm-up included */
@@ -127,6 +129,7 @@ struct rf_config {
     uint64_t timeout_ns;
     unsigned pipeline;
     unsigned refill;            /* free pipeline slots that trigger a send; 0: half the pipeline */
+    unsigned buffers;           /* provided receive buffers per worker, a power of two; 0: by -c */
     const char *method;         /* NULL: GET */
     const char *const *headers; /* "Name: value" */
     unsigned nheaders;

@@ -58,6 +58,9 @@ static int run_check(const struct rf_config *cfg)
         return RF_ERANGE;
     if (cfg->threads > RF_MAX_THREADS || cfg->refill > cfg->pipeline)
         return RF_ERANGE;
+    if (cfg->buffers && (cfg->buffers < RF_MIN_BUFFERS || cfg->buffers > RF_MAX_BUFFERS ||
+                         (cfg->buffers & (cfg->buffers - 1))))
+        return RF_ERANGE;
     if (cfg->duration_ns == 0 || cfg->timeout_ns == 0)
         return RF_ERANGE;
     if (cfg->url.scheme != RF_SCHEME_HTTP)
@@ -268,6 +271,8 @@ int rf_run(const struct rf_config *cfg, struct rf_result *res)
         plan.buffers = RUN_BUFFERS_MIN;
     if (plan.buffers > RUN_BUFFERS_MAX)
         plan.buffers = RUN_BUFFERS_MAX;
+    if (cfg->buffers)
+        plan.buffers = cfg->buffers;
     plan.start_ns = rf__now_ns();
     plan.warm_end_ns = plan.start_ns + cfg->warmup_ns;
     plan.end_ns = plan.warm_end_ns + cfg->duration_ns;

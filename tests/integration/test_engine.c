@@ -6,7 +6,10 @@
 #include <criterion/new/assert.h>
 #include <math.h>
 #include <stdio.h>
+#include <signal.h>
 #include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include "harness.h"
 
@@ -341,4 +344,48 @@ Test(engine, unsupported_urls_exit_2)
         cr_assert(not(eq(ptr, strstr(r.err, urls[i][1]), NULL)), "%s: %s", urls[i][0], r.err);
         cmd_free(&r);
     }
+}
+
+/* 8 receive buffers for 16 connections of 1 MiB responses: the buffer ring runs dry over and
+ * over, and not a byte may be lost. */
+Test(engine, buffer_exhaustion_loses_nothing, .fini = stop)
+{
+    start(NULL);
+    struct cmd_result r;
+    const char *args[] = {"-n", "64", "-c", "16", "--buffers", "8", NULL};
+    cJSON *j = run_json("/bytes/1048576", args, &r);
+    cr_assert(eq(int, r.status, 0), "%s", r.err);
+    cr_assert(eq(dbl, json_num(j, "responses"), 64));
+    cr_assert(gt(dbl, json_num(j, "io.enobufs"), 0), "the buffer ring did run dry");
+    cr_assert(eq(dbl, json_num(j, "errors.parse"), 0));
+    double per = json_num(j, "bytes_received") / 64;
+    cr_assert(eq(dbl, per, floor(per)), "every response the same size");
+    cJSON_Delete(j);
+    cmd_free(&r);
+}
+
+/* The server goes away half a second into a 2 s run: reconnects fail with ECONNREFUSED and are
+ * retried with a back-off (10 ms doubling to 1 s), not in a hot loop. */
+Test(engine, dead_server_is_retried_with_backoff)
+{
+    start(NULL);
+    pid_t killer = fork();
+    if (killer == 0) {
+        usleep(500000);
+        kill(fx.pid, SIGKILL);
+        _exit(0);
+    }
+    struct cmd_result r;
+    const char *args[] = {"-d", "2s", "-c", "4", NULL};
+    cJSON *j = run_json("/plaintext", args, &r);
+    waitpid(killer, NULL, 0);
+    fixture_stop(&fx);
+    cr_assert(eq(int, r.status, 0), "a failing server is data, not an engine failure: %s", r.err);
+    cr_assert(gt(dbl, json_num(j, "responses"), 0));
+    double refused = json_num(j, "errors.errno.connect.ECONNREFUSED");
+    cr_assert(ge(dbl, refused, 4), "each connection retried");
+    cr_assert(le(dbl, refused, 4 * 12), "%g attempts in 1.5 s: not backing off", refused);
+    cr_assert(eq(dbl, json_num(j, "errors.connect"), refused));
+    cJSON_Delete(j);
+    cmd_free(&r);
 }
