@@ -189,9 +189,13 @@ static int cli_parse(struct rf_cli_run *run, int argc, char **argv)
                 return RF_EXIT_USAGE;
             break;
         case 'm':
+            if (rf_method_check(optarg) < 0)
+                return cli_usage_error("-m '%s': %s", optarg, rf_strerror(RF_EMETHOD));
             cfg->method = optarg;
             break;
         case 'H':
+            if (rf_header_check(optarg) < 0)
+                return cli_usage_error("-H '%s': %s", optarg, rf_strerror(RF_EHEADER));
             if (cfg->nheaders == sizeof(run->headers) / sizeof(run->headers[0]))
                 return cli_usage_error("-H '%s': at most 64 headers", optarg);
             run->headers[cfg->nheaders++] = optarg;
@@ -315,12 +319,6 @@ int rf_cli_run(int argc, char **argv)
                 "it or use fewer connections\n",
                 run.config.connections, run.config.connections + 64);
         status = RF_EXIT_FAIL;
-        goto out;
-    }
-    if (rc == RF_EHEADER || rc == RF_EVALUE) {
-        fprintf(stderr, "ringfire: %s\n",
-                rc == RF_EVALUE ? "the method is not a token" : rf_strerror(rc));
-        status = RF_EXIT_USAGE;
         goto out;
     }
     if (rc < 0) {

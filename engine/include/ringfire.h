@@ -24,6 +24,7 @@
     X(RF_EVALUE, "the value is malformed")                                                         \
     X(RF_ERANGE, "the value is out of range")                                                      \
     X(RF_EHEADER, "a header is malformed (expected 'Name: value' without CR or LF)")               \
+    X(RF_EMETHOD, "the method is not a token (letters, digits and !#$%&'*+-.^_`|~)")               \
     X(RF_ENOFILE, "the open-file limit (RLIMIT_NOFILE) is too low for the connections asked for")  \
     X(RF_ERING, "the kernel refused to create an io_uring ring")                                   \
     X(RF_EBUFRING, "the kernel refused to register a provided buffer ring (needs Linux 5.19+)")    \
@@ -71,6 +72,10 @@ int rf_parse_duration(const char *text, uint64_t *ns);
 int rf_parse_count(const char *text, uint64_t max, uint64_t *out);
 /* A byte size with an optional k/K/M/G suffix (powers of 1024). */
 int rf_parse_size(const char *text, uint64_t max, uint64_t *out);
+/* A request header "Name: value": 0 or RF_EHEADER. */
+int rf_header_check(const char *header);
+/* A request method (a token, RFC 9110 section 9.1): 0 or RF_EMETHOD. */
+int rf_method_check(const char *method);
 /* "0,2-3" -> {0,2,3}.  Returns the number of CPUs written (>= 1) or RF_EVALUE / RF_ERANGE. */
 int rf_parse_cpu_list(const char *text, int *cpus, int max_cpus);
 

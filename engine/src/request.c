@@ -22,32 +22,38 @@ static int req_is_token(const char *s, size_t n)
     return 1;
 }
 
-/* "Name: value": a token, a colon, and a value without CR, LF or NUL. */
-static int req_header_ok(const char *h, int *is_host, int *is_length)
+int rf_header_check(const char *h)
 {
     const char *colon = strchr(h, ':');
     if (!colon || !req_is_token(h, (size_t)(colon - h)) || strpbrk(colon, "\r\n"))
-        return 0;
-    size_t n = (size_t)(colon - h);
-    *is_host = n == 4 && strncasecmp(h, "host", 4) == 0;
-    *is_length = n == 14 && strncasecmp(h, "content-length", 14) == 0;
-    return 1;
+        return RF_EHEADER;
+    return 0;
+}
+
+int rf_method_check(const char *method)
+{
+    return req_is_token(method, strlen(method)) ? 0 : RF_EMETHOD;
+}
+
+static int req_header_is(const char *h, const char *name)
+{
+    size_t n = strlen(name);
+    return strncasecmp(h, name, n) == 0 && h[n] == ':';
 }
 
 static int req_single(const struct rf_config *cfg, char **out, size_t *len)
 {
     const char *method = cfg->method ? cfg->method : "GET";
-    if (!req_is_token(method, strlen(method)))
-        return RF_EVALUE;
+    if (rf_method_check(method) < 0)
+        return RF_EMETHOD;
     int has_host = 0, has_length = 0;
     size_t cap =
         strlen(method) + strlen(cfg->url.path) + strlen(cfg->url.authority) + 96 + cfg->body_len;
     for (unsigned i = 0; i < cfg->nheaders; i++) {
-        int host, length;
-        if (!req_header_ok(cfg->headers[i], &host, &length))
+        if (rf_header_check(cfg->headers[i]) < 0)
             return RF_EHEADER;
-        has_host |= host;
-        has_length |= length;
+        has_host |= req_header_is(cfg->headers[i], "host");
+        has_length |= req_header_is(cfg->headers[i], "content-length");
         cap += strlen(cfg->headers[i]) + 2;
     }
     char *buf = malloc(cap);

@@ -18,8 +18,8 @@ struct rf__request {
     int head; /* the method is HEAD: responses carry no body */
 };
 
-/* Validates method, headers and body and builds the pipeline buffer.  Returns 0,
- * RF_EHEADER, RF_EVALUE (a method that is not a token) or RF_ENOMEM. */
+/* Validates method and headers and builds the pipeline buffer.  Returns 0, RF_EHEADER,
+ * RF_EMETHOD or RF_ENOMEM. */
 int rf__request_build(const struct rf_config *config, struct rf__request *req);
 void rf__request_free(struct rf__request *req);
 

@@ -85,7 +85,7 @@ Test(request, bad_input)
     cr_assert(eq(int, rf__request_build(&c, &r), RF_EHEADER));
     c.nheaders = 0;
     c.method = "GE T";
-    cr_assert(eq(int, rf__request_build(&c, &r), RF_EVALUE));
+    cr_assert(eq(int, rf__request_build(&c, &r), RF_EMETHOD));
 }
 
 Test(request, head_and_raw)
