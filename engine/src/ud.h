@@ -20,6 +20,7 @@ enum rf__op {
     RF_OP_RECV = 2,
     RF_OP_SEND = 3,
     RF_OP_CANCEL = 4,
+    RF_OP_TICK = 5, /* the worker's periodic timeout; not a connection's */
 };
 
 #define RF_UD_GEN_MASK 0xffffffu
