@@ -27,7 +27,7 @@ static void usage(FILE *out)
             "  -H, --header 'N: V'   add a request header; repeatable\n"
             "      --body S|@FILE    request body, a string or a file's bytes\n"
             "      --raw FILE        send FILE as the complete request, byte for byte\n"
-            "      --refill N        refill a pipeline when N slots are free (default: half)\n"
+            "      --refill N        refill a pipeline when N slots are free (default: all)\n"
             "      --buffers N       16 KiB receive buffers per thread, a power of two from 8\n"
             "                        to 32768 (default: 4 per connection, 256 to 4096)\n"
             "      --json            print one JSON object (schema ringfire.run/1)\n"

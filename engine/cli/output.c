@@ -155,7 +155,7 @@ static cJSON *out_config(const struct rf_cli_run *run, const struct rf_result *r
     cJSON_AddNumberToObject(o, "duration_s", (double)cfg->duration_ns / 1e9);
     cJSON_AddNumberToObject(o, "requests", (double)cfg->requests);
     cJSON_AddNumberToObject(o, "pipeline", cfg->pipeline);
-    cJSON_AddNumberToObject(o, "refill", cfg->refill ? cfg->refill : (cfg->pipeline + 1) / 2);
+    cJSON_AddNumberToObject(o, "refill", res->refill);
     cJSON_AddNumberToObject(o, "buffers", res->env.buffers);
     cJSON_AddNumberToObject(o, "warmup_s", (double)cfg->warmup_ns / 1e9);
     cJSON_AddNumberToObject(o, "timeout_s", (double)cfg->timeout_ns / 1e9);

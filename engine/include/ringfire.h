@@ -133,7 +133,7 @@ struct rf_config {
     uint64_t requests; /* stop after exactly this many responses; 0: run for duration_ns */
     uint64_t timeout_ns;
     unsigned pipeline;
-    unsigned refill;            /* free pipeline slots that trigger a send; 0: half the pipeline */
+    unsigned refill;            /* free pipeline slots that trigger a send; 0: the pipeline */
     unsigned buffers;           /* provided receive buffers per worker, a power of two; 0: by -c */
     const char *method;         /* NULL: GET */
     const char *const *headers; /* "Name: value" */
@@ -201,6 +201,7 @@ struct rf_result {
     unsigned timeline_len;
     double duration_s;    /* of the measured phase */
     unsigned threads;     /* workers actually started */
+    unsigned refill;      /* in effect */
     unsigned connections; /* requested */
     uint64_t established; /* connections open at least once */
     int interrupted;      /* rf_stop() ended the run early */

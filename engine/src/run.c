@@ -264,7 +264,8 @@ int rf_run(const struct rf_config *cfg, struct rf_result *res)
         goto out;
     }
     unsigned per = cfg->connections / nthreads, extra = cfg->connections % nthreads;
-    plan.refill = cfg->refill ? cfg->refill : (cfg->pipeline + 1) / 2;
+    plan.refill = cfg->refill ? cfg->refill : cfg->pipeline;
+    res->refill = plan.refill;
     plan.buffer_size = RUN_BUFFER_SIZE;
     plan.buffers = run_pow2((per + 1) * 4);
     if (plan.buffers < RUN_BUFFERS_MIN)

@@ -253,7 +253,10 @@ static uint64_t conn_budget(struct rf__worker *w, const struct conn *c)
 {
     uint64_t free = w->loop->pipeline - c->inflight;
     /* Refill in batches: against servers that write each response on its own, a send per
-     * response would put every request in its own TCP segment. */
+     * response would put every request in its own TCP segment.  Medians of 3 interleaved runs
+     * at -c 64 -p 16 against nginx: refilling the whole pipeline at once used 3.65 us of client
+     * CPU per response, half of it 4.32 us (another set of runs, where whole gave 4.00 us), one
+     * slot (a sliding window) 5.18 us; against ringfire-fixture whole and half were equal. */
     if (c->inflight && free < w->plan->refill)
         return 0;
     if (w->quota) {
