@@ -21,6 +21,7 @@ struct rf_cli_run {
     const char *headers[64];
     char *body_owned;
     char *raw_owned;
+    char *ws_owned;
     int json;
     int quiet;
 };

@@ -63,17 +63,32 @@ static void out_bytes(char *buf, size_t n, double b)
     snprintf(buf, n, u ? "%.2f %s" : "%.0f %s", b, units[u]);
 }
 
+static void out_status_line(FILE *out, const struct rf_counts *c)
+{
+    static const int classes[] = {100, 300, 400, 500};
+    fprintf(out, "  Status 2xx %llu", (unsigned long long)out_class(c, 200));
+    for (size_t i = 0; i < 4; i++)
+        if (out_class(c, classes[i]))
+            fprintf(out, ", %dxx %llu", classes[i] / 100,
+                    (unsigned long long)out_class(c, classes[i]));
+    if (c->status_other)
+        fprintf(out, ", other %llu", (unsigned long long)c->status_other);
+    fprintf(out, "\n");
+}
+
 void rf_print_text(FILE *out, const struct rf_cli_run *run, const struct rf_result *res)
 {
     const struct rf_config *cfg = &run->config;
     const struct rf_counts *c = &res->counts;
     char a[32], b[32], d[32];
 
+    const char *what = cfg->websocket ? "messages" : "requests";
     if (cfg->requests)
-        fprintf(out, "Running %llu requests @ %s\n", (unsigned long long)cfg->requests,
+        fprintf(out, "Running %llu %s @ %s\n", (unsigned long long)cfg->requests, what,
                 run->url_text);
     else
-        fprintf(out, "Running %.2fs test @ %s\n", (double)cfg->duration_ns / 1e9, run->url_text);
+        fprintf(out, "Running %.2fs %stest @ %s\n", (double)cfg->duration_ns / 1e9,
+                cfg->websocket ? "WebSocket " : "", run->url_text);
     fprintf(out, "  %u threads and %u connections, pipeline %u", res->threads, cfg->connections,
             cfg->pipeline);
     if (cfg->warmup_ns)
@@ -95,17 +110,27 @@ void rf_print_text(FILE *out, const struct rf_cli_run *run, const struct rf_resu
     }
     out_bytes(a, sizeof(a), (double)c->bytes_received);
     out_bytes(b, sizeof(b), (double)c->bytes_sent);
-    fprintf(out, "  %llu responses in %.2fs, %s read, %s written\n",
-            (unsigned long long)c->responses, res->duration_s, a, b);
-    fprintf(out, "  Status 2xx %llu", (unsigned long long)out_class(c, 200));
-    static const int classes[] = {100, 300, 400, 500};
-    for (size_t i = 0; i < 4; i++)
-        if (out_class(c, classes[i]))
-            fprintf(out, ", %dxx %llu", classes[i] / 100,
-                    (unsigned long long)out_class(c, classes[i]));
-    if (c->status_other)
-        fprintf(out, ", other %llu", (unsigned long long)c->status_other);
-    fprintf(out, "\n");
+    fprintf(out, "  %llu %s in %.2fs, %s read, %s written\n", (unsigned long long)c->responses,
+            cfg->websocket ? "messages echoed" : "responses", res->duration_s, a, b);
+    if (cfg->websocket)
+        fprintf(out,
+                "  WebSocket: %llu messages sent, %llu upgrades (%llu failed), %llu mismatches, "
+                "%llu protocol errors, %llu pings answered, %llu server closes\n",
+                (unsigned long long)c->requests, (unsigned long long)c->ws_upgrades,
+                (unsigned long long)c->ws_upgrade_failed, (unsigned long long)c->ws_mismatches,
+                (unsigned long long)c->ws_protocol_errors, (unsigned long long)c->ws_pings_answered,
+                (unsigned long long)c->ws_closes);
+    if (cfg->websocket) {
+        fprintf(out, "  Upgrade answers:");
+        for (int s = 100; s < 600; s++)
+            if (c->status[s])
+                fprintf(out, " %d x%llu", s, (unsigned long long)c->status[s]);
+        if (c->status_other)
+            fprintf(out, " malformed x%llu", (unsigned long long)c->status_other);
+        fprintf(out, "\n");
+    } else {
+        out_status_line(out, c);
+    }
 
     uint64_t errors = 0;
     for (int k = 0; k < RF_ERRK_COUNT_; k++)
@@ -126,7 +151,7 @@ void rf_print_text(FILE *out, const struct rf_cli_run *run, const struct rf_resu
     if (res->established < cfg->connections)
         fprintf(out, "  Connections: %llu of %u ever established\n",
                 (unsigned long long)res->established, cfg->connections);
-    fprintf(out, "Requests/sec: %.2f\n", out_rps(res));
+    fprintf(out, "%s/sec: %.2f\n", cfg->websocket ? "Messages" : "Requests", out_rps(res));
     out_bytes(a, sizeof(a), res->duration_s > 0 ? (double)c->bytes_received / res->duration_s : 0);
     fprintf(out, "Transfer/sec: %s\n", a);
 }
@@ -160,6 +185,7 @@ static cJSON *out_config(const struct rf_cli_run *run, const struct rf_result *r
     cJSON_AddNumberToObject(o, "warmup_s", (double)cfg->warmup_ns / 1e9);
     cJSON_AddNumberToObject(o, "timeout_s", (double)cfg->timeout_ns / 1e9);
     cJSON_AddStringToObject(o, "method", cfg->raw ? "" : cfg->method ? cfg->method : "GET");
+    cJSON_AddBoolToObject(o, "websocket", cfg->websocket);
     cJSON *hs = cJSON_AddArrayToObject(o, "headers");
     for (unsigned i = 0; i < cfg->nheaders; i++)
         cJSON_AddItemToArray(hs, cJSON_CreateString(cfg->headers[i]));
@@ -261,6 +287,22 @@ int rf_print_json(FILE *out, const struct rf_cli_run *run, const struct rf_resul
     cJSON_AddNumberToObject(conns, "established", (double)res->established);
     cJSON_AddNumberToObject(conns, "reconnects", (double)c->reconnects);
     cJSON_AddNumberToObject(conns, "connects", (double)c->connects_ok);
+    if (run->config.websocket) {
+        cJSON *ws = cJSON_AddObjectToObject(o, "websocket");
+        cJSON_AddNumberToObject(ws, "upgrades", (double)c->ws_upgrades);
+        cJSON_AddNumberToObject(ws, "upgrade_failed", (double)c->ws_upgrade_failed);
+        cJSON_AddNumberToObject(ws, "messages_sent", (double)c->requests);
+        cJSON_AddNumberToObject(ws, "messages_received", (double)c->responses);
+        cJSON_AddNumberToObject(ws, "bytes_sent", (double)c->bytes_sent);
+        cJSON_AddNumberToObject(ws, "bytes_received", (double)c->bytes_received);
+        cJSON_AddNumberToObject(ws, "protocol_errors", (double)c->ws_protocol_errors);
+        cJSON_AddNumberToObject(ws, "mismatches", (double)c->ws_mismatches);
+        cJSON_AddNumberToObject(ws, "pings_answered", (double)c->ws_pings_answered);
+        cJSON_AddNumberToObject(ws, "closes", (double)c->ws_closes);
+        cJSON_AddNumberToObject(ws, "reconnects", (double)c->reconnects);
+        cJSON_AddNumberToObject(ws, "message_bytes", (double)run->config.ws_message_len);
+        cJSON_AddBoolToObject(ws, "binary", run->config.ws_binary);
+    }
     cJSON *io = cJSON_AddObjectToObject(o, "io");
     cJSON_AddNumberToObject(io, "enobufs", (double)c->enobufs);
     cJSON_AddNumberToObject(io, "short_sends", (double)c->short_sends);

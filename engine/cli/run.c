@@ -97,6 +97,10 @@ enum {
     OPT_JSON,
     OPT_REFILL,
     OPT_BUFFERS,
+    OPT_WS,
+    OPT_WS_MESSAGE,
+    OPT_WS_SIZE,
+    OPT_WS_BINARY,
 };
 
 static const struct option cli_options[] = {
@@ -114,16 +118,86 @@ static const struct option cli_options[] = {
     {"timeout", required_argument, NULL, OPT_TIMEOUT},
     {"refill", required_argument, NULL, OPT_REFILL},
     {"buffers", required_argument, NULL, OPT_BUFFERS},
+    {"ws", no_argument, NULL, OPT_WS},
+    {"ws-message", required_argument, NULL, OPT_WS_MESSAGE},
+    {"ws-size", required_argument, NULL, OPT_WS_SIZE},
+    {"ws-binary", no_argument, NULL, OPT_WS_BINARY},
     {"json", no_argument, NULL, OPT_JSON},
     {"quiet", no_argument, NULL, 'q'},
     {NULL, 0, NULL, 0},
 };
 
+/* Whether s is valid UTF-8 (RFC 3629): text frames must carry it (RFC 6455 section 5.6). */
+static int cli_utf8(const unsigned char *s, size_t n)
+{
+    size_t i = 0;
+    while (i < n) {
+        unsigned c = s[i], len = c < 0x80         ? 1
+                                 : (c >> 5) == 6  ? 2
+                                 : (c >> 4) == 14 ? 3
+                                 : (c >> 3) == 30 ? 4
+                                                  : 0;
+        if (len == 0 || i + len > n)
+            return 0;
+        unsigned cp = len == 1 ? c : c & (0x7f >> len);
+        for (unsigned k = 1; k < len; k++) {
+            if ((s[i + k] & 0xc0) != 0x80)
+                return 0;
+            cp = cp << 6 | (s[i + k] & 0x3f);
+        }
+        static const unsigned min[] = {0, 0, 0x80, 0x800, 0x10000};
+        if (cp < min[len] || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
+            return 0;
+        i += len;
+    }
+    return 1;
+}
+
+/* The WebSocket options: checked, and the payload of --ws-size made once. */
+static int cli_websocket(struct rf_cli_run *run, int have_message, int have_size, uint64_t size)
+{
+    struct rf_config *cfg = &run->config;
+    if (!cfg->websocket) {
+        if (have_message || have_size || cfg->ws_binary)
+            return cli_usage_error("--ws-message, --ws-size and --ws-binary need a ws:// URL "
+                                   "or --ws");
+        return 0;
+    }
+    if (cfg->raw || cfg->body || cfg->method)
+        return cli_usage_error("WebSocket load sends messages: drop --raw, --body and -m");
+    if (have_message && have_size)
+        return cli_usage_error("--ws-message and --ws-size: give one of them");
+    if (have_size) {
+        /* Random bytes for binary frames; random printable ASCII (valid UTF-8) for text. */
+        unsigned char *p = malloc(size ? size : 1);
+        if (!p)
+            return cli_usage_error("--ws-size %llu: out of memory", (unsigned long long)size);
+        uint64_t x = 0x9e3779b97f4a7c15ULL ^ (uint64_t)getpid();
+        for (uint64_t i = 0; i < size; i++) {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            p[i] = cfg->ws_binary ? (unsigned char)x : (unsigned char)(' ' + x % 95);
+        }
+        run->ws_owned = (char *)p;
+        cfg->ws_message = p;
+        cfg->ws_message_len = size;
+    } else if (!have_message) {
+        cfg->ws_message = "Hello, World!";
+        cfg->ws_message_len = 13;
+    }
+    if (!cfg->ws_binary && !cli_utf8(cfg->ws_message, cfg->ws_message_len))
+        return cli_usage_error("--ws-message is not valid UTF-8, which text frames must carry; "
+                               "add --ws-binary");
+    return 0;
+}
+
 /* Returns 0, or the exit status of a usage error (already reported). */
 static int cli_parse(struct rf_cli_run *run, int argc, char **argv)
 {
     struct rf_config *cfg = &run->config;
-    int have_duration = 0;
+    int have_duration = 0, have_message = 0, have_size = 0;
+    uint64_t ws_size = 0;
     uint64_t v;
     static int cpus[1024];
     cfg->connections = 64;
@@ -231,6 +305,24 @@ static int cli_parse(struct rf_cli_run *run, int argc, char **argv)
             cfg->raw_len = len;
             break;
         }
+        case OPT_WS:
+            cfg->websocket = 1;
+            break;
+        case OPT_WS_MESSAGE:
+            cfg->ws_message = optarg;
+            cfg->ws_message_len = strlen(optarg);
+            have_message = 1;
+            break;
+        case OPT_WS_SIZE:
+            if (rf_parse_size(optarg, RF_MAX_WS_MESSAGE, &ws_size) < 0)
+                return cli_usage_error("--ws-size '%s': expected a size from 0 to 16M (bytes, "
+                                       "with an optional K or M suffix)",
+                                       optarg);
+            have_size = 1;
+            break;
+        case OPT_WS_BINARY:
+            cfg->ws_binary = 1;
+            break;
         case OPT_JSON:
             run->json = 1;
             break;
@@ -252,8 +344,10 @@ static int cli_parse(struct rf_cli_run *run, int argc, char **argv)
     if (rc < 0)
         return cli_usage_error("'%s': %s", run->url_text, rf_strerror(rc));
     if (cfg->url.scheme == RF_SCHEME_WS)
-        return cli_usage_error("'%s': WebSocket load (ws://) is not available yet; use http://",
-                               run->url_text);
+        cfg->websocket = 1;
+    int rc_ws = cli_websocket(run, have_message, have_size, ws_size);
+    if (rc_ws)
+        return rc_ws;
     if (!have_duration)
         cfg->duration_ns = cfg->requests ? CLI_DEFAULT_LIMIT_NS : CLI_DEFAULT_DURATION_NS;
     if (cfg->refill > cfg->pipeline) {
@@ -344,5 +438,6 @@ int rf_cli_run(int argc, char **argv)
 out:
     free(run.body_owned);
     free(run.raw_owned);
+    free(run.ws_owned);
     return status;
 }

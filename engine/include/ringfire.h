@@ -109,6 +109,7 @@ uint64_t rf_hist_highest_trackable(void);
 #define RF_MAX_PIPELINE 1024
 #define RF_MAX_CONNECTIONS 100000
 #define RF_MAX_THREADS 256
+#define RF_MAX_WS_MESSAGE (16u << 20)
 #define RF_MIN_BUFFERS 8
 #define RF_MAX_BUFFERS 32768
 
@@ -142,6 +143,10 @@ struct rf_config {
     size_t body_len;
     const void *raw; /* a complete request as bytes; replaces method, headers and body */
     size_t raw_len;
+    int websocket; /* WebSocket echo load (required for ws:// URLs): upgrade, then messages */
+    const void *ws_message; /* the payload of every message */
+    size_t ws_message_len;
+    int ws_binary;            /* binary frames; text otherwise (the payload must then be UTF-8) */
     rf_progress_fn *progress; /* called about once a second from the calling thread */
     void *progress_arg;
 };
@@ -175,6 +180,13 @@ struct rf_counts {
     uint64_t reconnects;
     uint64_t connects_ok; /* connections established, reconnections included */
     uint64_t enobufs;     /* receives that found the buffer ring empty and were re-armed */
+    /* WebSocket: requests/responses count messages sent/echoed, status the upgrade answers */
+    uint64_t ws_upgrades;
+    uint64_t ws_upgrade_failed;
+    uint64_t ws_protocol_errors; /* server frames breaking RFC 6455 section 5 */
+    uint64_t ws_mismatches;      /* echoes whose length or bytes differ from what was sent */
+    uint64_t ws_pings_answered;
+    uint64_t ws_closes;   /* close frames from the server, answered; the connection re-opened */
     uint64_t short_sends; /* sends the kernel completed in part; the rest was resubmitted */
 };
 

@@ -41,6 +41,9 @@ static void h1_next_response(struct rf__h1 *p)
     p->chunked = 0;
     p->te_other = 0;
     p->has_length = 0;
+    p->upgrade_ws = 0;
+    p->connection_upgrade = 0;
+    p->ws_accept[0] = '\0';
     p->length = 0;
     p->remaining = 0;
     p->body_len = 0;
@@ -200,6 +203,14 @@ static int h1_header_line(struct rf__h1 *p, const char *s, size_t n)
             p->close = 1;
         if (h1_list_has(v, vlen, "keep-alive"))
             p->keep_alive = 1;
+        if (h1_list_has(v, vlen, "upgrade"))
+            p->connection_upgrade = 1;
+    } else if (nlen == 7 && strncasecmp(s, "upgrade", 7) == 0) {
+        p->upgrade_ws = h1_list_has(v, vlen, "websocket");
+    } else if (nlen == 20 && strncasecmp(s, "sec-websocket-accept", 20) == 0) {
+        size_t keep = vlen < RF_H1_ACCEPT_MAX ? vlen : RF_H1_ACCEPT_MAX;
+        memcpy(p->ws_accept, v, keep);
+        p->ws_accept[keep] = '\0';
     }
     return 0;
 }
@@ -209,6 +220,8 @@ static long h1_complete(struct rf__h1 *p, size_t pos, struct rf__h1_response *ou
     out->status = p->status;
     out->close = p->close || p->state == H1_BODY_EOF || (p->version_minor == 0 && !p->keep_alive);
     out->upgrade = p->status == 101;
+    out->upgrade_websocket = p->upgrade_ws && p->connection_upgrade;
+    memcpy(out->ws_accept, p->ws_accept, sizeof(out->ws_accept));
     out->body_len = p->body_len;
     h1_next_response(p);
     return (long)pos;

@@ -18,12 +18,16 @@
 #define RF_H1_LINE_MAX 8192
 /* The whole head (status line and headers) of one response may be at most this long. */
 #define RF_H1_HEAD_MAX (64 * 1024)
+/* Longest Sec-WebSocket-Accept value kept (a valid one has 28 characters). */
+#define RF_H1_ACCEPT_MAX 31
 
 struct rf__h1_response {
     int status;
-    int close;   /* the server will close after this response */
-    int upgrade; /* 101 Switching Protocols: the bytes after it are another protocol */
+    int close;             /* the server will close after this response */
+    int upgrade;           /* 101 Switching Protocols: the bytes after it are another protocol */
+    int upgrade_websocket; /* "Upgrade: websocket" and "Connection: upgrade" were present */
     uint64_t body_len;
+    char ws_accept[RF_H1_ACCEPT_MAX + 1]; /* Sec-WebSocket-Accept, "" when absent */
 };
 
 struct rf__h1 {
@@ -36,6 +40,9 @@ struct rf__h1 {
     int chunked;
     int te_other; /* a Transfer-Encoding that does not end in chunked */
     int has_length;
+    int upgrade_ws;
+    int connection_upgrade;
+    char ws_accept[RF_H1_ACCEPT_MAX + 1];
     uint64_t length;
     uint64_t remaining;
     uint64_t body_len;

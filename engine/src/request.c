@@ -7,6 +7,7 @@
 #include <strings.h>
 
 #include "request.h"
+#include "ws.h"
 
 static int req_is_token(const char *s, size_t n)
 {
@@ -41,14 +42,14 @@ static int req_header_is(const char *h, const char *name)
     return strncasecmp(h, name, n) == 0 && h[n] == ':';
 }
 
-static int req_single(const struct rf_config *cfg, char **out, size_t *len)
+static int req_single(const struct rf_config *cfg, char **out, size_t *len, size_t *key_offset)
 {
     const char *method = cfg->method ? cfg->method : "GET";
     if (rf_method_check(method) < 0)
         return RF_EMETHOD;
     int has_host = 0, has_length = 0;
     size_t cap =
-        strlen(method) + strlen(cfg->url.path) + strlen(cfg->url.authority) + 96 + cfg->body_len;
+        strlen(method) + strlen(cfg->url.path) + strlen(cfg->url.authority) + 256 + cfg->body_len;
     for (unsigned i = 0; i < cfg->nheaders; i++) {
         if (rf_header_check(cfg->headers[i]) < 0)
             return RF_EHEADER;
@@ -62,6 +63,17 @@ static int req_single(const struct rf_config *cfg, char **out, size_t *len)
     size_t n = (size_t)snprintf(buf, cap, "%s %s HTTP/1.1\r\n", method, cfg->url.path);
     if (!has_host)
         n += (size_t)snprintf(buf + n, cap - n, "Host: %s\r\n", cfg->url.authority);
+    if (cfg->websocket) {
+        /* RFC 6455 section 4.1; each connection writes its own key over the placeholder. */
+        n += (size_t)snprintf(buf + n, cap - n,
+                              "Upgrade: websocket\r\nConnection: Upgrade\r\n"
+                              "Sec-WebSocket-Version: 13\r\nSec-WebSocket-Key: ");
+        *key_offset = n;
+        memset(buf + n, 'A', RF_WS_KEY_LEN);
+        n += RF_WS_KEY_LEN;
+        memcpy(buf + n, "\r\n", 2);
+        n += 2;
+    }
     for (unsigned i = 0; i < cfg->nheaders; i++)
         n += (size_t)snprintf(buf + n, cap - n, "%s\r\n", cfg->headers[i]);
     if ((cfg->body_len || (strcmp(method, "POST") == 0 || strcmp(method, "PUT") == 0)) &&
@@ -88,19 +100,19 @@ int rf__request_build(const struct rf_config *cfg, struct rf__request *req)
         memcpy(one, cfg->raw, cfg->raw_len);
         len = cfg->raw_len;
     } else {
-        int rc = req_single(cfg, &one, &len);
+        int rc = req_single(cfg, &one, &len, &req->key_offset);
         if (rc < 0)
             return rc;
     }
     req->head = len >= 5 && memcmp(one, "HEAD ", 5) == 0;
-    req->copies = cfg->pipeline;
+    req->copies = cfg->websocket ? 1 : cfg->pipeline;
     req->len = len;
-    req->pipeline = malloc(len * cfg->pipeline);
+    req->pipeline = malloc(len * req->copies);
     if (!req->pipeline) {
         free(one);
         return RF_ENOMEM;
     }
-    for (unsigned i = 0; i < cfg->pipeline; i++)
+    for (unsigned i = 0; i < req->copies; i++)
         memcpy(req->pipeline + i * len, one, len);
     free(one);
     return 0;

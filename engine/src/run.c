@@ -15,6 +15,7 @@
 
 #include "clock.h"
 #include "worker.h"
+#include "ws.h"
 
 #define RUN_BUFFER_SIZE (16 * 1024)
 #define RUN_BUFFERS_MIN 256
@@ -63,8 +64,10 @@ static int run_check(const struct rf_config *cfg)
         return RF_ERANGE;
     if (cfg->duration_ns == 0 || cfg->timeout_ns == 0)
         return RF_ERANGE;
-    if (cfg->url.scheme != RF_SCHEME_HTTP)
+    if (cfg->url.scheme == RF_SCHEME_WS && !cfg->websocket)
         return RF_EURL_SCHEME;
+    if (cfg->websocket && (!cfg->ws_message || cfg->ws_message_len > RF_MAX_WS_MESSAGE))
+        return RF_ERANGE;
     return 0;
 }
 
@@ -265,6 +268,13 @@ int rf_run(const struct rf_config *cfg, struct rf_result *res)
     }
     unsigned per = cfg->connections / nthreads, extra = cfg->connections % nthreads;
     plan.refill = cfg->refill ? cfg->refill : cfg->pipeline;
+    plan.send_bytes = plan.request.len * plan.request.copies;
+    if (cfg->websocket) {
+        size_t frames = cfg->pipeline * rf__ws_frame_size(cfg->ws_message_len);
+        plan.send_bytes = frames > plan.request.len ? frames : plan.request.len;
+        plan.ws_payload = cfg->ws_message;
+        plan.ws_payload_len = cfg->ws_message_len;
+    }
     res->refill = plan.refill;
     plan.buffer_size = RUN_BUFFER_SIZE;
     plan.buffers = run_pow2((per + 1) * 4);

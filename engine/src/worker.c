@@ -1,5 +1,6 @@
 /*
- * worker.c - the event loop of one worker: a ring, its connections, HTTP/1.1 traffic.
+ * worker.c - the event loop of one worker: a ring and its connections.  The protocols that ride
+ * on a connection (http.c, wsconn.c) parse what arrives and decide what to send.
  *
  * Loop shape (one turn):
  *   submit pending SQEs and wait for completions (one io_uring_enter; see worker_wait_plan)
@@ -18,13 +19,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/random.h>
 #include <unistd.h>
 
-#include "bufring.h"
 #include "clock.h"
-#include "h1.h"
+#include "conn.h"
 #include "ud.h"
-#include "worker.h"
 
 #define WORKER_SQ_ENTRIES 4096
 #define WORKER_CQ_ENTRIES 16384
@@ -40,53 +40,9 @@
 /* Up to this many pipeline bytes, sends complete inline (see conn_sndbuf) and need no CQE. */
 #define SKIP_CQE_MAX_BYTES (64 * 1024)
 
-enum conn_state {
-    CONN_BACKOFF,    /* waiting to (re)connect */
-    CONN_CONNECTING, /* connect submitted */
-    CONN_OPEN,
-};
-
-struct conn {
-    int fd;
-    uint32_t gen;
-    uint8_t state;
-    uint8_t recv_armed;
-    uint8_t dirty;     /* on the loop's dirty list */
-    uint8_t send_busy; /* a send with a CQE is under way */
-    uint8_t ever_open;
-    uint32_t inflight; /* requests sent and not yet answered */
-    uint32_t head;     /* sent_at index of the oldest request in flight */
-    uint32_t send_len; /* bytes of the send under way (send_busy) */
-    uint32_t send_done;
-    uint64_t since; /* connect submitted; or the back-off deadline */
-    uint64_t backoff_ns;
-    uint64_t *sent_at; /* pipeline-depth ring of send times */
-    struct rf__h1 h1;
-};
-
-struct rf__loop {
-    struct io_uring ring;
-    int ring_ok;
-    struct rf__bufring bufs;
-    struct conn *conns;
-    uint64_t *sent_at;
-    char *carry;
-    uint32_t *dirty;
-    unsigned ndirty;
-    uint64_t inflight; /* over all connections */
-    unsigned busy;     /* connections with requests in flight */
-    uint64_t latency_ewma_ns;
-    struct __kernel_timespec tick;
-    uint64_t now;
-    uint64_t next_scan;
-    unsigned pipeline;
-    int skip_send_cqe;
-    int stopping;
-};
-
 /* ---- bookkeeping ------------------------------------------------------------------------ */
 
-static struct io_uring_sqe *worker_sqe(struct rf__worker *w)
+struct io_uring_sqe *rf__worker_sqe(struct rf__worker *w)
 {
     struct io_uring_sqe *sqe = io_uring_get_sqe(&w->loop->ring);
     if (!sqe) {
@@ -106,12 +62,12 @@ static struct io_uring_sqe *worker_sqe(struct rf__worker *w)
  */
 static void worker_arm_tick(struct rf__worker *w)
 {
-    struct io_uring_sqe *sqe = worker_sqe(w);
+    struct io_uring_sqe *sqe = rf__worker_sqe(w);
     io_uring_prep_timeout(sqe, &w->loop->tick, 0, 0);
     io_uring_sqe_set_data64(sqe, rf__ud_pack(RF_OP_TICK, 0, 0));
 }
 
-static struct rf_second *worker_second(struct rf__worker *w)
+struct rf_second *rf__worker_second(struct rf__worker *w)
 {
     if (!atomic_load_explicit(&w->measuring, memory_order_relaxed))
         return NULL;
@@ -123,17 +79,17 @@ static struct rf_second *worker_second(struct rf__worker *w)
     return &w->timeline[sec];
 }
 
-static void worker_error(struct rf__worker *w, enum rf_error_kind kind, int err, uint64_t n)
+void rf__worker_error(struct rf__worker *w, enum rf_error_kind kind, int err, uint64_t n)
 {
     w->counts.errors[kind] += n;
     if (err > 0)
         w->counts.errno_by_kind[kind][err <= RF_ERRNO_MAX ? err : 0] += n;
-    struct rf_second *s = worker_second(w);
+    struct rf_second *s = rf__worker_second(w);
     if (s)
         s->errors += n;
 }
 
-static void conn_mark(struct rf__worker *w, struct conn *c)
+void rf__conn_mark(struct rf__worker *w, struct rf__conn *c)
 {
     if (!c->dirty) {
         c->dirty = 1;
@@ -141,19 +97,19 @@ static void conn_mark(struct rf__worker *w, struct conn *c)
     }
 }
 
-static uint32_t conn_idx(struct rf__worker *w, const struct conn *c)
+static uint32_t conn_idx(struct rf__worker *w, const struct rf__conn *c)
 {
     return (uint32_t)(c - w->loop->conns);
 }
 
 /* ---- connection life cycle -------------------------------------------------------------- */
 
-static void conn_backoff(struct rf__worker *w, struct conn *c)
+static void conn_backoff(struct rf__worker *w, struct rf__conn *c)
 {
     c->backoff_ns = c->backoff_ns ? c->backoff_ns * 2 : BACKOFF_MIN_NS;
     if (c->backoff_ns > BACKOFF_MAX_NS)
         c->backoff_ns = BACKOFF_MAX_NS;
-    c->state = CONN_BACKOFF;
+    c->state = RF_CONN_BACKOFF;
     c->since = w->loop->now + c->backoff_ns;
 }
 
@@ -166,19 +122,19 @@ static void conn_backoff(struct rf__worker *w, struct conn *c)
  */
 static void conn_sndbuf(struct rf__worker *w, int fd)
 {
-    size_t bytes = w->plan->request.len * w->plan->request.copies;
+    size_t bytes = w->plan->send_bytes;
     if (!w->loop->skip_send_cqe)
         return;
     int want = (int)(bytes * 4 > 65536 ? bytes * 4 : 65536);
     setsockopt(fd, SOL_SOCKET, SO_SNDBUF, &want, sizeof(want));
 }
 
-static void conn_connect(struct rf__worker *w, struct conn *c)
+static void conn_connect(struct rf__worker *w, struct rf__conn *c)
 {
     const struct rf__plan *plan = w->plan;
     int fd = socket(plan->addr.ss_family, SOCK_STREAM | SOCK_CLOEXEC, 0);
     if (fd < 0) {
-        worker_error(w, RF_ERRK_CONNECT, errno, 1);
+        rf__worker_error(w, RF_ERRK_CONNECT, errno, 1);
         conn_backoff(w, c);
         return;
     }
@@ -186,20 +142,20 @@ static void conn_connect(struct rf__worker *w, struct conn *c)
     setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
     conn_sndbuf(w, fd);
     c->fd = fd;
-    c->state = CONN_CONNECTING;
+    c->state = RF_CONN_CONNECTING;
     c->since = w->loop->now;
-    struct io_uring_sqe *sqe = worker_sqe(w);
+    struct io_uring_sqe *sqe = rf__worker_sqe(w);
     io_uring_prep_connect(sqe, fd, (const struct sockaddr *)&plan->addr, plan->addrlen);
     io_uring_sqe_set_data64(sqe, rf__ud_pack(RF_OP_CONNECT, c->gen, conn_idx(w, c)));
 }
 
 /* Closes the socket; completions still on their way for it become stale. */
-static void conn_close(struct rf__worker *w, struct conn *c)
+static void conn_close(struct rf__worker *w, struct rf__conn *c)
 {
     if (c->recv_armed) {
         /* close() alone would not end the multishot receive: it holds its own reference to
          * the socket.  Cancel it by user_data; the cancel's own success needs no CQE. */
-        struct io_uring_sqe *sqe = worker_sqe(w);
+        struct io_uring_sqe *sqe = rf__worker_sqe(w);
         io_uring_prep_cancel64(sqe, rf__ud_pack(RF_OP_RECV, c->gen, conn_idx(w, c)), 0);
         io_uring_sqe_set_data64(sqe, rf__ud_pack(RF_OP_CANCEL, c->gen, conn_idx(w, c)));
         sqe->flags |= IOSQE_CQE_SKIP_SUCCESS;
@@ -216,6 +172,19 @@ static void conn_close(struct rf__worker *w, struct conn *c)
     c->inflight = 0;
     c->head = 0;
     rf__h1_reset(&c->h1);
+    if (c->ws) {
+        rf__ws_reset(&c->ws->parser);
+        c->ws->echo_off = 0;
+        c->ws->echo_bad = 0;
+        c->ws->pong_pending = 0;
+    }
+}
+
+void rf__conn_retry_later(struct rf__worker *w, struct rf__conn *c)
+{
+    conn_close(w, c);
+    w->counts.reconnects++;
+    conn_backoff(w, c);
 }
 
 /*
@@ -223,24 +192,31 @@ static void conn_close(struct rf__worker *w, struct conn *c)
  * (counted), and a new connection takes its place.  kind is the failure, counted once; for
  * RF_ERRK_CLOSED (the peer closed) every request in flight is counted, since each lost its answer.
  */
-static void conn_drop(struct rf__worker *w, struct conn *c, enum rf_error_kind kind, int err)
+void rf__conn_drop(struct rf__worker *w, struct rf__conn *c, enum rf_error_kind kind, int err)
 {
     if (kind == RF_ERRK_CLOSED) {
         if (c->inflight)
-            worker_error(w, kind, err, c->inflight);
+            rf__worker_error(w, kind, err, c->inflight);
     } else {
-        worker_error(w, kind, err, 1);
+        rf__worker_error(w, kind, err, 1);
     }
     w->counts.lost += c->inflight;
     conn_close(w, c);
     w->counts.reconnects++;
+    /* A connection that never answered (a server that accepts and then closes or resets) is
+     * re-opened after a back-off, like a failed connect, not in a loop. */
+    if (!c->useful) {
+        conn_backoff(w, c);
+        return;
+    }
+    c->backoff_ns = 0;
     if (!w->loop->stopping)
         conn_connect(w, c);
 }
 
-static void conn_arm_recv(struct rf__worker *w, struct conn *c)
+static void conn_arm_recv(struct rf__worker *w, struct rf__conn *c)
 {
-    struct io_uring_sqe *sqe = worker_sqe(w);
+    struct io_uring_sqe *sqe = rf__worker_sqe(w);
     io_uring_prep_recv_multishot(sqe, c->fd, NULL, 0, 0);
     sqe->flags |= IOSQE_BUFFER_SELECT;
     sqe->buf_group = WORKER_BGID;
@@ -249,7 +225,7 @@ static void conn_arm_recv(struct rf__worker *w, struct conn *c)
 }
 
 /* How many requests this connection may send now. */
-static uint64_t conn_budget(struct rf__worker *w, const struct conn *c)
+uint64_t rf__conn_budget(struct rf__worker *w, const struct rf__conn *c)
 {
     uint64_t free = w->loop->pipeline - c->inflight;
     /* Refill in batches: against servers that write each response on its own, a send per
@@ -268,9 +244,13 @@ static uint64_t conn_budget(struct rf__worker *w, const struct conn *c)
     return free;
 }
 
-static void conn_send(struct rf__worker *w, struct conn *c, const char *data, uint32_t len)
+void rf__conn_send(struct rf__worker *w, struct rf__conn *c, const char *data, uint32_t len)
 {
-    struct io_uring_sqe *sqe = worker_sqe(w);
+    if (!c->send_busy) {
+        c->send_base = data;
+        c->send_done = 0;
+    }
+    struct io_uring_sqe *sqe = rf__worker_sqe(w);
     /* MSG_WAITALL: a short send counts as a failure, so it posts a CQE even with SKIP_SUCCESS. */
     io_uring_prep_send(sqe, c->fd, data, len, MSG_WAITALL | MSG_NOSIGNAL);
     io_uring_sqe_set_data64(sqe, rf__ud_pack(RF_OP_SEND, c->gen, conn_idx(w, c)));
@@ -281,13 +261,9 @@ static void conn_send(struct rf__worker *w, struct conn *c, const char *data, ui
     c->send_len = len;
 }
 
-static void conn_refill(struct rf__worker *w, struct conn *c, uint64_t stamp)
+void rf__conn_sent(struct rf__worker *w, struct rf__conn *c, uint64_t k, uint32_t bytes,
+                   uint64_t stamp)
 {
-    if (c->send_busy || w->loop->stopping)
-        return;
-    uint64_t k = conn_budget(w, c);
-    if (k == 0)
-        return;
     unsigned p = w->loop->pipeline;
     uint32_t tail = (c->head + c->inflight) % p;
     for (uint64_t i = 0; i < k; i++) {
@@ -298,36 +274,14 @@ static void conn_refill(struct rf__worker *w, struct conn *c, uint64_t stamp)
         w->loop->busy++;
     c->inflight += (uint32_t)k;
     w->loop->inflight += k;
-    uint32_t bytes = (uint32_t)(k * w->plan->request.len);
-    c->send_done = 0;
-    conn_send(w, c, w->plan->request.pipeline, bytes);
     w->counts.requests += k;
     w->counts.bytes_sent += bytes;
 }
 
-/* ---- completions ------------------------------------------------------------------------ */
-
-static void on_connect(struct rf__worker *w, struct conn *c)
+void rf__conn_answered(struct rf__worker *w, struct rf__conn *c)
 {
-    c->state = CONN_OPEN;
-    c->backoff_ns = 0;
-    w->counts.connects_ok++;
-    if (!c->ever_open) {
-        c->ever_open = 1;
-        w->established++;
-    }
-    conn_arm_recv(w, c);
-    conn_mark(w, c); /* the flush fills the pipeline */
-}
-
-/* One complete response.  Returns -1 when the connection was dropped. */
-static int on_response(struct rf__worker *w, struct conn *c, const struct rf__h1_response *r)
-{
-    if (c->inflight == 0) {
-        conn_drop(w, c, RF_ERRK_PARSE, 0); /* a response nobody asked for */
-        return -1;
-    }
     uint64_t sent = c->sent_at[c->head];
+    c->useful = 1;
     c->head = c->head + 1 == w->loop->pipeline ? 0 : c->head + 1;
     c->inflight--;
     w->loop->inflight--;
@@ -338,66 +292,68 @@ static int on_response(struct rf__worker *w, struct conn *c, const struct rf__h1
     /* An exponential average over about 64 responses; only worker_wait_plan reads it. */
     w->loop->latency_ewma_ns += ((int64_t)latency - (int64_t)w->loop->latency_ewma_ns) / 64;
     w->counts.responses++;
-    if (r->status >= 100 && r->status < 600)
-        w->counts.status[r->status]++;
-    else
-        w->counts.status_other++;
-    struct rf_second *s = worker_second(w);
+    struct rf_second *s = rf__worker_second(w);
     if (s)
         s->responses++;
-    conn_mark(w, c);
-    if (r->close || r->upgrade) {
-        /* The server said it closes after this response: requests sent behind it are lost. */
-        conn_drop(w, c, RF_ERRK_CLOSED, 0);
-        return -1;
-    }
-    return 0;
+    rf__conn_mark(w, c);
 }
 
-static void on_eof(struct rf__worker *w, struct conn *c)
+uint64_t rf__worker_random(struct rf__worker *w)
 {
-    struct rf__h1_response r;
-    if (rf__h1_eof(&c->h1, &r) == 1 && on_response(w, c, &r) < 0)
-        return;
-    conn_drop(w, c, RF_ERRK_CLOSED, 0);
+    uint64_t x = w->loop->rng; /* xorshift64*: fast, and seeded from getrandom() */
+    x ^= x >> 12;
+    x ^= x << 25;
+    x ^= x >> 27;
+    w->loop->rng = x;
+    return x * 0x2545F4914F6CDD1DULL;
 }
 
-static void on_recv(struct rf__worker *w, struct conn *c, struct io_uring_cqe *cqe)
+/* ---- completions ------------------------------------------------------------------------ */
+
+static void on_connect(struct rf__worker *w, struct rf__conn *c)
+{
+    c->state = c->ws ? RF_CONN_UPGRADING : RF_CONN_OPEN;
+    c->useful = 0;
+    w->counts.connects_ok++;
+    if (!c->ever_open) {
+        c->ever_open = 1;
+        w->established++;
+    }
+    conn_arm_recv(w, c);
+    if (c->ws)
+        rf__wsconn_start(w, c);
+    else
+        rf__conn_mark(w, c); /* the flush fills the pipeline */
+}
+
+static void on_recv(struct rf__worker *w, struct rf__conn *c, struct io_uring_cqe *cqe)
 {
     if (!(cqe->flags & IORING_CQE_F_MORE))
         c->recv_armed = 0;
     if (cqe->res == 0) {
-        on_eof(w, c);
+        if (c->ws)
+            rf__conn_drop(w, c, RF_ERRK_CLOSED, 0);
+        else
+            rf__http_eof(w, c);
         return;
     }
     unsigned bid = cqe->flags >> IORING_CQE_BUFFER_SHIFT;
-    const char *p = rf__bufring_data(&w->loop->bufs, bid);
     size_t n = (size_t)cqe->res;
     uint32_t gen = c->gen;
     w->counts.bytes_received += n;
-    struct rf_second *s = worker_second(w);
+    struct rf_second *s = rf__worker_second(w);
     if (s)
         s->bytes_received += n;
-    while (n > 0) {
-        struct rf__h1_response r;
-        long used = rf__h1_feed(&c->h1, p, n, &r);
-        if (used == RF_PARSE_INCOMPLETE)
-            break;
-        if (used == RF_PARSE_ERROR) {
-            conn_drop(w, c, RF_ERRK_PARSE, 0);
-            break;
-        }
-        if (on_response(w, c, &r) < 0)
-            break;
-        p += used;
-        n -= (size_t)used;
-    }
+    if (c->ws)
+        rf__wsconn_bytes(w, c, rf__bufring_data(&w->loop->bufs, bid), n);
+    else
+        rf__http_bytes(w, c, rf__bufring_data(&w->loop->bufs, bid), n);
     rf__bufring_put(&w->loop->bufs, bid);
     if (c->gen == gen && !c->recv_armed)
-        conn_mark(w, c); /* the multishot receive ended: the flush re-arms it */
+        rf__conn_mark(w, c); /* the multishot receive ended: the flush re-arms it */
 }
 
-static void on_send(struct rf__worker *w, struct conn *c, int res)
+static void on_send(struct rf__worker *w, struct rf__conn *c, int res)
 {
     c->send_done += (uint32_t)res;
     c->send_busy = 0;
@@ -405,20 +361,19 @@ static void on_send(struct rf__worker *w, struct conn *c, int res)
         /* A short send: the rest goes now, and with a CQE, so nothing overtakes it. */
         w->counts.short_sends++;
         uint32_t rest = c->send_len - c->send_done, done = c->send_done;
-        c->send_busy = 1;
-        conn_send(w, c, w->plan->request.pipeline + done, rest);
+        rf__conn_send(w, c, c->send_base + done, rest);
         c->send_len = done + rest;
         c->send_done = done;
         return;
     }
-    conn_mark(w, c);
+    rf__conn_mark(w, c);
 }
 
-static void on_failure(struct rf__worker *w, struct conn *c, enum rf__op op, int res)
+static void on_failure(struct rf__worker *w, struct rf__conn *c, enum rf__op op, int res)
 {
     switch (op) {
     case RF_OP_CONNECT:
-        worker_error(w, RF_ERRK_CONNECT, -res, 1);
+        rf__worker_error(w, RF_ERRK_CONNECT, -res, 1);
         close(c->fd);
         c->fd = -1;
         c->gen = (c->gen + 1) & RF_UD_GEN_MASK;
@@ -430,13 +385,13 @@ static void on_failure(struct rf__worker *w, struct conn *c, enum rf__op op, int
             /* Every provided buffer was in use: nothing was lost, the data waits in the
              * socket.  The flush re-arms the receive after this turn gave buffers back. */
             w->counts.enobufs++;
-            conn_mark(w, c);
+            rf__conn_mark(w, c);
             break;
         }
-        conn_drop(w, c, RF_ERRK_READ, -res);
+        rf__conn_drop(w, c, RF_ERRK_READ, -res);
         break;
     case RF_OP_SEND:
-        conn_drop(w, c, RF_ERRK_WRITE, -res);
+        rf__conn_drop(w, c, RF_ERRK_WRITE, -res);
         break;
     case RF_OP_CANCEL:
     case RF_OP_TICK:
@@ -448,7 +403,7 @@ static void worker_dispatch(struct rf__worker *w, struct io_uring_cqe *cqe)
 {
     uint64_t ud = io_uring_cqe_get_data64(cqe);
     enum rf__op op = rf__ud_op(ud);
-    struct conn *c = &w->loop->conns[rf__ud_idx(ud)];
+    struct rf__conn *c = &w->loop->conns[rf__ud_idx(ud)];
 
     if (op == RF_OP_TICK) {
         worker_arm_tick(w);
@@ -500,20 +455,24 @@ static void worker_scan(struct rf__worker *w)
     struct rf__loop *l = w->loop;
     uint64_t timeout = w->plan->config->timeout_ns;
     for (unsigned i = 0; i < w->nconns; i++) {
-        struct conn *c = &l->conns[i];
+        struct rf__conn *c = &l->conns[i];
         switch (c->state) {
-        case CONN_OPEN:
+        case RF_CONN_OPEN:
             if (c->inflight && l->now - c->sent_at[c->head] > timeout)
-                conn_drop(w, c, RF_ERRK_TIMEOUT, 0);
+                rf__conn_drop(w, c, RF_ERRK_TIMEOUT, 0);
             break;
-        case CONN_CONNECTING:
+        case RF_CONN_UPGRADING:
+            if (l->now - c->since > timeout)
+                rf__conn_drop(w, c, RF_ERRK_TIMEOUT, 0);
+            break;
+        case RF_CONN_CONNECTING:
             if (l->now - c->since > timeout) {
-                worker_error(w, RF_ERRK_CONNECT, ETIMEDOUT, 1);
+                rf__worker_error(w, RF_ERRK_CONNECT, ETIMEDOUT, 1);
                 conn_close(w, c);
                 conn_backoff(w, c);
             }
             break;
-        case CONN_BACKOFF:
+        case RF_CONN_BACKOFF:
             if (l->now >= c->since)
                 conn_connect(w, c);
             break;
@@ -552,13 +511,18 @@ static void worker_flush(struct rf__worker *w)
     struct rf__loop *l = w->loop;
     uint64_t stamp = rf__now_ns();
     for (unsigned i = 0; i < l->ndirty; i++) {
-        struct conn *c = &l->conns[l->dirty[i]];
+        struct rf__conn *c = &l->conns[l->dirty[i]];
         c->dirty = 0;
-        if (c->state != CONN_OPEN)
+        if (c->state != RF_CONN_OPEN && c->state != RF_CONN_UPGRADING)
             continue;
         if (!c->recv_armed)
             conn_arm_recv(w, c);
-        conn_refill(w, c, stamp);
+        if (c->state != RF_CONN_OPEN || c->send_busy || l->stopping)
+            continue;
+        if (c->ws)
+            rf__wsconn_flush(w, c, stamp);
+        else
+            rf__http_refill(w, c, stamp);
     }
     l->ndirty = 0;
 }
@@ -670,7 +634,7 @@ static int worker_setup(struct rf__worker *w)
         return RF_ENOMEM;
     w->loop = l;
     l->pipeline = p;
-    l->skip_send_cqe = plan->request.len * p <= SKIP_CQE_MAX_BYTES;
+    l->skip_send_cqe = plan->send_bytes <= SKIP_CQE_MAX_BYTES;
     l->conns = calloc(w->nconns, sizeof(*l->conns));
     l->sent_at = calloc((size_t)w->nconns * p, sizeof(*l->sent_at));
     l->carry = malloc((size_t)w->nconns * RF_H1_LINE_MAX);
@@ -679,6 +643,14 @@ static int worker_setup(struct rf__worker *w)
     w->timeline = calloc(w->timeline_cap, sizeof(*w->timeline));
     if (!l->conns || !l->sent_at || !l->carry || !l->dirty || !w->latency || !w->timeline)
         return RF_ENOMEM;
+    if (plan->config->websocket) {
+        l->ws = calloc(w->nconns, sizeof(*l->ws));
+        l->wsbufs = malloc((size_t)w->nconns * plan->send_bytes);
+        if (!l->ws || !l->wsbufs)
+            return RF_ENOMEM;
+    }
+    if (getrandom(&l->rng, sizeof(l->rng), 0) != sizeof(l->rng) || l->rng == 0)
+        l->rng = rf__now_ns() | 1;
     int rc = worker_ring(w);
     if (rc < 0)
         return rc;
@@ -689,10 +661,15 @@ static int worker_setup(struct rf__worker *w)
     l->tick.tv_nsec = (long long)WORKER_TICK_NS;
     worker_arm_tick(w);
     for (unsigned i = 0; i < w->nconns; i++) {
-        struct conn *c = &l->conns[i];
+        struct rf__conn *c = &l->conns[i];
         c->fd = -1;
         c->sent_at = l->sent_at + (size_t)i * p;
         rf__h1_init(&c->h1, l->carry + (size_t)i * RF_H1_LINE_MAX, plan->request.head);
+        if (l->ws) {
+            c->ws = &l->ws[i];
+            c->ws->sendbuf = l->wsbufs + (size_t)i * plan->send_bytes;
+            rf__ws_reset(&c->ws->parser);
+        }
         conn_connect(w, c); /* all connects go out together in the first submit */
     }
     if (plan->warm_end_ns <= plan->start_ns)
@@ -716,6 +693,8 @@ static void worker_teardown(struct rf__worker *w)
     free(l->sent_at);
     free(l->carry);
     free(l->dirty);
+    free(l->ws);
+    free(l->wsbufs);
     free(l);
     w->loop = NULL;
 }

@@ -19,6 +19,9 @@ struct rf__plan {
     struct sockaddr_storage addr;
     socklen_t addrlen;
     struct rf__request request;
+    size_t send_bytes;      /* the largest single send: a pipeline of requests or frames */
+    const char *ws_payload; /* WebSocket: every message's payload */
+    size_t ws_payload_len;
     uint64_t start_ns;    /* when every worker begins */
     uint64_t warm_end_ns; /* measuring begins */
     uint64_t end_ns;      /* the run ends (the time limit with -n) */

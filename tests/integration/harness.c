@@ -25,22 +25,34 @@ static void sleep_ms(int ms)
 
 int fixture_start(struct fixture *f, const char *const *args)
 {
+    const char *argv[32] = {FIXTURE, "--port", "0", "--quiet"};
+    int n = 4;
+    for (int i = 0; args && args[i] && n < 31; i++)
+        argv[n++] = args[i];
+    argv[n] = NULL;
+    return server_start(f, argv);
+}
+
+int server_start(struct fixture *f, const char *const *cmd)
+{
     memset(f, 0, sizeof(*f));
     snprintf(f->dir, sizeof(f->dir), "/tmp/rf-test-XXXXXX");
     if (!mkdtemp(f->dir))
         return -1;
     char port_file[128];
     snprintf(port_file, sizeof(port_file), "%s/port", f->dir);
-    const char *argv[32] = {FIXTURE, "--port", "0", "--port-file", port_file, "--quiet"};
-    int n = 6;
-    for (int i = 0; args && args[i] && n < 31; i++)
-        argv[n++] = args[i];
+    const char *argv[40];
+    int n = 0;
+    for (; cmd[n] && n < 37; n++)
+        argv[n] = cmd[n];
+    argv[n++] = "--port-file";
+    argv[n++] = port_file;
     argv[n] = NULL;
     f->pid = fork();
     if (f->pid < 0)
         return -1;
     if (f->pid == 0) {
-        execv(argv[0], (char *const *)argv);
+        execvp(argv[0], (char *const *)argv);
         _exit(127);
     }
     for (int i = 0; i < 500; i++) {

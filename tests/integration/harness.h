@@ -24,6 +24,9 @@ struct fixture {
 /* Starts ringfire-fixture with extra arguments (NULL-terminated; may be NULL) and waits, at
  * most 5 s, for its port file.  Returns 0 or -1. */
 int fixture_start(struct fixture *f, const char *const *args);
+/* Starts any server that takes "--port-file FILE" after argv (NULL-terminated) and writes its
+ * port there.  Returns 0 or -1. */
+int server_start(struct fixture *f, const char *const *argv);
 /* SIGTERM, then SIGKILL after 3 s.  Returns the exit status, or -1 if it had to be killed. */
 int fixture_stop(struct fixture *f);
 

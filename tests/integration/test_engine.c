@@ -337,7 +337,6 @@ Test(engine, unsupported_urls_exit_2)
         {"https://127.0.0.1/", "scheme is not supported"},
         {"http://example.com/", "no DNS lookups"},
         {"http://127.0.0.1:0/", "port is not a number from 1 to 65535"},
-        {"ws://127.0.0.1:9/", "WebSocket load (ws://) is not available yet"},
     };
     for (size_t i = 0; i < sizeof(urls) / sizeof(urls[0]); i++) {
         struct cmd_result r;
@@ -388,6 +387,23 @@ Test(engine, dead_server_is_retried_with_backoff)
     cr_assert(ge(dbl, refused, 4), "each connection retried");
     cr_assert(le(dbl, refused, 4 * 12), "%g attempts in 1.5 s: not backing off", refused);
     cr_assert(eq(dbl, json_num(j, "errors.connect"), refused));
+    cJSON_Delete(j);
+    cmd_free(&r);
+}
+
+/* A server that accepts and then resets every connection before answering: re-opened after a
+ * back-off, not in a loop. */
+Test(engine, server_that_never_answers_is_retried_with_backoff, .fini = stop)
+{
+    start((const char *const[]){"--reset-every", "1", NULL});
+    struct cmd_result r;
+    const char *args[] = {"-d", "1s", "-c", "2", NULL};
+    cJSON *j = run_json("/plaintext", args, &r);
+    cr_assert(eq(int, r.status, 0), "%s", r.err);
+    cr_assert(eq(dbl, json_num(j, "responses"), 0));
+    double resets = json_num(j, "errors.read");
+    cr_assert(ge(dbl, resets, 2));
+    cr_assert(le(dbl, resets, 2 * 12), "%g resets in 1 s: not backing off", resets);
     cJSON_Delete(j);
     cmd_free(&r);
 }
