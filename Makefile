@@ -29,6 +29,7 @@ endif
 
 ENGINE_SRC := $(wildcard engine/src/*.c)
 CLI_SRC := $(wildcard engine/cli/*.c)
+RUNNER_SRC := $(wildcard runners/*.c)
 FIXTURE_SRC := $(wildcard fixtures/server/*.c)
 UNIT_SRC := $(wildcard tests/unit/test_*.c)
 INTEG_SRC := $(wildcard tests/integration/test_*.c)
@@ -36,12 +37,13 @@ TEST_HELPERS := tests/integration/harness.c
 FORMAT_FILES := $(shell find engine fixtures tests runners reports -name '*.[ch]' 2>/dev/null)
 
 LIB := $(BUILD)/libringfire.a
+RUNNER_LIB := $(BUILD)/librunners.a
 BIN := $(BUILD)/ringfire
 FIXTURE := $(BUILD)/ringfire-fixture
 UNIT_BIN := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(UNIT_SRC))
 INTEG_BIN := $(patsubst tests/integration/%.c,$(BUILD)/tests/%,$(INTEG_SRC))
 
-INC := -Iengine/include -Iengine/src
+INC := -Iengine/include -Iengine/src -Irunners
 
 .PHONY: all deps test unit integration check bench suite format format-check clean install
 
@@ -57,15 +59,18 @@ $(BUILD)/%.o: %.c
 $(LIB): $(patsubst %.c,$(BUILD)/%.o,$(ENGINE_SRC))
 	$(AR) rcs $@ $^
 
-$(BIN): $(patsubst %.c,$(BUILD)/%.o,$(CLI_SRC)) $(LIB)
+$(RUNNER_LIB): $(patsubst %.c,$(BUILD)/%.o,$(RUNNER_SRC))
+	$(AR) rcs $@ $^
+
+$(BIN): $(patsubst %.c,$(BUILD)/%.o,$(CLI_SRC)) $(RUNNER_LIB) $(LIB)
 	$(CC) $(LDFLAGS) $^ $(LDLIBS) -o $@
 
 $(FIXTURE): $(patsubst %.c,$(BUILD)/%.o,$(FIXTURE_SRC))
 	$(CC) $(LDFLAGS) $^ $(LDLIBS) -o $@
 
-$(BUILD)/tests/%: tests/unit/%.c $(LIB)
+$(BUILD)/tests/%: tests/unit/%.c $(RUNNER_LIB) $(LIB)
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) $(INC) $< $(LIB) $(LDFLAGS) $(LDLIBS) -lcriterion -o $@
+	$(CC) $(CFLAGS) $(INC) $< $(RUNNER_LIB) $(LIB) $(LDFLAGS) $(LDLIBS) -lcriterion -o $@
 
 $(BUILD)/tests/%: tests/integration/%.c $(TEST_HELPERS) $(BIN) $(FIXTURE)
 	@mkdir -p $(dir $@)
@@ -89,9 +94,11 @@ bench: all
 	@ci/install-deps bench
 	@ci/bench
 
-suite:
-	@echo "make suite: the suite runner is not built yet (see the README's status section)" >&2
-	@exit 2
+# make suite SUITE=NAME: build, install what the suite's tools need, run it.
+SUITE ?= frameworks
+suite: all
+	@ci/install-deps suite
+	@$(BIN) suite $(SUITE)
 
 format:
 	clang-format -i $(FORMAT_FILES)

@@ -5,11 +5,14 @@
 #include <string.h>
 
 #include "cli.h"
+#include "runner.h"
 
 static void usage(FILE *out)
 {
     fprintf(out,
-            "usage: ringfire [run] URL [options]   load-test an HTTP/1.1 server\n"
+            "usage: ringfire [run] URL [options]   load-test an HTTP/1.1 or WebSocket server\n"
+            "       ringfire suite FILE|NAME [--dry-run] [--out DIR] [--resume DIR] [-q]\n"
+            "                                      run a benchmark suite (suites/FORMAT.md)\n"
             "       ringfire --help | --version\n"
             "\n"
             "  -c, --connections N   connections to keep open (default 64)\n"
@@ -57,6 +60,8 @@ int main(int argc, char **argv)
         printf("ringfire %s\n", RF_VERSION);
         return RF_EXIT_OK;
     }
+    if (strcmp(cmd, "suite") == 0)
+        return rs_suite_main(argc - 1, argv + 1);
     if (strcmp(cmd, "run") == 0)
         return rf_cli_run(argc - 1, argv + 1);
     return rf_cli_run(argc, argv);

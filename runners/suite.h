@@ -1,0 +1,119 @@
+/*
+ * suite.h - a benchmark suite: what it is made of once loaded and checked, and its matrix of
+ * cells.  Loading (suite.c) validates everything before any server starts; every error names
+ * the file, the JSON path, what was expected and what was found.
+ */
+#ifndef RF_SUITE_H
+#define RF_SUITE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#define RS_MAX_AXIS 32
+#define RS_MAX_NAMES 32
+#define RS_ERR_MAX 512
+
+enum rs_tool { RS_TOOL_RINGFIRE, RS_TOOL_WRK, RS_TOOL_HEY, RS_TOOL_H2LOAD, RS_TOOL_COUNT_ };
+
+const char *rs_tool_name(enum rs_tool tool);
+
+struct rs_endpoint {
+    char *name;
+    char *path;
+    int websocket;      /* an echo endpoint, loaded with WebSocket messages */
+    int status;         /* expected status (HTTP) */
+    char *content_type; /* expected Content-Type prefix; NULL: not checked */
+    char *body;         /* the exact body expected; NULL: not checked */
+    char *body_contains;
+};
+
+/* How to install, build, start, check and stop one server (fixtures/targets/NAME.json). */
+struct rs_target {
+    char *name;
+    char *file; /* where the recipe came from ("inline" for one in the suite) */
+    char *apt[RS_MAX_NAMES];
+    unsigned napt;
+    char *npm_dir; /* a directory with a package-lock.json: npm ci there */
+    char *build;   /* a shell command, run once */
+    char *start;   /* a shell command; {port} is the port, {dir} the run directory */
+    char *version; /* a shell command whose first line is the version */
+    char *ready_path;
+    uint64_t ready_timeout_ns;
+    uint64_t stop_timeout_ns;
+    char *endpoints[RS_MAX_NAMES]; /* the endpoints it serves */
+    unsigned nendpoints;
+};
+
+struct rs_match {
+    char *target;
+    char *endpoint;
+    int tool;                       /* -1: any */
+    unsigned connections, pipeline; /* 0: any */
+};
+
+struct rs_override {
+    struct rs_match match;
+    uint64_t duration_ns; /* 0: unchanged */
+    unsigned repetitions; /* 0: unchanged */
+};
+
+struct rs_suite {
+    char *file;
+    char *name;
+    char *description;
+    struct rs_target targets[RS_MAX_NAMES];
+    unsigned ntargets;
+    struct rs_endpoint endpoints[RS_MAX_NAMES];
+    unsigned nendpoints;
+    unsigned connections[RS_MAX_AXIS];
+    unsigned nconnections;
+    unsigned pipeline[RS_MAX_AXIS];
+    unsigned npipeline;
+    unsigned threads[RS_MAX_AXIS]; /* 0: the client CPUs */
+    unsigned nthreads;
+    unsigned ws_bytes[RS_MAX_AXIS]; /* WebSocket message sizes */
+    unsigned nws_bytes;
+    int tools[RS_TOOL_COUNT_];
+    unsigned ntools;
+    unsigned repetitions;
+    uint64_t duration_ns;
+    uint64_t warmup_ns;
+    uint64_t timeout_ns; /* per request, for every tool that has one */
+    char *client_cpus;   /* a CPU list, or NULL: chosen at run time */
+    char *target_cpus;
+    uint64_t seed;
+    struct rs_match exclude[RS_MAX_NAMES];
+    unsigned nexclude;
+    struct rs_override overrides[RS_MAX_NAMES];
+    unsigned noverrides;
+};
+
+/* One cell of the matrix: a target, an endpoint and a tool at one point of the axes. */
+struct rs_cell {
+    unsigned target;
+    unsigned endpoint;
+    enum rs_tool tool;
+    unsigned connections;
+    unsigned pipeline;
+    unsigned threads;
+    unsigned ws_bytes; /* 0 for HTTP */
+    unsigned repetitions;
+    uint64_t duration_ns;
+    char id[160]; /* "nginx/json/ringfire/c64/p16/t0" */
+};
+
+/* Loads and checks a suite.  NAME without a slash or ".json" means suites/NAME.json; recipes
+ * named by a target are read from fixtures/targets/NAME.json.  Returns 0, or -1 with the
+ * message in err. */
+int rs_suite_load(const char *name_or_path, struct rs_suite *suite, char err[RS_ERR_MAX]);
+void rs_suite_free(struct rs_suite *suite);
+
+/* The cells, in matrix order: targets, endpoints, tools, connections, pipeline, threads,
+ * message sizes; excluded cells are left out, overrides applied.  Returns the number of cells
+ * (the array is malloc'ed) or -1 when out of memory. */
+int rs_expand(const struct rs_suite *suite, struct rs_cell **cells);
+
+/* Whether a match object matches a cell. */
+int rs_match_cell(const struct rs_suite *suite, const struct rs_match *m, const struct rs_cell *c);
+
+#endif

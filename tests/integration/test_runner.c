@@ -1,0 +1,314 @@
+/*
+ * test_runner.c - `ringfire suite` end to end: the smoke suite, targets that fail to start,
+ * fail validation or die during a cell, an interrupted suite finished with --resume, dry runs,
+ * skipped cells, and every tool's adapter against the fixture.
+ */
+#include <criterion/criterion.h>
+#include <criterion/new/assert.h>
+#include <math.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <fcntl.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "harness.h"
+
+static char dir[64];
+
+static void setup(void)
+{
+    snprintf(dir, sizeof(dir), "/tmp/rf-runner-XXXXXX");
+    cr_assert(not(eq(ptr, mkdtemp(dir), NULL)));
+}
+
+static void teardown(void)
+{
+    char cmd[128];
+    snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);
+    cr_assert(eq(int, system(cmd), 0));
+}
+
+static const char *write_file(const char *name, const char *text)
+{
+    static char path[128];
+    snprintf(path, sizeof(path), "%s/%s", dir, name);
+    FILE *f = fopen(path, "w");
+    cr_assert(not(eq(ptr, f, NULL)));
+    fputs(text, f);
+    fclose(f);
+    return path;
+}
+
+static cJSON *load_results(const char *out)
+{
+    char path[256];
+    snprintf(path, sizeof(path), "%s/results.json", out);
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return NULL;
+    static char buf[8 << 20];
+    size_t n = fread(buf, 1, sizeof(buf) - 1, f);
+    fclose(f);
+    buf[n] = '\0';
+    return cJSON_Parse(buf);
+}
+
+static const cJSON *cell(const cJSON *doc, const char *id)
+{
+    const cJSON *c;
+    cJSON_ArrayForEach(c, cJSON_GetObjectItem(doc, "cells"))
+    {
+        if (strcmp(cJSON_GetObjectItem(c, "id")->valuestring, id) == 0)
+            return c;
+    }
+    cr_fatal("no cell %s", id);
+    return NULL;
+}
+
+static const char *str_of(const cJSON *o, const char *key)
+{
+    const cJSON *v = cJSON_GetObjectItem(o, key);
+    return cJSON_IsString(v) ? v->valuestring : "";
+}
+
+static int runs_of(const cJSON *c)
+{
+    return cJSON_GetArraySize(cJSON_GetObjectItem(c, "runs"));
+}
+
+Test(runner, smoke_suite_end_to_end, .init = setup, .fini = teardown)
+{
+    char out[128];
+    snprintf(out, sizeof(out), "%s/smoke", dir);
+    struct cmd_result r;
+    cmd_run((const char *const[]){RINGFIRE, "suite", "smoke", "--out", out, "-q", NULL}, 120, &r);
+    cr_assert(eq(int, r.status, 0), "%s", r.err);
+    cr_assert(not(eq(ptr, strstr(r.err, "4 ok, 0 failed, 0 skipped"), NULL)), "%s", r.err);
+    cJSON *doc = load_results(out);
+    cr_assert(not(eq(ptr, doc, NULL)));
+    cr_assert(eq(str, (char *)str_of(doc, "schema"), "ringfire.results/1"));
+    const cJSON *env = cJSON_GetObjectItem(doc, "env");
+    cr_assert(eq(sz, strlen(str_of(env, "suite_sha256")), 64));
+    cr_assert(eq(dbl, json_num(env, "seed"), 1), "the suite's seed is recorded");
+    cr_assert(not(eq(ptr, strstr(str_of(env, "ringfire"), "0.1.0"), NULL)));
+    cr_assert(eq(int, cJSON_GetArraySize(cJSON_GetObjectItem(doc, "cells")), 4));
+    const cJSON *c;
+    cJSON_ArrayForEach(c, cJSON_GetObjectItem(doc, "cells"))
+    {
+        cr_assert(eq(str, (char *)str_of(c, "status"), "ok"), "%s", str_of(c, "id"));
+        cr_assert(eq(int, runs_of(c), 3));
+        const cJSON *sum = cJSON_GetObjectItem(c, "summary");
+        double med = json_num(sum, "rps.median");
+        cr_assert(gt(dbl, med, 0));
+        const cJSON *ci = cJSON_GetObjectItem(cJSON_GetObjectItem(sum, "rps"), "ci95");
+        cr_assert(le(dbl, cJSON_GetArrayItem(ci, 0)->valuedouble, med));
+        cr_assert(ge(dbl, cJSON_GetArrayItem(ci, 1)->valuedouble, med));
+        cr_assert(gt(dbl, json_num(sum, "cpu_us_per_response.client"), 0));
+        cr_assert(gt(dbl, json_num(sum, "cpu_us_per_response.target"), 0));
+        const cJSON *run = cJSON_GetArrayItem(cJSON_GetObjectItem(c, "runs"), 0);
+        cr_assert(not(eq(ptr, strstr(str_of(run, "command"), "--json"), NULL)));
+        cr_assert(
+            eq(str, (char *)str_of(cJSON_GetObjectItem(run, "raw"), "schema"), "ringfire.run/1"),
+            "the engine's own result is kept");
+    }
+    cJSON_Delete(doc);
+    cmd_free(&r);
+}
+
+Test(runner, failing_targets_are_data, .init = setup, .fini = teardown)
+{
+    const char *suite = write_file(
+        "failing.json",
+        "{\"name\": \"failing\",\n"
+        " \"targets\": [\"ringfire-fixture\",\n"
+        "   {\"name\": \"no-start\", \"start\": \"echo cannot start {port}; exit 3\","
+        "    \"endpoints\": [\"plaintext\"], \"ready\": {\"timeout\": \"5s\"}},\n"
+        "   {\"name\": \"liar\", \"start\": \"exec build/ringfire-fixture --port {port} --quiet\","
+        "    \"endpoints\": [\"hello\"]},\n"
+        "   {\"name\": \"dies\", \"start\": \"exec timeout 2 build/ringfire-fixture --port {port} "
+        "--quiet\", \"endpoints\": [\"plaintext\"]}],\n"
+        " \"endpoints\": {\"plaintext\": {\"path\": \"/plaintext\", \"body\": \"Hello, World!\"},\n"
+        "               \"hello\": {\"path\": \"/json\", \"body\": \"Hello, World!\"}},\n"
+        " \"matrix\": {\"connections\": [4]}, \"repetitions\": 3, \"duration\": \"1s\","
+        " \"warmup\": \"0s\", \"seed\": 3}\n");
+    char out[128];
+    snprintf(out, sizeof(out), "%s/out", dir);
+    struct cmd_result r;
+    cmd_run((const char *const[]){RINGFIRE, "suite", suite, "--out", out, "-q", NULL}, 120, &r);
+    cr_assert(eq(int, r.status, 0), "failed targets do not fail the suite: %s", r.err);
+    cJSON *doc = load_results(out);
+    cr_assert(not(eq(ptr, doc, NULL)));
+    const cJSON *ok = cell(doc, "ringfire-fixture/plaintext/ringfire/c4/p1/t0");
+    cr_assert(eq(str, (char *)str_of(ok, "status"), "ok"), "the others go on");
+    const cJSON *ns = cell(doc, "no-start/plaintext/ringfire/c4/p1/t0");
+    cr_assert(eq(str, (char *)str_of(ns, "status"), "failed"));
+    cr_assert(
+        not(eq(ptr, strstr(str_of(ns, "reason"), "exited (status 3) before it was ready"), NULL)),
+        "%s", str_of(ns, "reason"));
+    cr_assert(not(eq(ptr, strstr(str_of(ns, "reason"), "cannot start"), NULL)),
+              "the reason quotes what the server said");
+    const cJSON *liar = cell(doc, "liar/hello/ringfire/c4/p1/t0");
+    cr_assert(eq(str, (char *)str_of(liar, "status"), "failed"));
+    cr_assert(eq(str, (char *)str_of(liar, "reason"),
+                 "validation failed: GET: body \"{\"message\":\"Hello, World!\"}\", expected "
+                 "\"Hello, World!\""));
+    cr_assert(eq(int, runs_of(liar), 0), "no load on a target that failed validation");
+    const cJSON *dies = cell(doc, "dies/plaintext/ringfire/c4/p1/t0");
+    cr_assert(eq(str, (char *)str_of(dies, "status"), "failed"));
+    cr_assert(not(eq(ptr, strstr(str_of(dies, "reason"), "died"), NULL)), "%s",
+              str_of(dies, "reason"));
+    cr_assert(lt(int, runs_of(dies), 3));
+    char log[256];
+    snprintf(log, sizeof(log), "%s/no-start.log", out);
+    cr_assert(eq(int, access(log, R_OK), 0), "target logs are kept");
+    cJSON_Delete(doc);
+    cmd_free(&r);
+}
+
+static int count_runs(const char *out)
+{
+    cJSON *doc = load_results(out);
+    int n = 0;
+    const cJSON *c;
+    cJSON_ArrayForEach(c, cJSON_GetObjectItem(doc, "cells")) n += runs_of(c);
+    cJSON_Delete(doc);
+    return n;
+}
+
+Test(runner, interrupted_suite_keeps_its_runs_and_resumes, .init = setup, .fini = teardown)
+{
+    char out[128];
+    snprintf(out, sizeof(out), "%s/resume", dir);
+    pid_t pid = fork();
+    if (pid == 0) {
+        int null = open("/dev/null", 1);
+        dup2(null, 2);
+        execl(RINGFIRE, RINGFIRE, "suite", "smoke", "--out", out, (char *)NULL);
+        _exit(127);
+    }
+    int done = 0;
+    for (int i = 0; i < 600 && done < 3; i++) {
+        usleep(50000);
+        done = count_runs(out);
+    }
+    cr_assert(ge(int, done, 3), "the suite made progress");
+    kill(pid, SIGINT);
+    int status;
+    waitpid(pid, &status, 0);
+    cr_assert(eq(int, WEXITSTATUS(status), 130), "an interrupted suite exits 130");
+    cJSON *before = load_results(out);
+    cr_assert(not(eq(ptr, before, NULL)), "results.json is whole after the interrupt");
+    int kept = count_runs(out);
+    cr_assert(ge(int, kept, 3));
+    cr_assert(lt(int, kept, 12), "it really was interrupted");
+    const cJSON *c, *first = NULL;
+    cJSON_ArrayForEach(c, cJSON_GetObjectItem(before, "cells")) if (!first && runs_of(c)) first = c;
+    char id[200], command[1024];
+    snprintf(id, sizeof(id), "%s", str_of(first, "id"));
+    const cJSON *run0 = cJSON_GetArrayItem(cJSON_GetObjectItem(first, "runs"), 0);
+    snprintf(command, sizeof(command), "%s", str_of(run0, "command"));
+    double rps0 = json_num(run0, "rps");
+    cJSON_Delete(before);
+
+    struct cmd_result r;
+    cmd_run((const char *const[]){RINGFIRE, "suite", "smoke", "--resume", out, "-q", NULL}, 120,
+            &r);
+    cr_assert(eq(int, r.status, 0), "%s", r.err);
+    cJSON *after = load_results(out);
+    cJSON_ArrayForEach(c, cJSON_GetObjectItem(after, "cells"))
+    {
+        cr_assert(eq(str, (char *)str_of(c, "status"), "ok"), "%s", str_of(c, "id"));
+        cr_assert(eq(int, runs_of(c), 3), "%s", str_of(c, "id"));
+    }
+    const cJSON *again = cJSON_GetArrayItem(cJSON_GetObjectItem(cell(after, id), "runs"), 0);
+    cr_assert(eq(str, (char *)str_of(again, "command"), command), "finished runs are kept");
+    cr_assert(eq(dbl, json_num(again, "rps"), rps0));
+    cJSON_Delete(after);
+    cmd_free(&r);
+}
+
+Test(runner, dry_run_and_errors, .init = setup, .fini = teardown)
+{
+    struct cmd_result r;
+    cmd_run((const char *const[]){RINGFIRE, "suite", "tools", "--dry-run", NULL}, 30, &r);
+    cr_assert(eq(int, r.status, 0), "%s", r.err);
+    cr_assert(not(eq(ptr, strstr(r.out, "suite tools (suites/tools.json): 16 cells"), NULL)), "%s",
+              r.out);
+    cr_assert(not(eq(ptr, strstr(r.out, "ringfire-fixture/plaintext/hey/c16/p16/t0"), NULL)));
+    cr_assert(
+        not(eq(ptr, strstr(r.out, "skipped: hey cannot pipeline requests (pipeline 16)"), NULL)));
+    cr_assert(not(eq(ptr, strstr(r.out, "estimated duration: "), NULL)));
+    cmd_free(&r);
+    const char *bad =
+        write_file("bad.json", "{\"name\": \"x\", \"targets\": [\"ringfire-fixture\"], "
+                               "\"endpoints\": {\"plaintext\": {\"path\": \"/p\"}}, "
+                               "\"matrix\": {\"connections\": [16, \"64\"]}}");
+    cmd_run((const char *const[]){RINGFIRE, "suite", bad, NULL}, 30, &r);
+    cr_assert(eq(int, r.status, 2));
+    char want[256];
+    snprintf(want, sizeof(want),
+             "%s: .matrix.connections[1]: expected a positive integer, got \"64\"\n", bad);
+    cr_assert(eq(str, r.err, want));
+    cmd_free(&r);
+    cmd_run((const char *const[]){RINGFIRE, "suite", "no-such-suite", NULL}, 30, &r);
+    cr_assert(eq(int, r.status, 2));
+    cr_assert(not(eq(ptr, strstr(r.err, "suites/no-such-suite.json: cannot read"), NULL)));
+    cmd_free(&r);
+}
+
+/* Each tool on one cell of the fixture: ok where installed, skipped with the package to
+ * install where not; cells a tool cannot do are skipped with the reason. */
+Test(runner, every_tool_adapter, .init = setup, .fini = teardown)
+{
+    const char *suite = write_file(
+        "tools.json",
+        "{\"name\": \"mini-tools\", \"targets\": [\"ringfire-fixture\"],"
+        " \"endpoints\": {\"plaintext\": {\"path\": \"/plaintext\", \"body\": \"Hello, World!\"},"
+        "   \"ws-echo\": {\"path\": \"/ws\", \"websocket\": true}},"
+        " \"matrix\": {\"connections\": [8], \"pipeline\": [1, 4]},"
+        " \"tools\": [\"ringfire\", \"wrk\", \"hey\", \"h2load\"],"
+        " \"exclude\": [{\"endpoint\": \"ws-echo\", \"pipeline\": 4}],"
+        " \"repetitions\": 1, \"duration\": \"1s\", \"warmup\": \"200ms\"}");
+    char out[128];
+    snprintf(out, sizeof(out), "%s/tools", dir);
+    struct cmd_result r;
+    cmd_run((const char *const[]){RINGFIRE, "suite", suite, "--out", out, "-q", NULL}, 180, &r);
+    cr_assert(eq(int, r.status, 0), "%s", r.err);
+    cJSON *doc = load_results(out);
+    static const char *const tools[] = {"ringfire", "wrk", "hey", "h2load"};
+    for (int t = 0; t < 4; t++) {
+        for (int p = 1; p <= 4; p *= 4) {
+            char id[128];
+            snprintf(id, sizeof(id), "ringfire-fixture/plaintext/%s/c8/p%d/t0", tools[t], p);
+            const cJSON *c = cell(doc, id);
+            const char *status = str_of(c, "status"), *reason = str_of(c, "reason");
+            if (strcmp(tools[t], "hey") == 0 && p == 4) {
+                cr_assert(eq(str, (char *)status, "skipped"));
+                cr_assert(eq(str, (char *)reason, "hey cannot pipeline requests (pipeline 4)"));
+            } else if (strcmp(status, "skipped") == 0) {
+                cr_assert(not(eq(ptr, strstr(reason, "is not installed (Debian package"), NULL)),
+                          "%s: %s", id, reason);
+            } else {
+                cr_assert(eq(str, (char *)status, "ok"), "%s: %s", id, reason);
+                cr_assert(gt(dbl, json_num(c, "summary.rps.median"), 1000), "%s", id);
+            }
+        }
+        char ws[128];
+        snprintf(ws, sizeof(ws), "ringfire-fixture/ws-echo/%s/c8/p1/t0/m13", tools[t]);
+        const cJSON *c = cell(doc, ws);
+        if (t == 0) {
+            cr_assert(eq(str, (char *)str_of(c, "status"), "ok"), "%s", str_of(c, "reason"));
+        } else {
+            char want[64];
+            snprintf(want, sizeof(want), "%s has no WebSocket load", tools[t]);
+            cr_assert(eq(str, (char *)str_of(c, "reason"), want));
+        }
+    }
+    cJSON_Delete(doc);
+    cmd_free(&r);
+}

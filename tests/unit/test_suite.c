@@ -1,0 +1,311 @@
+/*
+ * test_suite.c - the suite loader (a table of bad suites and the exact message each gets),
+ * matrix expansion with exclusions and overrides, the statistics, and the tool adapters on
+ * real output captured in tests/data.
+ */
+#include <criterion/criterion.h>
+#include <criterion/new/assert.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "stats.h"
+#include "suite.h"
+#include "tools.h"
+
+static char tmpdir[64];
+
+static const char *write_suite(const char *name, const char *text)
+{
+    static char path[128];
+    snprintf(path, sizeof(path), "%s/%s.json", tmpdir, name);
+    FILE *f = fopen(path, "w");
+    cr_assert(not(eq(ptr, f, NULL)));
+    fputs(text, f);
+    fclose(f);
+    return path;
+}
+
+static void setup(void)
+{
+    snprintf(tmpdir, sizeof(tmpdir), "/tmp/rf-suite-XXXXXX");
+    cr_assert(not(eq(ptr, mkdtemp(tmpdir), NULL)));
+}
+
+static void teardown(void)
+{
+    char cmd[128];
+    snprintf(cmd, sizeof(cmd), "rm -rf %s", tmpdir);
+    cr_assert(eq(int, system(cmd), 0));
+}
+
+#define OK_TARGET "\"targets\": [\"ringfire-fixture\"]"
+#define OK_ENDPOINTS "\"endpoints\": {\"plaintext\": {\"path\": \"/plaintext\"}}"
+#define OK_MATRIX "\"matrix\": {\"connections\": [16]}"
+
+struct bad_suite {
+    const char *what;
+    const char *json;
+    const char *message; /* what follows "FILE: " */
+};
+
+static const struct bad_suite bad[] = {
+    {"a string in an axis",
+     "{\"name\": \"x\", " OK_TARGET ", " OK_ENDPOINTS
+     ", \"matrix\": {\"connections\": [16, 64, \"64\"]}}",
+     ".matrix.connections[2]: expected a positive integer, got \"64\""},
+    {"an unknown top-level key",
+     "{\"name\": \"x\", \"bogus\": 1, " OK_TARGET ", " OK_ENDPOINTS ", " OK_MATRIX "}",
+     ".bogus: unknown key (expected one of: name, description, targets, endpoints, matrix, "
+     "tools, repetitions, duration, warmup, timeout, cpus, seed, exclude, overrides)"},
+    {"an empty axis",
+     "{\"name\": \"x\", " OK_TARGET ", " OK_ENDPOINTS ", \"matrix\": {\"connections\": []}}",
+     ".matrix.connections: expected a non-empty array of integers, got an array"},
+    {"no matrix", "{\"name\": \"x\", " OK_TARGET ", " OK_ENDPOINTS "}",
+     ".matrix: missing (expected an object with at least connections)"},
+    {"a pipeline of 0",
+     "{\"name\": \"x\", " OK_TARGET ", " OK_ENDPOINTS
+     ", \"matrix\": {\"connections\": [1], \"pipeline\": [0]}}",
+     ".matrix.pipeline[0]: expected an integer from 1 to 1024, got 0"},
+    {"no targets", "{\"name\": \"x\", " OK_ENDPOINTS ", " OK_MATRIX "}",
+     ".targets: expected a non-empty array of recipe names or objects (missing)"},
+    {"no name", "{" OK_TARGET ", " OK_ENDPOINTS ", " OK_MATRIX "}",
+     ".name: missing (expected a string)"},
+    {"an endpoint nobody serves",
+     "{\"name\": \"x\", " OK_TARGET ", \"endpoints\": {\"nope\": {\"path\": \"/nope\"}}, " OK_MATRIX
+     "}",
+     ".endpoints.nope: no target of this suite serves it (check each recipe's endpoints)"},
+    {"a path without a slash",
+     "{\"name\": \"x\", " OK_TARGET
+     ", \"endpoints\": {\"plaintext\": {\"path\": \"plaintext\"}}, " OK_MATRIX "}",
+     ".endpoints.plaintext.path: expected a path starting with /, got \"plaintext\""},
+    {"an unknown endpoint key",
+     "{\"name\": \"x\", " OK_TARGET
+     ", \"endpoints\": {\"plaintext\": {\"path\": \"/plaintext\", \"stauts\": 200}}, " OK_MATRIX
+     "}",
+     ".endpoints.plaintext.stauts: unknown key (expected one of: path, websocket, status, "
+     "content_type, body, body_contains)"},
+    {"a bad duration",
+     "{\"name\": \"x\", " OK_TARGET ", " OK_ENDPOINTS ", " OK_MATRIX ", \"duration\": \"5x\"}",
+     ".duration: expected a positive duration such as \"500ms\", \"10s\" or \"2m\", got \"5x\""},
+    {"repetitions as a string",
+     "{\"name\": \"x\", " OK_TARGET ", " OK_ENDPOINTS ", " OK_MATRIX ", \"repetitions\": \"3\"}",
+     ".repetitions: expected an integer from 1 to 1000, got \"3\""},
+    {"an unknown tool",
+     "{\"name\": \"x\", " OK_TARGET ", " OK_ENDPOINTS ", " OK_MATRIX ", \"tools\": [\"ab\"]}",
+     ".tools[0]: expected one of ringfire, wrk, hey, h2load, got \"ab\""},
+    {"an inline recipe without {port}",
+     "{\"name\": \"x\", \"targets\": [{\"name\": \"t\", \"start\": \"server\", \"endpoints\": "
+     "[\"plaintext\"]}], " OK_ENDPOINTS ", " OK_MATRIX "}",
+     ".targets[0].start: the start command must contain {port}, where the port goes"},
+    {"an exclusion naming no target",
+     "{\"name\": \"x\", " OK_TARGET ", " OK_ENDPOINTS ", " OK_MATRIX
+     ", \"exclude\": [{\"target\": \"zz\"}]}",
+     ".exclude[0].target: no target \"zz\" in this suite"},
+    {"a bad CPU list",
+     "{\"name\": \"x\", " OK_TARGET ", " OK_ENDPOINTS ", " OK_MATRIX
+     ", \"cpus\": {\"client\": \"one\", \"target\": \"0\"}}",
+     ".cpus.client: expected a CPU list such as \"1\" or \"2-3\", got \"one\""},
+    {"not JSON", "{\"name\": \"x\",\n \"targets\": [\n", "line 2: not valid JSON"},
+};
+
+Test(suite, bad_suites_get_exact_messages, .init = setup, .fini = teardown)
+{
+    for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+        const char *file = write_suite("bad", bad[i].json);
+        struct rs_suite s;
+        char err[RS_ERR_MAX], want[RS_ERR_MAX + 200];
+        cr_assert(eq(int, rs_suite_load(file, &s, err), -1), "%s: loaded", bad[i].what);
+        snprintf(want, sizeof(want), "%s: %s", file, bad[i].message);
+        cr_assert(eq(str, err, want), "%s", bad[i].what);
+        rs_suite_free(&s);
+    }
+}
+
+Test(suite, missing_recipe_lists_the_recipes, .init = setup, .fini = teardown)
+{
+    const char *file = write_suite(
+        "norecipe", "{\"name\": \"x\", \"targets\": [\"nope\"], " OK_ENDPOINTS ", " OK_MATRIX "}");
+    struct rs_suite s;
+    char err[RS_ERR_MAX], want[256];
+    cr_assert(eq(int, rs_suite_load(file, &s, err), -1));
+    snprintf(want, sizeof(want),
+             "%s: .targets[0]: no recipe fixtures/targets/nope.json (the recipes there: ", file);
+    cr_assert(eq(int, strncmp(err, want, strlen(want)), 0), "%s", err);
+    cr_assert(not(eq(ptr, strstr(err, "ringfire-fixture"), NULL)), "%s", err);
+    rs_suite_free(&s);
+}
+
+Test(suite, smoke_loads_with_defaults)
+{
+    struct rs_suite s;
+    char err[RS_ERR_MAX];
+    cr_assert(eq(int, rs_suite_load("smoke", &s, err), 0), "%s", err);
+    cr_assert(eq(str, s.file, "suites/smoke.json"));
+    cr_assert(eq(uint, s.ntargets, 1));
+    cr_assert(eq(str, s.targets[0].start, "exec build/ringfire-fixture --port {port} --quiet"));
+    cr_assert(eq(u64, s.targets[0].stop_timeout_ns, 5000000000ULL), "default stop timeout");
+    cr_assert(eq(uint, s.nthreads, 1), "threads default to [0]");
+    cr_assert(eq(u64, s.timeout_ns, 5000000000ULL));
+    struct rs_cell *cells;
+    int n = rs_expand(&s, &cells);
+    cr_assert(eq(int, n, 4));
+    cr_assert(eq(str, cells[0].id, "ringfire-fixture/plaintext/ringfire/c16/p1/t0"));
+    cr_assert(eq(str, cells[3].id, "ringfire-fixture/json/ringfire/c16/p16/t0"));
+    free(cells);
+    rs_suite_free(&s);
+}
+
+Test(suite, matrix_exclusions_and_overrides, .init = setup, .fini = teardown)
+{
+    const char *file = write_suite(
+        "matrix",
+        "{\"name\": \"m\", " OK_TARGET ", \"endpoints\": {"
+        "\"plaintext\": {\"path\": \"/plaintext\"},"
+        "\"ws-echo\": {\"path\": \"/ws\", \"websocket\": true}},"
+        "\"matrix\": {\"connections\": [1, 2], \"pipeline\": [1, 4], \"ws_bytes\": [13, 100]},"
+        "\"tools\": [\"ringfire\", \"wrk\"],"
+        "\"exclude\": [{\"tool\": \"wrk\", \"pipeline\": 4}],"
+        "\"overrides\": [{\"match\": {\"endpoint\": \"ws-echo\"}, \"repetitions\": 5,"
+        " \"duration\": \"2s\"}]}");
+    struct rs_suite s;
+    char err[RS_ERR_MAX];
+    cr_assert(eq(int, rs_suite_load(file, &s, err), 0), "%s", err);
+    struct rs_cell *cells;
+    int n = rs_expand(&s, &cells);
+    /* plaintext: 2 tools x 2 x 2 = 8, less wrk at p4 (2) = 6; ws: 16 less 4 = 12. */
+    cr_assert(eq(int, n, 18));
+    int ws = 0, wrk_p4 = 0;
+    for (int i = 0; i < n; i++) {
+        wrk_p4 += cells[i].tool == RS_TOOL_WRK && cells[i].pipeline == 4;
+        if (cells[i].ws_bytes) {
+            ws++;
+            cr_assert(eq(uint, cells[i].repetitions, 5), "%s", cells[i].id);
+            cr_assert(eq(u64, cells[i].duration_ns, 2000000000ULL));
+        } else {
+            cr_assert(eq(uint, cells[i].repetitions, 3), "%s", cells[i].id);
+        }
+    }
+    cr_assert(eq(int, ws, 12));
+    cr_assert(eq(int, wrk_p4, 0));
+    cr_assert(eq(str, cells[n - 1].id, "ringfire-fixture/ws-echo/wrk/c2/p1/t0/m100"));
+    free(cells);
+    rs_suite_free(&s);
+}
+
+Test(stats, summaries)
+{
+    double same[] = {100, 100, 100};
+    struct rs_summary s;
+    rs_summarize(same, 3, 7, &s);
+    cr_assert(eq(dbl, s.median, 100));
+    cr_assert(eq(dbl, s.ci_low, 100));
+    cr_assert(eq(dbl, s.ci_high, 100));
+    cr_assert(eq(dbl, s.cv, 0));
+    cr_assert(eq(int, s.noisy, 0));
+    double spread[] = {110, 90, 100};
+    rs_summarize(spread, 3, 7, &s);
+    cr_assert(eq(dbl, s.median, 100));
+    cr_assert(eq(dbl, s.min, 90));
+    cr_assert(eq(dbl, s.max, 110));
+    cr_assert(le(dbl, fabs(s.cv - 0.1), 1e-12), "stdev 10 over mean 100");
+    cr_assert(eq(int, s.noisy, 1));
+    cr_assert(ge(dbl, s.ci_low, 90));
+    cr_assert(le(dbl, s.ci_high, 110));
+    struct rs_summary again;
+    rs_summarize(spread, 3, 7, &again);
+    cr_assert(eq(dbl, again.ci_low, s.ci_low), "seeded: the same interval twice");
+    cr_assert(eq(dbl, again.ci_high, s.ci_high));
+    double even[] = {4, 1, 3, 2};
+    cr_assert(eq(dbl, rs_median(even, 4), 2.5));
+}
+
+static char *slurp(const char *path)
+{
+    FILE *f = fopen(path, "rb");
+    cr_assert(not(eq(ptr, f, NULL)), "%s", path);
+    static char buf[1 << 20];
+    size_t n = fread(buf, 1, sizeof(buf) - 1, f);
+    fclose(f);
+    buf[n] = '\0';
+    return buf;
+}
+
+Test(tools, wrk_output)
+{
+    struct rs_run r = {0};
+    cr_assert(eq(int, rs_parse_wrk(slurp("tests/data/wrk-pipeline4.txt"), &r), 0));
+    cr_assert(eq(dbl, r.responses, 337876));
+    cr_assert(le(dbl, fabs(r.rps - 337876 / 1.100258), 0.01));
+    cr_assert(eq(dbl, r.errors, 0));
+    cr_assert(eq(dbl, r.latency_us[0], 65), "p50");
+    cr_assert(eq(dbl, r.latency_us[3], 511), "p99");
+    cr_assert(eq(dbl, r.latency_us[6], 2399), "max");
+    cJSON_Delete(r.raw);
+}
+
+Test(tools, hey_output)
+{
+    struct rs_run r = {0};
+    cr_assert(eq(int, rs_parse_hey(slurp("tests/data/hey-json.txt"), &r), 0));
+    cr_assert(le(dbl, fabs(r.rps - 40837.868), 1e-6));
+    cr_assert(eq(dbl, r.responses, 40862));
+    cr_assert(eq(dbl, r.errors, 0));
+    cr_assert(le(dbl, fabs(r.latency_us[0] - 200), 1e-6), "50%% in 0.0002 secs");
+    cr_assert(le(dbl, fabs(r.latency_us[6] - 5200), 1e-6), "Slowest: 0.0052 secs");
+    cr_assert(eq(int, isnan(r.latency_us[4]), 1), "hey has no p99.9");
+    cJSON_Delete(r.raw);
+    struct rs_run e = {0};
+    cr_assert(eq(int, rs_parse_hey(slurp("tests/data/hey-refused.txt"), &e), 0));
+    cr_assert(eq(dbl, e.responses, 0));
+    cr_assert(eq(dbl, e.errors, 20));
+    cJSON_Delete(e.raw);
+}
+
+Test(tools, h2load_output)
+{
+    struct rs_run r = {0};
+    cr_assert(eq(int, rs_parse_h2load(slurp("tests/data/h2load-pipeline4.txt"), &r), 0));
+    cr_assert(eq(dbl, r.rps, 350020));
+    cr_assert(eq(dbl, r.responses, 350020));
+    cr_assert(eq(dbl, r.duration_s, 1.0));
+    cr_assert(eq(dbl, r.errors, 0));
+    cr_assert(eq(dbl, r.latency_us[6], 3860), "max 3.86ms");
+    cJSON_Delete(r.raw);
+}
+
+Test(tools, ringfire_output)
+{
+    struct rs_run r = {0};
+    cr_assert(eq(int, rs_parse_ringfire(slurp("tests/data/ringfire-plaintext.json"), &r), 0));
+    cr_assert(eq(dbl, r.responses, 500));
+    cr_assert(le(dbl, fabs(r.rps - 36328.42817208573), 1e-6));
+    cr_assert(eq(dbl, r.latency_us[0], 38.527));
+    cJSON_Delete(r.raw);
+}
+
+Test(tools, other_output_is_refused)
+{
+    struct rs_run r = {0};
+    const char *junk = "Segmentation fault\n";
+    cr_assert(eq(int, rs_parse_ringfire(junk, &r), -1));
+    cr_assert(eq(int, rs_parse_wrk(junk, &r), -1));
+    cr_assert(eq(int, rs_parse_hey(junk, &r), -1));
+    cr_assert(eq(int, rs_parse_h2load(junk, &r), -1));
+    cr_assert(eq(int, rs_parse_wrk(slurp("tests/data/hey-json.txt"), &r), -1), "not wrk's");
+}
+
+Test(tools, what_each_tool_can_do)
+{
+    struct rs_cell c = {.pipeline = 16};
+    struct rs_endpoint http = {.path = "/"}, ws = {.path = "/ws", .websocket = 1};
+    char why[128];
+    cr_assert(eq(int, rs_tool_supports(RS_TOOL_HEY, &c, &http, why, sizeof(why)), 0));
+    cr_assert(eq(str, why, "hey cannot pipeline requests (pipeline 16)"));
+    cr_assert(eq(int, rs_tool_supports(RS_TOOL_WRK, &c, &ws, why, sizeof(why)), 0));
+    cr_assert(eq(str, why, "wrk has no WebSocket load"));
+    cr_assert(eq(int, rs_tool_supports(RS_TOOL_RINGFIRE, &c, &ws, why, sizeof(why)), 1));
+    cr_assert(eq(int, rs_tool_supports(RS_TOOL_H2LOAD, &c, &http, why, sizeof(why)), 1));
+}
