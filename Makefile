@@ -97,6 +97,11 @@ bench: all
 # make suite SUITE=NAME: build, install what the suite's tools need, run it.
 SUITE ?= frameworks
 suite: all
+	@if [ ! -f suites/$(SUITE).json ] && [ ! -f $(SUITE) ]; then \
+	    echo "make suite: no suite '$(SUITE)' (suites/$(SUITE).json); the suites here:" \
+	        $$(ls suites | sed -n 's/\.json$$//p') >&2; \
+	    echo "  the frameworks suite is not written yet; try: make suite SUITE=smoke" >&2; \
+	    exit 2; fi
 	@ci/install-deps suite
 	@$(BIN) suite $(SUITE)
 
