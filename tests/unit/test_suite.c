@@ -309,3 +309,26 @@ Test(tools, what_each_tool_can_do)
     cr_assert(eq(int, rs_tool_supports(RS_TOOL_RINGFIRE, &c, &ws, why, sizeof(why)), 1));
     cr_assert(eq(int, rs_tool_supports(RS_TOOL_H2LOAD, &c, &http, why, sizeof(why)), 1));
 }
+
+/* Every recipe the frameworks suites use loads, and names what it installs or builds. */
+Test(suite, frameworks_recipes_are_well_formed)
+{
+    static const char *const suites[] = {"frameworks", "frameworks-quick"};
+    for (size_t i = 0; i < 2; i++) {
+        struct rs_suite s;
+        char err[RS_ERR_MAX];
+        cr_assert(eq(int, rs_suite_load(suites[i], &s, err), 0), "%s", err);
+        cr_assert(eq(uint, s.ntargets, 8));
+        for (unsigned t = 0; t < s.ntargets; t++) {
+            const struct rs_target *r = &s.targets[t];
+            cr_assert(gt(uint, r->napt + (r->npm_dir != NULL) + (r->build != NULL), 0),
+                      "%s installs or builds nothing", r->name);
+            cr_assert(not(eq(ptr, r->version, NULL)), "%s records no version", r->name);
+            cr_assert(not(eq(ptr, strstr(r->file, "fixtures/targets/"), NULL)));
+        }
+        struct rs_cell *cells;
+        cr_assert(gt(int, rs_expand(&s, &cells), 0));
+        free(cells);
+        rs_suite_free(&s);
+    }
+}
