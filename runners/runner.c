@@ -6,6 +6,7 @@
  */
 #include <errno.h>
 #include <getopt.h>
+#include <limits.h>
 #include <math.h>
 #include <signal.h>
 #include <stdio.h>
@@ -40,7 +41,7 @@ struct rn {
     struct rs_cell *cells;
     int ncells;
     cJSON *doc;
-    char dir[600];
+    char dir[PATH_MAX];
     char ringfire[600];
     char client_cpus[64];
     char target_cpus[64];
@@ -223,7 +224,7 @@ static void rn_run_cell(struct rn *R, const struct rs_cell *c, const struct rs_r
                               .client_ncpus = R->client_ncpus,
                               .ringfire = R->ringfire,
                               .dir = R->dir};
-    char log[700], storage[40][256];
+    char log[PATH_MAX + 64], storage[40][256];
     const char *argv[40];
     snprintf(log, sizeof(log), "%s/clients.log", R->dir);
     int timeout = (int)((c->duration_ns + R->suite.warmup_ns) / 1000000000ULL) + RN_RUN_SLACK_S;
@@ -256,7 +257,7 @@ static void rn_run_cell(struct rn *R, const struct rs_cell *c, const struct rs_r
         return;
     }
     if (rs_tool_parse(c->tool, out ? out : "", &run) < 0) {
-        char reason[RS_REASON_MAX];
+        char reason[RS_REASON_MAX + PATH_MAX + RS_CMD_MAX];
         snprintf(reason, sizeof(reason),
                  "run %u: %s exited with status %d and printed no result it could read "
                  "(command: %s; its messages: %s)",
@@ -343,7 +344,7 @@ static void rn_target(struct rn *R, unsigned ti)
     if (ntodo == 0 || rs_interrupted)
         goto out;
 
-    char log[700], reason[RS_REASON_MAX];
+    char log[PATH_MAX + 64], reason[RS_REASON_MAX];
     snprintf(log, sizeof(log), "%s/%s.install.log", R->dir, t->name);
     if (!R->quiet)
         fprintf(stderr, "ringfire suite: target %s: install, build, start\n", t->name);
@@ -438,7 +439,7 @@ static int rn_usage(const char *msg)
 
 static int rn_mkdirs(const char *dir)
 {
-    char tmp[600];
+    char tmp[PATH_MAX];
     snprintf(tmp, sizeof(tmp), "%s", dir);
     for (char *p = tmp + 1; *p; p++) {
         if (*p != '/')
@@ -540,6 +541,10 @@ int rs_suite_main(int argc, char **argv)
         }
         R.doc = rs_results_new(&R.suite, R.cells, R.ncells, rn_env(&R, argc, argv, sha));
     }
+    /* Targets get {dir} absolute: servers resolve relative paths against their own prefix. */
+    char abs[PATH_MAX];
+    if (realpath(R.dir, abs))
+        snprintf(R.dir, sizeof(R.dir), "%s", abs);
     rn_skip_unrunnable(&R);
     for (int i = 0; i < R.ncells; i++) {
         cJSON *cell = rs_results_cell(R.doc, R.cells[i].id);
