@@ -30,6 +30,7 @@ endif
 ENGINE_SRC := $(wildcard engine/src/*.c)
 CLI_SRC := $(wildcard engine/cli/*.c)
 RUNNER_SRC := $(wildcard runners/*.c)
+REPORT_SRC := $(wildcard reports/*.c)
 FIXTURE_SRC := $(wildcard fixtures/server/*.c)
 UNIT_SRC := $(wildcard tests/unit/test_*.c)
 INTEG_SRC := $(wildcard tests/integration/test_*.c)
@@ -38,12 +39,13 @@ FORMAT_FILES := $(shell find engine fixtures tests runners reports -name '*.[ch]
 
 LIB := $(BUILD)/libringfire.a
 RUNNER_LIB := $(BUILD)/librunners.a
+REPORT_LIB := $(BUILD)/libreports.a
 BIN := $(BUILD)/ringfire
 FIXTURE := $(BUILD)/ringfire-fixture
 UNIT_BIN := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(UNIT_SRC))
 INTEG_BIN := $(patsubst tests/integration/%.c,$(BUILD)/tests/%,$(INTEG_SRC))
 
-INC := -Iengine/include -Iengine/src -Irunners
+INC := -Iengine/include -Iengine/src -Irunners -Ireports
 
 .PHONY: all deps test unit integration check bench suite format format-check clean install
 
@@ -62,15 +64,19 @@ $(LIB): $(patsubst %.c,$(BUILD)/%.o,$(ENGINE_SRC))
 $(RUNNER_LIB): $(patsubst %.c,$(BUILD)/%.o,$(RUNNER_SRC))
 	$(AR) rcs $@ $^
 
-$(BIN): $(patsubst %.c,$(BUILD)/%.o,$(CLI_SRC)) $(RUNNER_LIB) $(LIB)
+$(REPORT_LIB): $(patsubst %.c,$(BUILD)/%.o,$(REPORT_SRC))
+	$(AR) rcs $@ $^
+
+$(BIN): $(patsubst %.c,$(BUILD)/%.o,$(CLI_SRC)) $(REPORT_LIB) $(RUNNER_LIB) $(LIB)
 	$(CC) $(LDFLAGS) $^ $(LDLIBS) -o $@
 
 $(FIXTURE): $(patsubst %.c,$(BUILD)/%.o,$(FIXTURE_SRC))
 	$(CC) $(LDFLAGS) $^ $(LDLIBS) -o $@
 
-$(BUILD)/tests/%: tests/unit/%.c $(RUNNER_LIB) $(LIB)
+$(BUILD)/tests/%: tests/unit/%.c $(REPORT_LIB) $(RUNNER_LIB) $(LIB)
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) $(INC) $< $(RUNNER_LIB) $(LIB) $(LDFLAGS) $(LDLIBS) -lcriterion -o $@
+	$(CC) $(CFLAGS) $(INC) $< $(REPORT_LIB) $(RUNNER_LIB) $(LIB) $(LDFLAGS) $(LDLIBS) \
+		-lcriterion -o $@
 
 $(BUILD)/tests/%: tests/integration/%.c $(TEST_HELPERS) $(BIN) $(FIXTURE)
 	@mkdir -p $(dir $@)
@@ -103,7 +109,9 @@ suite: all
 	    echo "  the frameworks suite is not written yet; try: make suite SUITE=smoke" >&2; \
 	    exit 2; fi
 	@ci/install-deps suite
-	@$(BIN) suite $(SUITE)
+	@out=results/$(SUITE)-$$(date -u +%Y%m%dT%H%M%SZ); \
+	    $(BIN) suite $(SUITE) --out $$out; rc=$$?; \
+	    [ -f $$out/results.json ] && $(BIN) report $$out; exit $$rc
 
 format:
 	clang-format -i $(FORMAT_FILES)

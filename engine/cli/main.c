@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "report.h"
 #include "runner.h"
 
 static void usage(FILE *out)
@@ -13,6 +14,8 @@ static void usage(FILE *out)
             "usage: ringfire [run] URL [options]   load-test an HTTP/1.1 or WebSocket server\n"
             "       ringfire suite FILE|NAME [--dry-run] [--out DIR] [--resume DIR] [-q]\n"
             "                                      run a benchmark suite (suites/FORMAT.md)\n"
+            "       ringfire report RESULTS [--out DIR] [--no-charts]\n"
+            "                                      report.md and charts from a suite's results\n"
             "       ringfire --help | --version\n"
             "\n"
             "  -c, --connections N   connections to keep open (default 64)\n"
@@ -62,6 +65,8 @@ int main(int argc, char **argv)
     }
     if (strcmp(cmd, "suite") == 0)
         return rs_suite_main(argc - 1, argv + 1);
+    if (strcmp(cmd, "report") == 0)
+        return rp_report_main(argc - 1, argv + 1);
     if (strcmp(cmd, "run") == 0)
         return rf_cli_run(argc - 1, argv + 1);
     return rf_cli_run(argc, argv);

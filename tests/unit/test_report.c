@@ -1,0 +1,135 @@
+/*
+ * test_report.c - the markdown report against a golden file made from fixed results (ties,
+ * failures, noisy and client-bound cells, a WebSocket cell, missing tools), every chart type
+ * drawn from the same results, and results of another schema refused.
+ */
+#include <criterion/criterion.h>
+#include <criterion/new/assert.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "charts.h"
+#include "report.h"
+
+static char *slurp(const char *path, size_t *len)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return NULL;
+    fseek(f, 0, SEEK_END);
+    long n = ftell(f);
+    fseek(f, 0, SEEK_SET);
+    char *buf = malloc((size_t)n + 1);
+    *len = fread(buf, 1, (size_t)n, f);
+    buf[*len] = '\0';
+    fclose(f);
+    return buf;
+}
+
+Test(report, markdown_matches_the_golden_file)
+{
+    char err[RP_ERR_MAX];
+    cJSON *doc = rp_load("tests/data/results-golden.json", err);
+    cr_assert(not(eq(ptr, doc, NULL)), "%s", err);
+    char *got = NULL;
+    size_t got_len = 0;
+    FILE *out = open_memstream(&got, &got_len);
+    rp_markdown(out, doc, NULL, NULL);
+    fclose(out);
+    size_t want_len;
+    char *want = slurp("tests/data/report-golden.md", &want_len);
+    cr_assert(not(eq(ptr, want, NULL)), "tests/data/report-golden.md is missing");
+    if (strcmp(got, want) != 0) {
+        FILE *f = fopen("build/report-golden.got.md", "w");
+        if (f) {
+            fputs(got, f);
+            fclose(f);
+        }
+    }
+    cr_assert(eq(str, got, want), "differs from the golden file: see build/report-golden.got.md");
+    free(got);
+    free(want);
+    cJSON_Delete(doc);
+}
+
+Test(report, ranks_share_a_band_when_intervals_overlap)
+{
+    char err[RP_ERR_MAX];
+    cJSON *doc = rp_load("tests/data/results-golden.json", err);
+    char *got = NULL;
+    size_t len = 0;
+    FILE *out = open_memstream(&got, &len);
+    rp_markdown(out, doc, NULL, NULL);
+    fclose(out);
+    /* At c=16 alpha (98k-102k) and beta (97k-101k) overlap: both #1.  At c=64 they do not. */
+    cr_assert(not(eq(ptr, strstr(got, "**100.0k** [98.0k–102.0k] · p99 500 µs · #1"), NULL)));
+    cr_assert(not(eq(ptr, strstr(got, "**99.0k** ‡ ~ [97.0k–101.0k] · p99 650 µs · #1"), NULL)));
+    cr_assert(not(
+        eq(ptr, strstr(got, "**120.0k** [118.0k–121.0k] · p99 2.50 ms · 3 errors · #2"), NULL)));
+    cr_assert(not(eq(ptr, strstr(got, "140.0k · p99 900 µs · 0.93x ≠"), NULL)),
+              "wrk disagrees with ringfire beyond the noise");
+    free(got);
+    cJSON_Delete(doc);
+}
+
+static void check_image(const char *dir, const char *name)
+{
+    char path[512];
+    size_t len;
+    snprintf(path, sizeof(path), "%s/%s.png", dir, name);
+    char *png = slurp(path, &len);
+    cr_assert(not(eq(ptr, png, NULL)), "%s was not drawn", path);
+    cr_assert(gt(sz, len, 1000), "%s is %zu bytes", path, len);
+    cr_assert(eq(int, memcmp(png, "\x89PNG\r\n\x1a\n", 8), 0), "%s is not a PNG", path);
+    free(png);
+    snprintf(path, sizeof(path), "%s/%s.svg", dir, name);
+    char *svg = slurp(path, &len);
+    cr_assert(not(eq(ptr, svg, NULL)), "%s was not drawn", path);
+    cr_assert(not(eq(ptr, strstr(svg, "<svg"), NULL)), "%s", path);
+    cr_assert(not(eq(ptr, strstr(svg, "</svg>"), NULL)), "%s is cut short", path);
+    free(svg);
+    static const char *const kept[] = {"gp", "dat"};
+    for (int i = 0; i < 2; i++) {
+        snprintf(path, sizeof(path), "%s/%s.%s", dir, name, kept[i]);
+        cr_assert(eq(int, access(path, R_OK), 0), "%s is kept beside the chart", path);
+    }
+}
+
+Test(report, every_chart_type_is_drawn)
+{
+    if (system("gnuplot --version >/dev/null 2>&1") != 0)
+        cr_skip_test("gnuplot is not installed (apt-get install gnuplot-nox)");
+    char dir[] = "/tmp/rf-charts-XXXXXX";
+    cr_assert(not(eq(ptr, mkdtemp(dir), NULL)));
+    char err[RP_ERR_MAX];
+    cJSON *doc = rp_load("tests/data/results-golden.json", err);
+    struct rp_chart_list list;
+    cr_assert(eq(int, rp_charts(doc, dir, &list), 0), "gnuplot failed: see %s/gnuplot.log", dir);
+    cr_assert(eq(int, list.n, 2), "plaintext p1 and ws-echo p1");
+    static const char *const names[] = {
+        "plaintext-p1-rps",          "plaintext-p1-bars",       "plaintext-c64-p1-latency",
+        "plaintext-c64-p1-timeline", "ws-echo-p1-rps",          "ws-echo-p1-bars",
+        "ws-echo-c16-p1-latency",    "ws-echo-c16-p1-timeline", "tools",
+    };
+    for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+        check_image(dir, names[i]);
+    char cmd[64];
+    snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);
+    cr_assert(eq(int, system(cmd), 0));
+    cJSON_Delete(doc);
+}
+
+Test(report, another_schema_is_refused)
+{
+    char err[RP_ERR_MAX];
+    cr_assert(eq(ptr, rp_load("tests/data/results-old-schema.json", err), NULL));
+    cr_assert(eq(str, err,
+                 "tests/data/results-old-schema.json: schema \"ringfire.results/0\", expected "
+                 "ringfire.results/1 (results from another version of ringfire, or not a results "
+                 "file)"));
+    cr_assert(eq(ptr, rp_load("tests/data/no-such-results", err), NULL));
+    cr_assert(not(eq(ptr, strstr(err, "cannot read"), NULL)), "%s", err);
+}
