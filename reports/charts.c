@@ -10,6 +10,7 @@
 #include <sys/wait.h>
 
 #include "charts.h"
+#include "jsonx.h"
 
 #define CH_MAX 64
 
@@ -25,18 +26,6 @@ struct ch_ctx {
     int failed;
 };
 
-static const char *ch_str(const cJSON *o, const char *key)
-{
-    const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, key);
-    return cJSON_IsString(v) ? v->valuestring : "";
-}
-
-static double ch_num(const cJSON *o, const char *key)
-{
-    const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, key);
-    return cJSON_IsNumber(v) ? v->valuedouble : NAN;
-}
-
 static const char *ch_color(const struct ch_ctx *x, const char *target)
 {
     for (int i = 0; i < x->ntargets; i++)
@@ -47,9 +36,9 @@ static const char *ch_color(const struct ch_ctx *x, const char *target)
 
 static int ch_ok(const cJSON *c, const char *endpoint, const char *tool)
 {
-    return strcmp(ch_str(c, "status"), "ok") == 0 &&
-           (!endpoint || !strcmp(ch_str(c, "endpoint"), endpoint)) &&
-           (!tool || strcmp(ch_str(c, "tool"), tool) == 0);
+    return strcmp(rs_json_str(c, "status"), "ok") == 0 &&
+           (!endpoint || !strcmp(rs_json_str(c, "endpoint"), endpoint)) &&
+           (!tool || strcmp(rs_json_str(c, "tool"), tool) == 0);
 }
 
 static FILE *ch_open(const struct ch_ctx *x, const char *name, const char *ext)
@@ -57,6 +46,28 @@ static FILE *ch_open(const struct ch_ctx *x, const char *name, const char *ext)
     char path[1024];
     snprintf(path, sizeof(path), "%s/%s.%s", x->dir, name, ext);
     return fopen(path, "w");
+}
+
+/* Opens name.dat and name.gp in the charts directory; on failure closes what opened. */
+static int ch_files(struct ch_ctx *x, const char *name, FILE **dat, FILE **gp)
+{
+    *dat = ch_open(x, name, "dat");
+    *gp = ch_open(x, name, "gp");
+    if (*dat && *gp)
+        return 0;
+    if (*dat)
+        fclose(*dat);
+    if (*gp)
+        fclose(*gp);
+    x->failed = 1;
+    return -1;
+}
+
+/* A measured ringfire cell of this endpoint at this load. */
+static int ch_at(const cJSON *c, const char *endpoint, int connections, int pipeline)
+{
+    return ch_ok(c, endpoint, "ringfire") && (int)rs_json_num(c, "connections") == connections &&
+           (int)rs_json_num(c, "pipeline") == pipeline;
 }
 
 /* The head of every script: PNG first; ch_finish adds the SVG. */
@@ -101,24 +112,26 @@ static void ch_rps(struct ch_ctx *x, const char *endpoint, int pipeline, int ws)
 {
     char name[256], title[300], plot[8192] = "plot ";
     snprintf(name, sizeof(name), "%s-p%d-rps", endpoint, pipeline);
-    FILE *dat = ch_open(x, name, "dat"), *gp = ch_open(x, name, "gp");
-    if (!dat || !gp)
-        goto fail;
+    FILE *dat, *gp;
+    if (ch_files(x, name, &dat, &gp) < 0)
+        return;
     int block = 0;
     for (int t = 0; t < x->ntargets; t++) {
         int rows = 0;
         const cJSON *c;
         cJSON_ArrayForEach(c, cJSON_GetObjectItem(x->doc, "cells"))
         {
-            if (!ch_ok(c, endpoint, "ringfire") || strcmp(ch_str(c, "target"), x->targets[t]) ||
-                (int)ch_num(c, "pipeline") != pipeline)
+            if (!ch_ok(c, endpoint, "ringfire") ||
+                strcmp(rs_json_str(c, "target"), x->targets[t]) ||
+                (int)rs_json_num(c, "pipeline") != pipeline)
                 continue;
             const cJSON *rps = cJSON_GetObjectItem(cJSON_GetObjectItem(c, "summary"), "rps");
             const cJSON *ci = cJSON_GetObjectItem(rps, "ci95");
             if (!rows)
                 fprintf(dat, "# %s: connections median ci_low ci_high\n", x->targets[t]);
-            fprintf(dat, "%g %.1f %.1f %.1f\n", ch_num(c, "connections"), ch_num(rps, "median"),
-                    cJSON_GetArrayItem(ci, 0)->valuedouble, cJSON_GetArrayItem(ci, 1)->valuedouble);
+            fprintf(dat, "%g %.1f %.1f %.1f\n", rs_json_num(c, "connections"),
+                    rs_json_num(rps, "median"), cJSON_GetArrayItem(ci, 0)->valuedouble,
+                    cJSON_GetArrayItem(ci, 1)->valuedouble);
             rows++;
         }
         if (!rows)
@@ -133,7 +146,6 @@ static void ch_rps(struct ch_ctx *x, const char *endpoint, int pipeline, int ws)
         block++;
     }
     fclose(dat);
-    dat = NULL;
     if (!block) {
         fclose(gp);
         return;
@@ -149,13 +161,6 @@ static void ch_rps(struct ch_ctx *x, const char *endpoint, int pipeline, int ws)
     fprintf(gp, "set logscale x 2\nset format y '%%.1s%%c'\nset yrange [0:*]\n"
                 "set offsets graph 0.04, graph 0.04, 0, 0\n");
     ch_finish(x, gp, name, plot);
-    return;
-fail:
-    if (dat)
-        fclose(dat);
-    if (gp)
-        fclose(gp);
-    x->failed = 1;
 }
 
 struct ch_bar {
@@ -176,34 +181,28 @@ static void ch_bars(struct ch_ctx *x, const char *endpoint, int pipeline, int ws
     const cJSON *c;
     cJSON_ArrayForEach(
         c, cJSON_GetObjectItem(x->doc, "cells")) if (ch_ok(c, endpoint, "ringfire") &&
-                                                     (int)ch_num(c, "pipeline") == pipeline &&
-                                                     ch_num(c, "connections") > cmax) cmax =
-        (int)ch_num(c, "connections");
+                                                     (int)rs_json_num(c, "pipeline") == pipeline &&
+                                                     rs_json_num(c, "connections") > cmax) cmax =
+        (int)rs_json_num(c, "connections");
     struct ch_bar bars[CH_MAX];
     int n = 0;
     cJSON_ArrayForEach(c, cJSON_GetObjectItem(x->doc, "cells"))
     {
-        if (!ch_ok(c, endpoint, "ringfire") || (int)ch_num(c, "pipeline") != pipeline ||
-            (int)ch_num(c, "connections") != cmax || n == CH_MAX)
+        if (!ch_ok(c, endpoint, "ringfire") || (int)rs_json_num(c, "pipeline") != pipeline ||
+            (int)rs_json_num(c, "connections") != cmax || n == CH_MAX)
             continue;
-        bars[n].target = ch_str(c, "target");
+        bars[n].target = rs_json_str(c, "target");
         bars[n++].median =
-            ch_num(cJSON_GetObjectItem(cJSON_GetObjectItem(c, "summary"), "rps"), "median");
+            rs_json_num(cJSON_GetObjectItem(cJSON_GetObjectItem(c, "summary"), "rps"), "median");
     }
     if (!n)
         return;
     qsort(bars, (size_t)n, sizeof(bars[0]), ch_bar_cmp);
     char name[256], title[300];
     snprintf(name, sizeof(name), "%s-p%d-bars", endpoint, pipeline);
-    FILE *dat = ch_open(x, name, "dat"), *gp = ch_open(x, name, "gp");
-    if (!dat || !gp) {
-        x->failed = 1;
-        if (dat)
-            fclose(dat);
-        if (gp)
-            fclose(gp);
+    FILE *dat, *gp;
+    if (ch_files(x, name, &dat, &gp) < 0)
         return;
-    }
     fprintf(dat, "# position target median color\n");
     for (int i = 0; i < n; i++) {
         char label[128];
@@ -234,21 +233,14 @@ static void ch_latency(struct ch_ctx *x, const char *endpoint, int connections, 
                                 0.999, 0.9995, 0.9999, 0.99995, 0.99999};
     char name[256], title[300], plot[8192] = "plot ";
     snprintf(name, sizeof(name), "%s-c%d-p%d-latency", endpoint, connections, pipeline);
-    FILE *dat = ch_open(x, name, "dat"), *gp = ch_open(x, name, "gp");
-    if (!dat || !gp) {
-        x->failed = 1;
-        if (dat)
-            fclose(dat);
-        if (gp)
-            fclose(gp);
+    FILE *dat, *gp;
+    if (ch_files(x, name, &dat, &gp) < 0)
         return;
-    }
     int block = 0;
     const cJSON *c;
     cJSON_ArrayForEach(c, cJSON_GetObjectItem(x->doc, "cells"))
     {
-        if (!ch_ok(c, endpoint, "ringfire") || (int)ch_num(c, "connections") != connections ||
-            (int)ch_num(c, "pipeline") != pipeline)
+        if (!ch_at(c, endpoint, connections, pipeline))
             continue;
         /* All runs' buckets together: [lowest value in ns, count], in value order per run. */
         static double vals[1 << 16], counts[1 << 16];
@@ -277,7 +269,7 @@ static void ch_latency(struct ch_ctx *x, const char *endpoint, int connections, 
                 vals[j - 1] = tv;
                 counts[j - 1] = tc;
             }
-        fprintf(dat, "# %s: percentile 1/(1-p) latency_ms\n", ch_str(c, "target"));
+        fprintf(dat, "# %s: percentile 1/(1-p) latency_ms\n", rs_json_str(c, "target"));
         for (size_t k = 0; k < sizeof(ps) / sizeof(ps[0]); k++) {
             double seen = 0, want = ceil(ps[k] * total), v = vals[nb - 1];
             for (int i = 0; i < nb; i++) {
@@ -291,11 +283,11 @@ static void ch_latency(struct ch_ctx *x, const char *endpoint, int connections, 
         }
         fprintf(dat, "\n\n");
         char label[128];
-        ch_escape(ch_str(c, "target"), label, sizeof(label));
+        ch_escape(rs_json_str(c, "target"), label, sizeof(label));
         snprintf(plot + strlen(plot), sizeof(plot) - strlen(plot),
                  "%s'%s.dat' index %d using 2:3 with linespoints lw 2 pt 7 lc rgb '%s' title "
                  "'%s'",
-                 block ? ", " : "", name, block, ch_color(x, ch_str(c, "target")), label);
+                 block ? ", " : "", name, block, ch_color(x, rs_json_str(c, "target")), label);
         block++;
     }
     fclose(dat);
@@ -320,35 +312,28 @@ static void ch_timeline(struct ch_ctx *x, const char *endpoint, int connections,
 {
     char name[256], title[300], plot[8192] = "plot ";
     snprintf(name, sizeof(name), "%s-c%d-p%d-timeline", endpoint, connections, pipeline);
-    FILE *dat = ch_open(x, name, "dat"), *gp = ch_open(x, name, "gp");
-    if (!dat || !gp) {
-        x->failed = 1;
-        if (dat)
-            fclose(dat);
-        if (gp)
-            fclose(gp);
+    FILE *dat, *gp;
+    if (ch_files(x, name, &dat, &gp) < 0)
         return;
-    }
     int block = 0;
     const cJSON *c;
     cJSON_ArrayForEach(c, cJSON_GetObjectItem(x->doc, "cells"))
     {
-        if (!ch_ok(c, endpoint, "ringfire") || (int)ch_num(c, "connections") != connections ||
-            (int)ch_num(c, "pipeline") != pipeline)
+        if (!ch_at(c, endpoint, connections, pipeline))
             continue;
         const cJSON *run = cJSON_GetArrayItem(cJSON_GetObjectItem(c, "runs"), 0);
         const cJSON *tl = cJSON_GetObjectItem(cJSON_GetObjectItem(run, "raw"), "timeline"), *s;
         if (cJSON_GetArraySize(tl) == 0)
             continue;
-        fprintf(dat, "# %s: second responses\n", ch_str(c, "target"));
+        fprintf(dat, "# %s: second responses\n", rs_json_str(c, "target"));
         cJSON_ArrayForEach(s, tl)
-            fprintf(dat, "%g %g\n", ch_num(s, "second"), ch_num(s, "responses"));
+            fprintf(dat, "%g %g\n", rs_json_num(s, "second"), rs_json_num(s, "responses"));
         fprintf(dat, "\n\n");
         char label[128];
-        ch_escape(ch_str(c, "target"), label, sizeof(label));
+        ch_escape(rs_json_str(c, "target"), label, sizeof(label));
         snprintf(plot + strlen(plot), sizeof(plot) - strlen(plot),
                  "%s'%s.dat' index %d using 1:2 with steps lw 2 lc rgb '%s' title '%s'",
-                 block ? ", " : "", name, block, ch_color(x, ch_str(c, "target")), label);
+                 block ? ", " : "", name, block, ch_color(x, rs_json_str(c, "target")), label);
         block++;
     }
     fclose(dat);
@@ -383,16 +368,16 @@ static void ch_tools(struct ch_ctx *x)
         const cJSON *o;
         cJSON_ArrayForEach(o, cJSON_GetObjectItem(x->doc, "cells"))
         {
-            if (strcmp(ch_str(o, "status"), "ok") ||
-                strcmp(ch_str(o, "target"), ch_str(c, "target")) ||
-                strcmp(ch_str(o, "endpoint"), ch_str(c, "endpoint")) ||
-                ch_num(o, "connections") != ch_num(c, "connections") ||
-                ch_num(o, "pipeline") != ch_num(c, "pipeline"))
+            if (strcmp(rs_json_str(o, "status"), "ok") ||
+                strcmp(rs_json_str(o, "target"), rs_json_str(c, "target")) ||
+                strcmp(rs_json_str(o, "endpoint"), rs_json_str(c, "endpoint")) ||
+                rs_json_num(o, "connections") != rs_json_num(c, "connections") ||
+                rs_json_num(o, "pipeline") != rs_json_num(c, "pipeline"))
                 continue;
             for (int k = 0; k < 4; k++)
-                if (strcmp(ch_str(o, "tool"), tools[k]) == 0) {
-                    v[k] = ch_num(cJSON_GetObjectItem(cJSON_GetObjectItem(o, "summary"), "rps"),
-                                  "median");
+                if (strcmp(rs_json_str(o, "tool"), tools[k]) == 0) {
+                    v[k] = rs_json_num(
+                        cJSON_GetObjectItem(cJSON_GetObjectItem(o, "summary"), "rps"), "median");
                     others += k > 0;
                 }
         }
@@ -406,8 +391,9 @@ static void ch_tools(struct ch_ctx *x)
             fprintf(dat, "# cell ringfire wrk hey h2load (median requests/s; NaN: not measured)\n");
         }
         char label[200], esc[220];
-        snprintf(label, sizeof(label), "%s %s c%g p%g", ch_str(c, "target"), ch_str(c, "endpoint"),
-                 ch_num(c, "connections"), ch_num(c, "pipeline"));
+        snprintf(label, sizeof(label), "%s %s c%g p%g", rs_json_str(c, "target"),
+                 rs_json_str(c, "endpoint"), rs_json_num(c, "connections"),
+                 rs_json_num(c, "pipeline"));
         ch_escape(label, esc, sizeof(esc));
         fprintf(dat, "\"%s\"", esc);
         for (int k = 0; k < 4; k++)
@@ -441,7 +427,7 @@ int rp_charts(const cJSON *doc, const char *dir, struct rp_chart_list *list)
     const cJSON *c;
     cJSON_ArrayForEach(c, cJSON_GetObjectItem(doc, "cells"))
     {
-        const char *t = ch_str(c, "target");
+        const char *t = rs_json_str(c, "target");
         int seen = 0;
         for (int i = 0; i < x.ntargets && !seen; i++)
             seen = strcmp(x.targets[i], t) == 0;
@@ -453,8 +439,9 @@ int rp_charts(const cJSON *doc, const char *dir, struct rp_chart_list *list)
     {
         if (!ch_ok(c, NULL, "ringfire"))
             continue;
-        const char *e = ch_str(c, "endpoint");
-        int p = (int)ch_num(c, "pipeline"), ws = cJSON_IsTrue(cJSON_GetObjectItem(c, "websocket"));
+        const char *e = rs_json_str(c, "endpoint");
+        int p = (int)rs_json_num(c, "pipeline"),
+            ws = cJSON_IsTrue(cJSON_GetObjectItem(c, "websocket"));
         int done = 0;
         for (int i = 0; i < list->n && !done; i++)
             done = strcmp(list->charts[i].endpoint, e) == 0 && list->charts[i].pipeline == p;
@@ -462,11 +449,11 @@ int rp_charts(const cJSON *doc, const char *dir, struct rp_chart_list *list)
             continue;
         int cmax = 0;
         const cJSON *o;
-        cJSON_ArrayForEach(o,
-                           cJSON_GetObjectItem(doc, "cells")) if (ch_ok(o, e, "ringfire") &&
-                                                                  (int)ch_num(o, "pipeline") == p &&
-                                                                  ch_num(o, "connections") > cmax)
-            cmax = (int)ch_num(o, "connections");
+        cJSON_ArrayForEach(
+            o, cJSON_GetObjectItem(doc, "cells")) if (ch_ok(o, e, "ringfire") &&
+                                                      (int)rs_json_num(o, "pipeline") == p &&
+                                                      rs_json_num(o, "connections") > cmax) cmax =
+            (int)rs_json_num(o, "connections");
         struct rp_chart *ch = &list->charts[list->n++];
         snprintf(ch->endpoint, sizeof(ch->endpoint), "%s", e);
         ch->pipeline = p;

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "charts.h"
+#include "jsonx.h"
 #include "report.h"
 
 #define MD_MAX 256
@@ -20,18 +21,6 @@ struct md_cell {
     int noisy, not_server_bound;
 };
 
-static const char *md_str(const cJSON *o, const char *key)
-{
-    const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, key);
-    return cJSON_IsString(v) ? v->valuestring : "";
-}
-
-static double md_num(const cJSON *o, const char *key)
-{
-    const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, key);
-    return cJSON_IsNumber(v) ? v->valuedouble : NAN;
-}
-
 static int md_cells(const cJSON *doc, struct md_cell *out)
 {
     int n = 0;
@@ -43,26 +32,26 @@ static int md_cells(const cJSON *doc, struct md_cell *out)
         struct md_cell *m = &out[n++];
         memset(m, 0, sizeof(*m));
         m->json = c;
-        m->id = md_str(c, "id");
-        m->target = md_str(c, "target");
-        m->endpoint = md_str(c, "endpoint");
-        m->tool = md_str(c, "tool");
-        m->status = md_str(c, "status");
-        m->connections = (int)md_num(c, "connections");
-        m->pipeline = (int)md_num(c, "pipeline");
+        m->id = rs_json_str(c, "id");
+        m->target = rs_json_str(c, "target");
+        m->endpoint = rs_json_str(c, "endpoint");
+        m->tool = rs_json_str(c, "tool");
+        m->status = rs_json_str(c, "status");
+        m->connections = (int)rs_json_num(c, "connections");
+        m->pipeline = (int)rs_json_num(c, "pipeline");
         m->websocket = cJSON_IsTrue(cJSON_GetObjectItem(c, "websocket"));
         const cJSON *s = cJSON_GetObjectItem(c, "summary");
         const cJSON *rps = cJSON_GetObjectItem(s, "rps");
-        m->median = md_num(rps, "median");
+        m->median = rs_json_num(rps, "median");
         const cJSON *ci = cJSON_GetObjectItem(rps, "ci95");
         m->lo = cJSON_IsNumber(cJSON_GetArrayItem(ci, 0)) ? cJSON_GetArrayItem(ci, 0)->valuedouble
                                                           : m->median;
         m->hi = cJSON_IsNumber(cJSON_GetArrayItem(ci, 1)) ? cJSON_GetArrayItem(ci, 1)->valuedouble
                                                           : m->median;
-        m->p99 = md_num(cJSON_GetObjectItem(s, "latency_us"), "p99");
-        m->errors = md_num(s, "errors");
+        m->p99 = rs_json_num(cJSON_GetObjectItem(s, "latency_us"), "p99");
+        m->errors = rs_json_num(s, "errors");
         m->noisy = cJSON_IsTrue(cJSON_GetObjectItem(rps, "noisy"));
-        m->not_server_bound = s && strcmp(md_str(s, "bottleneck"), "server-bound") != 0;
+        m->not_server_bound = s && strcmp(rs_json_str(s, "bottleneck"), "server-bound") != 0;
     }
     return n;
 }
@@ -135,15 +124,16 @@ static struct md_cell *md_find(struct md_cell *cells, int n, const char *target,
 static void md_header(FILE *out, const cJSON *doc)
 {
     const cJSON *suite = cJSON_GetObjectItem(doc, "suite"), *env = cJSON_GetObjectItem(doc, "env");
-    fprintf(out, "# ringfire report: %s\n\n", md_str(suite, "name"));
-    fprintf(out, "Suite `%s` (`%s`, sha256 `%.12s`), started %s.\n\n", md_str(suite, "name"),
-            md_str(suite, "file"), md_str(env, "suite_sha256"), md_str(env, "started"));
+    fprintf(out, "# ringfire report: %s\n\n", rs_json_str(suite, "name"));
+    fprintf(out, "Suite `%s` (`%s`, sha256 `%.12s`), started %s.\n\n", rs_json_str(suite, "name"),
+            rs_json_str(suite, "file"), rs_json_str(env, "suite_sha256"),
+            rs_json_str(env, "started"));
     fprintf(out, "| environment | |\n|---|---|\n");
     fprintf(out, "| CPU | %s, %g cores (client on CPU %s, targets on CPU %s) |\n",
-            md_str(env, "cpu_model"), md_num(env, "cores"), md_str(env, "client_cpus"),
-            md_str(env, "target_cpus"));
-    fprintf(out, "| kernel | %s |\n", md_str(env, "kernel"));
-    fprintf(out, "| ringfire | %s |\n", md_str(env, "ringfire"));
+            rs_json_str(env, "cpu_model"), rs_json_num(env, "cores"),
+            rs_json_str(env, "client_cpus"), rs_json_str(env, "target_cpus"));
+    fprintf(out, "| kernel | %s |\n", rs_json_str(env, "kernel"));
+    fprintf(out, "| ringfire | %s |\n", rs_json_str(env, "ringfire"));
     const cJSON *v;
     fprintf(out, "| tools |");
     cJSON_ArrayForEach(v, cJSON_GetObjectItem(env, "tools"))
@@ -151,8 +141,8 @@ static void md_header(FILE *out, const cJSON *doc)
     fprintf(out, " |\n| targets |");
     cJSON_ArrayForEach(v, cJSON_GetObjectItem(env, "targets"))
         fprintf(out, " %s: %s;", v->string, cJSON_IsString(v) ? v->valuestring : "");
-    fprintf(out, " |\n\nReproduce with `%s` (seed %g).\n\n", md_str(env, "command"),
-            md_num(env, "seed"));
+    fprintf(out, " |\n\nReproduce with `%s` (seed %g).\n\n", rs_json_str(env, "command"),
+            rs_json_num(env, "seed"));
 }
 
 static void md_legend(FILE *out)
@@ -356,7 +346,7 @@ static void md_failures(FILE *out, struct md_cell *cells, int n)
             header = 1;
         }
         char reason[400];
-        snprintf(reason, sizeof(reason), "%s", md_str(cells[i].json, "reason"));
+        snprintf(reason, sizeof(reason), "%s", rs_json_str(cells[i].json, "reason"));
         for (char *p = reason; *p; p++)
             if (*p == '|' || *p == '\n')
                 *p = ' ';

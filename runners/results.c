@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "results.h"
+#include "jsonx.h"
 #include "stats.h"
 #include "tools.h"
 
@@ -59,12 +60,6 @@ cJSON *rs_results_cell(cJSON *doc, const char *id)
     return NULL;
 }
 
-static double rs_num(const cJSON *o, const char *key)
-{
-    const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, key);
-    return cJSON_IsNumber(v) ? v->valuedouble : NAN;
-}
-
 /* The median of a per-run number, over the runs that have it. */
 static double rs_median_of(const cJSON *runs, const char *obj, const char *key)
 {
@@ -73,7 +68,7 @@ static double rs_median_of(const cJSON *runs, const char *obj, const char *key)
     const cJSON *r;
     cJSON_ArrayForEach(r, runs)
     {
-        double x = rs_num(obj ? cJSON_GetObjectItem(r, obj) : r, key);
+        double x = rs_json_num(obj ? cJSON_GetObjectItem(r, obj) : r, key);
         if (!isnan(x) && n < 1024)
             v[n++] = x;
     }
@@ -96,7 +91,7 @@ void rs_results_summarize(cJSON *cell, uint64_t seed)
     const cJSON *r;
     cJSON_ArrayForEach(r, runs)
     {
-        double x = rs_num(r, "rps");
+        double x = rs_json_num(r, "rps");
         if (!isnan(x) && n < 1024)
             rps[n++] = x;
     }

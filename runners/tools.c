@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "target.h"
+#include "jsonx.h"
 #include "tools.h"
 
 const char *const rs_lat_keys[RS_NLAT] = {"p50", "p75", "p90", "p99", "p99_9", "p99_99", "max"};
@@ -227,12 +228,6 @@ static void tl_reset(struct rs_run *run)
         run->latency_us[i] = NAN;
 }
 
-static double tl_num(const cJSON *o, const char *key)
-{
-    const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, key);
-    return cJSON_IsNumber(v) ? v->valuedouble : NAN;
-}
-
 static double tl_sum(const cJSON *o)
 {
     double sum = 0;
@@ -244,7 +239,7 @@ static double tl_sum(const cJSON *o)
 static void tl_latencies(struct rs_run *run, const cJSON *lat)
 {
     for (int i = 0; i < RS_NLAT; i++)
-        run->latency_us[i] = tl_num(lat, rs_lat_keys[i]);
+        run->latency_us[i] = rs_json_num(lat, rs_lat_keys[i]);
 }
 
 int rs_parse_ringfire(const char *out, struct rs_run *run)
@@ -257,14 +252,14 @@ int rs_parse_ringfire(const char *out, struct rs_run *run)
         return -1;
     }
     run->raw = j;
-    run->rps = tl_num(j, "rps");
-    run->duration_s = tl_num(j, "duration_s");
-    run->responses = tl_num(j, "responses");
+    run->rps = rs_json_num(j, "rps");
+    run->duration_s = rs_json_num(j, "duration_s");
+    run->responses = rs_json_num(j, "responses");
     const cJSON *errors = cJSON_GetObjectItem(j, "errors");
     static const char *const kinds[] = {"connect", "read", "write", "timeout", "parse", "closed"};
     for (size_t i = 0; i < sizeof(kinds) / sizeof(kinds[0]); i++)
-        run->errors += tl_num(errors, kinds[i]);
-    run->errors += fmax(0, tl_num(cJSON_GetObjectItem(j, "websocket"), "mismatches"));
+        run->errors += rs_json_num(errors, kinds[i]);
+    run->errors += fmax(0, rs_json_num(cJSON_GetObjectItem(j, "websocket"), "mismatches"));
     tl_latencies(run, cJSON_GetObjectItem(j, "latency_us"));
     return 0;
 }
@@ -277,8 +272,8 @@ int rs_parse_wrk(const char *out, struct rs_run *run)
     if (!j)
         return -1;
     run->raw = j;
-    run->responses = tl_num(j, "requests");
-    run->duration_s = tl_num(j, "duration_us") / 1e6;
+    run->responses = rs_json_num(j, "requests");
+    run->duration_s = rs_json_num(j, "duration_us") / 1e6;
     run->rps = run->duration_s > 0 ? run->responses / run->duration_s : 0;
     run->errors = tl_sum(cJSON_GetObjectItem(j, "errors"));
     tl_latencies(run, cJSON_GetObjectItem(j, "latency_us"));

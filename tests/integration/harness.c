@@ -188,6 +188,23 @@ double json_num(const cJSON *root, const char *path)
     return node && cJSON_IsNumber(node) ? node->valuedouble : NAN;
 }
 
+cJSON *ringfire_json(const char *url, const char *const *args, struct cmd_result *r)
+{
+    const char *argv[40] = {RINGFIRE, url, "--json"};
+    int n = 3;
+    for (int i = 0; args[i] && n < 38; i++)
+        argv[n++] = args[i];
+    argv[n] = NULL;
+    cmd_run(argv, 60, r);
+    return cJSON_Parse(r->out);
+}
+
+double json_unaccounted(const cJSON *j)
+{
+    return json_num(j, "requests") - json_num(j, "responses") -
+           json_num(j, "errors.lost_requests") - json_num(j, "unanswered");
+}
+
 int tcp_connect(unsigned port)
 {
     int fd = socket(AF_INET, SOCK_STREAM, 0);

@@ -43,6 +43,13 @@ void cmd_free(struct cmd_result *r);
 /* A number at a dotted path ("errors.parse", "status.codes.200"); NaN when missing. */
 double json_num(const cJSON *root, const char *path);
 
+/* Runs `ringfire URL ARGS... --json` (args NULL-terminated, at most 32) for at most 60 s and
+ * parses what it printed: NULL when that was not JSON. */
+cJSON *ringfire_json(const char *url, const char *const *args, struct cmd_result *r);
+/* requests - (responses + lost + unanswered) of a ringfire.run/1 result: 0 when every request
+ * is accounted for. */
+double json_unaccounted(const cJSON *run);
+
 /* Opens a TCP connection to 127.0.0.1:port with a 5 s receive timeout.  Returns the fd. */
 int tcp_connect(unsigned port);
 /* Sends all of data. */

@@ -312,3 +312,32 @@ Test(runner, every_tool_adapter, .init = setup, .fini = teardown)
     cJSON_Delete(doc);
     cmd_free(&r);
 }
+
+Test(runner, report_without_gnuplot_says_what_to_install, .init = setup, .fini = teardown)
+{
+    char out[128];
+    snprintf(out, sizeof(out), "%s/report", dir);
+    struct cmd_result r;
+    cmd_run((const char *const[]){"/usr/bin/env", "PATH=/nonexistent", RINGFIRE, "report",
+                                  "tests/data/results-golden.json", "--out", out, NULL},
+            30, &r);
+    cr_assert(eq(int, r.status, 2));
+    cr_assert(eq(str, r.err,
+                 "ringfire report: gnuplot is not installed; install it with `apt-get install "
+                 "gnuplot-nox`, or pass --no-charts\n"));
+    cmd_free(&r);
+    cmd_run((const char *const[]){"/usr/bin/env", "PATH=/nonexistent", RINGFIRE, "report",
+                                  "tests/data/results-golden.json", "--out", out, "--no-charts",
+                                  NULL},
+            30, &r);
+    cr_assert(eq(int, r.status, 0), "%s", r.err);
+    char path[200];
+    snprintf(path, sizeof(path), "%s/report.md", out);
+    cr_assert(eq(int, access(path, R_OK), 0));
+    cmd_free(&r);
+    cmd_run((const char *const[]){RINGFIRE, "report", "tests/data/results-old-schema.json", NULL},
+            30, &r);
+    cr_assert(eq(int, r.status, 2));
+    cr_assert(not(eq(ptr, strstr(r.err, "expected ringfire.results/1"), NULL)), "%s", r.err);
+    cmd_free(&r);
+}

@@ -17,13 +17,7 @@ static cJSON *run_ws(const char *path, const char *const *args, struct cmd_resul
 {
     char url[256];
     snprintf(url, sizeof(url), "ws://127.0.0.1:%u%s", fx.port, path);
-    const char *argv[40] = {RINGFIRE, url, "--json"};
-    int n = 3;
-    for (int i = 0; args[i]; i++)
-        argv[n++] = args[i];
-    argv[n] = NULL;
-    cmd_run(argv, 60, r);
-    cJSON *j = cJSON_Parse(r->out);
+    cJSON *j = ringfire_json(url, args, r);
     cr_assert(not(eq(ptr, j, NULL)), "ringfire printed no JSON (exit %d): %s", r->status, r->err);
     return j;
 }
@@ -40,9 +34,7 @@ static void stop(void)
 
 static void assert_accounted(const cJSON *j)
 {
-    cr_assert(eq(dbl, json_num(j, "requests"),
-                 json_num(j, "responses") + json_num(j, "errors.lost_requests") +
-                     json_num(j, "unanswered")));
+    cr_assert(eq(dbl, json_unaccounted(j), 0), "every message is accounted for");
     cr_assert(eq(dbl, json_num(j, "websocket.messages_sent"), json_num(j, "requests")));
     cr_assert(eq(dbl, json_num(j, "websocket.messages_received"), json_num(j, "responses")));
 }
