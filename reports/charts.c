@@ -107,6 +107,18 @@ static void ch_escape(const char *in, char *out, size_t n)
     out[o] = '\0';
 }
 
+/* Adds one target's line to a plot command: data block `block` of name.dat, drawn with `with`,
+ * in the target's colour, titled with its name. */
+static void ch_add_line(const struct ch_ctx *x, char *plot, size_t n, const char *name, int block,
+                        const char *with, const char *target)
+{
+    char label[128];
+    ch_escape(target, label, sizeof(label));
+    size_t len = strlen(plot);
+    snprintf(plot + len, n - len, "%s'%s.dat' index %d %s lc rgb '%s' title '%s'",
+             block ? ", " : "", name, block, with, ch_color(x, target), label);
+}
+
 /* 1. Throughput against connections, one line per target, for one endpoint and pipeline. */
 static void ch_rps(struct ch_ctx *x, const char *endpoint, int pipeline, int ws)
 {
@@ -137,12 +149,8 @@ static void ch_rps(struct ch_ctx *x, const char *endpoint, int pipeline, int ws)
         if (!rows)
             continue;
         fprintf(dat, "\n\n");
-        char label[128];
-        ch_escape(x->targets[t], label, sizeof(label));
-        snprintf(plot + strlen(plot), sizeof(plot) - strlen(plot),
-                 "%s'%s.dat' index %d using 1:2:3:4 with yerrorlines lw 2 pt 7 lc rgb '%s' "
-                 "title '%s'",
-                 block ? ", " : "", name, block, ch_color(x, x->targets[t]), label);
+        ch_add_line(x, plot, sizeof(plot), name, block, "using 1:2:3:4 with yerrorlines lw 2 pt 7",
+                    x->targets[t]);
         block++;
     }
     fclose(dat);
@@ -282,12 +290,8 @@ static void ch_latency(struct ch_ctx *x, const char *endpoint, int connections, 
             fprintf(dat, "%g %g %g\n", ps[k] * 100, 1 / (1 - ps[k]), v / 1e6);
         }
         fprintf(dat, "\n\n");
-        char label[128];
-        ch_escape(rs_json_str(c, "target"), label, sizeof(label));
-        snprintf(plot + strlen(plot), sizeof(plot) - strlen(plot),
-                 "%s'%s.dat' index %d using 2:3 with linespoints lw 2 pt 7 lc rgb '%s' title "
-                 "'%s'",
-                 block ? ", " : "", name, block, ch_color(x, rs_json_str(c, "target")), label);
+        ch_add_line(x, plot, sizeof(plot), name, block, "using 2:3 with linespoints lw 2 pt 7",
+                    rs_json_str(c, "target"));
         block++;
     }
     fclose(dat);
@@ -329,11 +333,8 @@ static void ch_timeline(struct ch_ctx *x, const char *endpoint, int connections,
         cJSON_ArrayForEach(s, tl)
             fprintf(dat, "%g %g\n", rs_json_num(s, "second"), rs_json_num(s, "responses"));
         fprintf(dat, "\n\n");
-        char label[128];
-        ch_escape(rs_json_str(c, "target"), label, sizeof(label));
-        snprintf(plot + strlen(plot), sizeof(plot) - strlen(plot),
-                 "%s'%s.dat' index %d using 1:2 with steps lw 2 lc rgb '%s' title '%s'",
-                 block ? ", " : "", name, block, ch_color(x, rs_json_str(c, "target")), label);
+        ch_add_line(x, plot, sizeof(plot), name, block, "using 1:2 with steps lw 2",
+                    rs_json_str(c, "target"));
         block++;
     }
     fclose(dat);

@@ -19,6 +19,7 @@ struct md_cell {
     int connections, pipeline, websocket;
     double median, lo, hi, p99, errors;
     int noisy, not_server_bound;
+    int rank; /* within its table column: connections x pipeline */
 };
 
 static int md_cells(const cJSON *doc, struct md_cell *out)
@@ -187,20 +188,34 @@ static void md_table(FILE *out, struct md_cell *cells, int n, const char *endpoi
             }
     /* Rows in the order of the last column (the most load), best first. */
     struct md_cell *order[MD_MAX];
-    int no = 0, rank[MD_MAX];
+    int no = 0;
     for (int t = 0; t < nt; t++) {
         struct md_cell *c =
             md_find(cells, n, targets[t], endpoint, tool, cols[nc - 1][0], cols[nc - 1][1]);
         if (c)
             order[no++] = c;
     }
-    md_rank(order, no, rank);
+    qsort(order, (size_t)no, sizeof(*order), md_cmp_desc);
     for (int t = 0; t < nt; t++) { /* targets missing from the last column go last */
         int present = 0;
         for (int k = 0; k < no && !present; k++)
             present = strcmp(order[k]->target, targets[t]) == 0;
         if (!present && no < MD_MAX)
             order[no++] = md_find(cells, n, targets[t], endpoint, tool, cols[0][0], cols[0][1]);
+    }
+    /* Each column's ranks, once. */
+    for (int k = 0; k < nc; k++) {
+        struct md_cell *col[MD_MAX];
+        int ncol = 0, crank[MD_MAX];
+        for (int t = 0; t < nt; t++) {
+            struct md_cell *o =
+                md_find(cells, n, targets[t], endpoint, tool, cols[k][0], cols[k][1]);
+            if (o)
+                col[ncol++] = o;
+        }
+        md_rank(col, ncol, crank);
+        for (int i = 0; i < ncol; i++)
+            col[i]->rank = crank[i];
     }
     fprintf(out, "| target |");
     for (int k = 0; k < nc; k++)
@@ -220,19 +235,6 @@ static void md_table(FILE *out, struct md_cell *cells, int n, const char *endpoi
                 fprintf(out, " – |");
                 continue;
             }
-            /* The rank of this target within the column. */
-            struct md_cell *col[MD_MAX];
-            int ncol = 0, crank[MD_MAX], my = 0;
-            for (int t = 0; t < nt; t++) {
-                struct md_cell *o =
-                    md_find(cells, n, targets[t], endpoint, tool, cols[k][0], cols[k][1]);
-                if (o)
-                    col[ncol++] = o;
-            }
-            md_rank(col, ncol, crank);
-            for (int i = 0; i < ncol; i++)
-                if (col[i] == c)
-                    my = crank[i];
             char m[32], lo[32], hi[32], p99[32];
             md_rate(c->median, m, sizeof(m));
             md_rate(c->lo, lo, sizeof(lo));
@@ -242,7 +244,7 @@ static void md_table(FILE *out, struct md_cell *cells, int n, const char *endpoi
                     c->noisy ? " ~" : "", lo, hi, p99);
             if (c->errors > 0)
                 fprintf(out, " · %g errors", c->errors);
-            fprintf(out, " · #%d |", my);
+            fprintf(out, " · #%d |", c->rank);
         }
         fprintf(out, "\n");
     }

@@ -291,7 +291,6 @@ int rf_run(const struct rf_config *cfg, struct rf_result *res)
     for (unsigned i = 0; i < nthreads; i++) {
         struct rf__worker *w = &ws[i];
         w->plan = &plan;
-        w->index = i;
         w->nconns = per + (i < extra);
         w->quota = cfg->requests / nthreads + (i < cfg->requests % nthreads);
         w->cpu = cfg->cpus && cfg->ncpus ? cfg->cpus[i % cfg->ncpus] : -1;

@@ -34,7 +34,6 @@ struct rf__plan {
 struct rf__worker {
     /* set by run.c before start */
     const struct rf__plan *plan;
-    unsigned index;
     unsigned nconns;
     uint64_t quota; /* responses to collect with -n; 0: run until end_ns */
     int cpu;        /* -1: not pinned */

@@ -11,29 +11,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "harness.h"
-
-static struct fixture fx;
-
-/* Runs ringfire against path on the fixture with args (NULL-terminated), --json added. */
-static cJSON *run_json(const char *path, const char *const *args, struct cmd_result *r)
-{
-    char url[256];
-    snprintf(url, sizeof(url), "http://127.0.0.1:%u%s", fx.port, path);
-    cJSON *j = ringfire_json(url, args, r);
-    cr_assert(not(eq(ptr, j, NULL)), "ringfire printed no JSON (exit %d): %s", r->status, r->err);
-    return j;
-}
-
-static void start(const char *const *args)
-{
-    cr_assert(eq(int, fixture_start(&fx, args), 0), "the fixture server did not start");
-}
-
-static void stop(void)
-{
-    cr_assert(eq(int, fixture_stop(&fx), 0), "the fixture exits 0 on SIGTERM");
-}
+#include "fixture_test.h"
 
 /* requests = responses + lost + unanswered: no request is ever forgotten. */
 static void assert_accounted(const cJSON *j)
@@ -48,7 +26,7 @@ Test(engine, exact_count_pipelined, .fini = stop)
     start(NULL);
     struct cmd_result r;
     const char *args[] = {"-n", "1000", "-c", "10", "-p", "8", NULL};
-    cJSON *j = run_json("/plaintext", args, &r);
+    cJSON *j = run_on_fixture("http", "/plaintext", args, &r);
     cr_assert(eq(int, r.status, 0), "%s", r.err);
     cr_assert(eq(dbl, json_num(j, "responses"), 1000));
     cr_assert(eq(dbl, json_num(j, "requests"), 1000));
@@ -76,7 +54,7 @@ Test(engine, status_codes_counted_exactly, .fini = stop)
     start(NULL);
     struct cmd_result r;
     const char *args[] = {"-n", "300", "-c", "3", "-p", "4", NULL};
-    cJSON *j = run_json("/status/503", args, &r);
+    cJSON *j = run_on_fixture("http", "/status/503", args, &r);
     cr_assert(eq(int, r.status, 0));
     cr_assert(eq(dbl, json_num(j, "status.5xx"), 300));
     cr_assert(eq(dbl, json_num(j, "status.codes.503"), 300));
@@ -90,7 +68,7 @@ Test(engine, chunked_bodies, .fini = stop)
     start(NULL);
     struct cmd_result r;
     const char *args[] = {"-n", "200", "-c", "4", "-p", "2", NULL};
-    cJSON *j = run_json("/chunked/100000?chunk=333", args, &r);
+    cJSON *j = run_on_fixture("http", "/chunked/100000?chunk=333", args, &r);
     cr_assert(eq(int, r.status, 0), "%s", r.err);
     cr_assert(eq(dbl, json_num(j, "responses"), 200));
     cr_assert(eq(dbl, json_num(j, "errors.parse"), 0));
@@ -105,7 +83,7 @@ Test(engine, one_mebibyte_bodies, .fini = stop)
     start(NULL);
     struct cmd_result r;
     const char *args[] = {"-n", "60", "-c", "3", "-p", "2", NULL};
-    cJSON *j = run_json("/bytes/1048576", args, &r);
+    cJSON *j = run_on_fixture("http", "/bytes/1048576", args, &r);
     cr_assert(eq(int, r.status, 0), "%s", r.err);
     cr_assert(eq(dbl, json_num(j, "responses"), 60));
     double per = json_num(j, "bytes_received") / 60;
@@ -121,7 +99,7 @@ Test(engine, head_responses_have_no_body, .fini = stop)
     start(NULL);
     struct cmd_result r;
     const char *args[] = {"-n", "200", "-c", "2", "-p", "4", "-m", "HEAD", NULL};
-    cJSON *j = run_json("/bytes/5000", args, &r);
+    cJSON *j = run_on_fixture("http", "/bytes/5000", args, &r);
     cr_assert(eq(int, r.status, 0), "%s", r.err);
     cr_assert(eq(dbl, json_num(j, "responses"), 200));
     cr_assert(eq(dbl, json_num(j, "errors.parse"), 0));
@@ -135,7 +113,7 @@ Test(engine, server_closes_after_each_response, .fini = stop)
     start(NULL);
     struct cmd_result r;
     const char *args[] = {"-n", "300", "-c", "4", NULL};
-    cJSON *j = run_json("/close", args, &r);
+    cJSON *j = run_on_fixture("http", "/close", args, &r);
     cr_assert(eq(int, r.status, 0), "%s", r.err);
     cr_assert(eq(dbl, json_num(j, "responses"), 300));
     cr_assert(eq(dbl, json_num(j, "errors.closed"), 0), "announced closes lose nothing at -p 1");
@@ -152,7 +130,7 @@ Test(engine, malformed_responses_counted, .fini = stop)
     start((const char *const[]){"--malformed-every", "10", NULL});
     struct cmd_result r;
     const char *args[] = {"-n", "100", "-c", "1", NULL};
-    cJSON *j = run_json("/plaintext", args, &r);
+    cJSON *j = run_on_fixture("http", "/plaintext", args, &r);
     cr_assert(eq(int, r.status, 0), "%s", r.err);
     cr_assert(eq(dbl, json_num(j, "responses"), 100));
     cr_assert(eq(dbl, json_num(j, "errors.parse"), 11));
@@ -168,7 +146,7 @@ Test(engine, resets_counted_with_errno, .fini = stop)
     start((const char *const[]){"--reset-every", "10", NULL});
     struct cmd_result r;
     const char *args[] = {"-n", "100", "-c", "1", NULL};
-    cJSON *j = run_json("/plaintext", args, &r);
+    cJSON *j = run_on_fixture("http", "/plaintext", args, &r);
     cr_assert(eq(int, r.status, 0), "%s", r.err);
     cr_assert(eq(dbl, json_num(j, "responses"), 100));
     cr_assert(eq(dbl, json_num(j, "errors.read"), 11));
@@ -183,7 +161,7 @@ Test(engine, unannounced_closes_lose_pipelined_requests, .fini = stop)
     start((const char *const[]){"--close-after", "5", NULL});
     struct cmd_result r;
     const char *args[] = {"-n", "200", "-c", "2", "-p", "8", NULL};
-    cJSON *j = run_json("/plaintext", args, &r);
+    cJSON *j = run_on_fixture("http", "/plaintext", args, &r);
     cr_assert(eq(int, r.status, 0), "%s", r.err);
     cr_assert(eq(dbl, json_num(j, "responses"), 200));
     cr_assert(gt(dbl, json_num(j, "errors.lost_requests"), 0));
@@ -198,7 +176,7 @@ Test(engine, stalled_server_gives_timeouts_not_a_hang, .fini = stop)
     start((const char *const[]){"--stall-ms", "600", "--stall-every", "1", NULL});
     struct cmd_result r;
     const char *args[] = {"-d", "2500ms", "-c", "2", "--timeout", "200ms", NULL};
-    cJSON *j = run_json("/plaintext", args, &r);
+    cJSON *j = run_on_fixture("http", "/plaintext", args, &r);
     cr_assert(eq(int, r.status, 0), "%s", r.err);
     cr_assert(ge(dbl, json_num(j, "errors.timeout"), 2), "a 600 ms stall with a 200 ms timeout");
     cr_assert(gt(dbl, json_num(j, "responses"), 0));
@@ -212,7 +190,7 @@ Test(engine, requests_not_reached_in_the_limit, .fini = stop)
     start(NULL);
     struct cmd_result r;
     const char *args[] = {"-n", "5", "-c", "1", "-d", "700ms", "--timeout", "10s", NULL};
-    cJSON *j = run_json("/delay/400", args, &r);
+    cJSON *j = run_on_fixture("http", "/delay/400", args, &r);
     cr_assert(eq(int, r.status, 1));
     cr_assert(eq(dbl, json_num(j, "responses"), 1));
     cr_assert(not(eq(ptr, strstr(r.err, "after 1 of the 5 responses"), NULL)), "%s", r.err);
@@ -225,7 +203,7 @@ Test(engine, warmup_is_not_measured, .fini = stop)
     start(NULL);
     struct cmd_result r;
     const char *args[] = {"-d", "500ms", "--warmup", "400ms", "-c", "2", NULL};
-    cJSON *j = run_json("/plaintext", args, &r);
+    cJSON *j = run_on_fixture("http", "/plaintext", args, &r);
     cr_assert(eq(int, r.status, 0), "%s", r.err);
     cr_assert(eq(dbl, json_num(j, "config.warmup_s"), 0.4));
     cr_assert(lt(dbl, json_num(j, "duration_s"), 0.8), "warm-up time is not in the duration");
@@ -347,7 +325,7 @@ Test(engine, buffer_exhaustion_loses_nothing, .fini = stop)
     start(NULL);
     struct cmd_result r;
     const char *args[] = {"-n", "64", "-c", "16", "--buffers", "8", NULL};
-    cJSON *j = run_json("/bytes/1048576", args, &r);
+    cJSON *j = run_on_fixture("http", "/bytes/1048576", args, &r);
     cr_assert(eq(int, r.status, 0), "%s", r.err);
     cr_assert(eq(dbl, json_num(j, "responses"), 64));
     cr_assert(gt(dbl, json_num(j, "io.enobufs"), 0), "the buffer ring did run dry");
@@ -371,7 +349,7 @@ Test(engine, dead_server_is_retried_with_backoff)
     }
     struct cmd_result r;
     const char *args[] = {"-d", "2s", "-c", "4", NULL};
-    cJSON *j = run_json("/plaintext", args, &r);
+    cJSON *j = run_on_fixture("http", "/plaintext", args, &r);
     waitpid(killer, NULL, 0);
     fixture_stop(&fx);
     cr_assert(eq(int, r.status, 0), "a failing server is data, not an engine failure: %s", r.err);
@@ -391,7 +369,7 @@ Test(engine, server_that_never_answers_is_retried_with_backoff, .fini = stop)
     start((const char *const[]){"--reset-every", "1", NULL});
     struct cmd_result r;
     const char *args[] = {"-d", "1s", "-c", "2", NULL};
-    cJSON *j = run_json("/plaintext", args, &r);
+    cJSON *j = run_on_fixture("http", "/plaintext", args, &r);
     cr_assert(eq(int, r.status, 0), "%s", r.err);
     cr_assert(eq(dbl, json_num(j, "responses"), 0));
     double resets = json_num(j, "errors.read");

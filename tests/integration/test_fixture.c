@@ -11,20 +11,9 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
-#include "harness.h"
+#include "fixture_test.h"
 
-static struct fixture fx;
 static char buf[1 << 20];
-
-static void start(const char *const *args)
-{
-    cr_assert(eq(int, fixture_start(&fx, args), 0), "the fixture server did not start");
-}
-
-static void stop(void)
-{
-    cr_assert(eq(int, fixture_stop(&fx), 0), "the fixture exits 0 on SIGTERM");
-}
 
 /* Replaces the value of the Date header by "*" so responses compare exactly. */
 static void mask_date(char *s)

@@ -9,28 +9,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "harness.h"
-
-static struct fixture fx;
-
-static cJSON *run_ws(const char *path, const char *const *args, struct cmd_result *r)
-{
-    char url[256];
-    snprintf(url, sizeof(url), "ws://127.0.0.1:%u%s", fx.port, path);
-    cJSON *j = ringfire_json(url, args, r);
-    cr_assert(not(eq(ptr, j, NULL)), "ringfire printed no JSON (exit %d): %s", r->status, r->err);
-    return j;
-}
-
-static void start(const char *const *args)
-{
-    cr_assert(eq(int, fixture_start(&fx, args), 0), "the fixture server did not start");
-}
-
-static void stop(void)
-{
-    cr_assert(eq(int, fixture_stop(&fx), 0), "the server exits 0 on SIGTERM");
-}
+#include "fixture_test.h"
 
 static void assert_accounted(const cJSON *j)
 {
@@ -44,7 +23,7 @@ Test(ws, exact_count_pipelined, .fini = stop)
     start(NULL);
     struct cmd_result r;
     const char *args[] = {"-n", "1000", "-c", "10", "-p", "8", NULL};
-    cJSON *j = run_ws("/ws", args, &r);
+    cJSON *j = run_on_fixture("ws", "/ws", args, &r);
     cr_assert(eq(int, r.status, 0), "%s", r.err);
     cr_assert(eq(dbl, json_num(j, "websocket.messages_received"), 1000));
     cr_assert(eq(dbl, json_num(j, "websocket.messages_sent"), 1000));
@@ -66,7 +45,7 @@ Test(ws, large_binary_and_text_messages, .fini = stop)
     struct cmd_result r;
     const char *bin[] = {"-n", "60",        "-c",     "3",           "-p",
                          "2",  "--ws-size", "100000", "--ws-binary", NULL};
-    cJSON *j = run_ws("/ws", bin, &r);
+    cJSON *j = run_on_fixture("ws", "/ws", bin, &r);
     cr_assert(eq(int, r.status, 0), "%s", r.err);
     cr_assert(eq(dbl, json_num(j, "websocket.messages_received"), 60));
     cr_assert(eq(dbl, json_num(j, "websocket.mismatches"), 0));
@@ -74,7 +53,7 @@ Test(ws, large_binary_and_text_messages, .fini = stop)
     cJSON_Delete(j);
     cmd_free(&r);
     const char *text[] = {"-d", "500ms", "-c", "4", "-p", "16", "--ws-size", "300", NULL};
-    j = run_ws("/ws", text, &r);
+    j = run_on_fixture("ws", "/ws", text, &r);
     cr_assert(eq(int, r.status, 0), "%s", r.err);
     cr_assert(gt(dbl, json_num(j, "websocket.messages_received"), 100));
     cr_assert(eq(dbl, json_num(j, "websocket.mismatches"), 0));
@@ -90,7 +69,7 @@ Test(ws, pings_are_answered, .fini = stop)
     start((const char *const[]){"--ws-ping-every", "10", NULL});
     struct cmd_result r;
     const char *args[] = {"-n", "205", "-c", "1", NULL};
-    cJSON *j = run_ws("/ws", args, &r);
+    cJSON *j = run_on_fixture("ws", "/ws", args, &r);
     cr_assert(eq(int, r.status, 0), "%s", r.err);
     cr_assert(eq(dbl, json_num(j, "websocket.messages_received"), 205));
     cr_assert(eq(dbl, json_num(j, "websocket.pings_answered"), 20));
@@ -104,7 +83,7 @@ Test(ws, server_close_is_answered_and_reopened, .fini = stop)
     start((const char *const[]){"--close-after", "50", NULL});
     struct cmd_result r;
     const char *args[] = {"-n", "200", "-c", "1", NULL};
-    cJSON *j = run_ws("/ws", args, &r);
+    cJSON *j = run_on_fixture("ws", "/ws", args, &r);
     cr_assert(eq(int, r.status, 0), "%s", r.err);
     cr_assert(eq(dbl, json_num(j, "websocket.messages_received"), 200));
     cr_assert(eq(dbl, json_num(j, "websocket.closes"), 4), "after echoes 50, 100, 150, 200");
@@ -120,7 +99,7 @@ Test(ws, altered_echoes_are_mismatches, .fini = stop)
     start((const char *const[]){"--ws-corrupt-every", "10", NULL});
     struct cmd_result r;
     const char *args[] = {"-n", "100", "-c", "1", NULL};
-    cJSON *j = run_ws("/ws", args, &r);
+    cJSON *j = run_on_fixture("ws", "/ws", args, &r);
     cr_assert(eq(int, r.status, 0), "%s", r.err);
     cr_assert(eq(dbl, json_num(j, "websocket.messages_received"), 100));
     cr_assert(eq(dbl, json_num(j, "websocket.mismatches"), 10));
@@ -133,7 +112,7 @@ Test(ws, protocol_errors_reopen_the_connection, .fini = stop)
     start((const char *const[]){"--malformed-every", "10", NULL});
     struct cmd_result r;
     const char *args[] = {"-n", "100", "-c", "1", NULL};
-    cJSON *j = run_ws("/ws", args, &r);
+    cJSON *j = run_on_fixture("ws", "/ws", args, &r);
     cr_assert(eq(int, r.status, 0), "%s", r.err);
     cr_assert(eq(dbl, json_num(j, "websocket.messages_received"), 100));
     cr_assert(eq(dbl, json_num(j, "websocket.protocol_errors"), 11));
@@ -149,7 +128,7 @@ Test(ws, refused_upgrade_is_counted_and_retried_with_backoff, .fini = stop)
     start(NULL);
     struct cmd_result r;
     const char *args[] = {"-d", "1s", "-c", "2", NULL};
-    cJSON *j = run_ws("/plaintext", args, &r);
+    cJSON *j = run_on_fixture("ws", "/plaintext", args, &r);
     cr_assert(eq(int, r.status, 0), "%s", r.err);
     double failed = json_num(j, "websocket.upgrade_failed");
     cr_assert(ge(dbl, failed, 2), "each connection tried");
@@ -221,7 +200,7 @@ Test(ws, against_node_ws, .fini = stop)
               "node fixtures/ws-node/server.js did not start");
     struct cmd_result r;
     const char *args[] = {"-n", "3000", "-c", "4", "-p", "4", NULL};
-    cJSON *j = run_ws("/", args, &r);
+    cJSON *j = run_on_fixture("ws", "/", args, &r);
     cr_assert(eq(int, r.status, 0), "%s", r.err);
     cr_assert(eq(dbl, json_num(j, "websocket.messages_received"), 3000));
     cr_assert(eq(dbl, json_num(j, "websocket.mismatches"), 0));
@@ -229,7 +208,7 @@ Test(ws, against_node_ws, .fini = stop)
     cJSON_Delete(j);
     cmd_free(&r);
     const char *big[] = {"-n", "40", "-c", "2", "--ws-size", "70000", "--ws-binary", NULL};
-    j = run_ws("/", big, &r);
+    j = run_on_fixture("ws", "/", big, &r);
     cr_assert(eq(int, r.status, 0), "%s", r.err);
     cr_assert(eq(dbl, json_num(j, "websocket.messages_received"), 40));
     cr_assert(eq(dbl, json_num(j, "websocket.mismatches"), 0), "64-bit lengths both ways");
