@@ -1,9 +1,12 @@
-# ringfire - one entry point: all, test, check, bench, suite, format, format-check, clean, install
+# ringfire - one entry point: all, test, check, bench, suite, gate, baseline, format,
+# format-check, clean, install
 #
 #   make                     build build/ringfire and build/ringfire-fixture
 #   make test                install missing packages, build, run unit and integration tests
 #   make test SAN=address,undefined   the same under the sanitizers (in build/san/)
 #   make bench               ringfire vs wrk against the fixture server and nginx
+#   make gate                run suites/ci.json, gate it against ci/baselines/ci.json
+#   make baseline            run suites/ci.json, make it the new ci/baselines/ci.json
 #   make install PREFIX=/usr/local
 
 CC ?= cc
@@ -47,7 +50,8 @@ INTEG_BIN := $(patsubst tests/integration/%.c,$(BUILD)/tests/%,$(INTEG_SRC))
 
 INC := -Iengine/include -Iengine/src -Irunners -Ireports
 
-.PHONY: all deps test unit integration check bench suite format format-check clean install
+.PHONY: all deps test unit integration check bench suite gate baseline format format-check clean \
+	install
 
 all: deps $(BIN) $(FIXTURE)
 
@@ -112,6 +116,21 @@ suite: all
 	@out=results/$(SUITE)-$$(date -u +%Y%m%dT%H%M%SZ); \
 	    $(BIN) suite $(SUITE) --out $$out; rc=$$?; \
 	    [ -f $$out/results.json ] && $(BIN) report $$out; exit $$rc
+
+# make gate: the regression gate on suites/ci.json (fixture server, ringfire, ~40 s).
+# GATE_ARGS adds options: GATE_ARGS='--max-regression 10% --bmf bmf.json'.
+GATE_BASELINE ?= ci/baselines/ci.json
+gate: all
+	@out=results/ci-$$(date -u +%Y%m%dT%H%M%SZ); \
+	    $(BIN) suite ci --out $$out -q || exit 2; \
+	    $(BIN) gate --baseline $(GATE_BASELINE) --current $$out --markdown $$out/gate.md \
+	        $(GATE_ARGS)
+
+baseline: all
+	@out=results/ci-$$(date -u +%Y%m%dT%H%M%SZ); \
+	    $(BIN) suite ci --out $$out -q || exit 2; \
+	    mkdir -p $(dir $(GATE_BASELINE)) && cp $$out/results.json $(GATE_BASELINE) && \
+	    echo "make baseline: $(GATE_BASELINE) now holds $$out/results.json"
 
 format:
 	clang-format -i $(FORMAT_FILES)

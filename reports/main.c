@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "charts.h"
 #include "report.h"
@@ -61,6 +62,26 @@ cJSON *rp_load(const char *path, char err[RP_ERR_MAX])
     return NULL;
 }
 
+int rp_write_atomic(const char *path, const char *text, char err[RP_ERR_MAX])
+{
+    char tmp[PATH_MAX + 16];
+    snprintf(tmp, sizeof(tmp), "%s.tmp", path);
+    FILE *f = fopen(tmp, "w");
+    if (!f) {
+        snprintf(err, RP_ERR_MAX, "cannot write %s: %s", tmp, strerror(errno));
+        return -1;
+    }
+    size_t len = strlen(text);
+    int bad = fwrite(text, 1, len, f) != len;
+    bad |= fclose(f) != 0;
+    if (bad || rename(tmp, path) != 0) {
+        snprintf(err, RP_ERR_MAX, "cannot write %s: %s", path, strerror(errno));
+        unlink(tmp);
+        return -1;
+    }
+    return 0;
+}
+
 static int rp_usage(const char *msg)
 {
     fprintf(stderr,
@@ -96,7 +117,7 @@ int rp_report_main(int argc, char **argv)
         fprintf(stderr, "ringfire report: %s\n", err);
         return 2;
     }
-    char dir[PATH_MAX], charts_dir[PATH_MAX + 16], report[PATH_MAX + 16], tmp[PATH_MAX + 32];
+    char dir[PATH_MAX], charts_dir[PATH_MAX + 16], report[PATH_MAX + 16];
     struct stat st;
     if (out)
         snprintf(dir, sizeof(dir), "%s", out);
@@ -133,19 +154,23 @@ int rp_report_main(int argc, char **argv)
         status = 1;
     }
     snprintf(report, sizeof(report), "%s/report.md", dir);
-    snprintf(tmp, sizeof(tmp), "%s.tmp", report);
-    FILE *f = fopen(tmp, "w");
+    char *text = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&text, &len);
     if (!f) {
-        fprintf(stderr, "ringfire report: cannot write %s: %s\n", tmp, strerror(errno));
+        fprintf(stderr, "ringfire report: out of memory\n");
         status = 1;
         goto out;
     }
     rp_markdown(f, doc, charts ? "charts" : NULL, charts ? &list : NULL);
-    if (fclose(f) != 0 || rename(tmp, report) != 0) {
-        fprintf(stderr, "ringfire report: cannot write %s: %s\n", report, strerror(errno));
+    fclose(f);
+    if (rp_write_atomic(report, text, err) < 0) {
+        fprintf(stderr, "ringfire report: %s\n", err);
+        free(text);
         status = 1;
         goto out;
     }
+    free(text);
     fprintf(stderr, "ringfire report: wrote %s%s\n", report, charts ? " and charts/" : "");
 out:
     cJSON_Delete(doc);

@@ -57,8 +57,7 @@ static int md_cells(const cJSON *doc, struct md_cell *out)
     return n;
 }
 
-/* "1.23M", "456.7k", "789" */
-static void md_rate(double v, char *out, size_t n)
+void rp_fmt_rate(double v, char *out, size_t n)
 {
     if (isnan(v))
         snprintf(out, n, "–");
@@ -70,7 +69,7 @@ static void md_rate(double v, char *out, size_t n)
         snprintf(out, n, "%.0f", v);
 }
 
-static void md_time(double us, char *out, size_t n)
+void rp_fmt_time(double us, char *out, size_t n)
 {
     if (isnan(us))
         snprintf(out, n, "–");
@@ -236,10 +235,10 @@ static void md_table(FILE *out, struct md_cell *cells, int n, const char *endpoi
                 continue;
             }
             char m[32], lo[32], hi[32], p99[32];
-            md_rate(c->median, m, sizeof(m));
-            md_rate(c->lo, lo, sizeof(lo));
-            md_rate(c->hi, hi, sizeof(hi));
-            md_time(c->p99, p99, sizeof(p99));
+            rp_fmt_rate(c->median, m, sizeof(m));
+            rp_fmt_rate(c->lo, lo, sizeof(lo));
+            rp_fmt_rate(c->hi, hi, sizeof(hi));
+            rp_fmt_time(c->p99, p99, sizeof(p99));
             fprintf(out, " **%s**%s%s [%s–%s] · p99 %s", m, c->not_server_bound ? " ‡" : "",
                     c->noisy ? " ~" : "", lo, hi, p99);
             if (c->errors > 0)
@@ -309,8 +308,8 @@ static void md_tools(FILE *out, struct md_cell *cells, int n, const char *dir)
             header = 1;
         }
         char m[32], p99[32];
-        md_rate(rf->median, m, sizeof(m));
-        md_time(rf->p99, p99, sizeof(p99));
+        rp_fmt_rate(rf->median, m, sizeof(m));
+        rp_fmt_time(rf->p99, p99, sizeof(p99));
         fprintf(out, "| %s | %s | %d | %d | %s · p99 %s |", rf->target, rf->endpoint,
                 rf->connections, rf->pipeline, m, p99);
         for (int k = 0; k < 3; k++) {
@@ -318,8 +317,8 @@ static void md_tools(FILE *out, struct md_cell *cells, int n, const char *dir)
                 fprintf(out, " – |");
                 continue;
             }
-            md_rate(o[k]->median, m, sizeof(m));
-            md_time(o[k]->p99, p99, sizeof(p99));
+            rp_fmt_rate(o[k]->median, m, sizeof(m));
+            rp_fmt_time(o[k]->p99, p99, sizeof(p99));
             int apart = o[k]->hi < rf->lo || o[k]->lo > rf->hi;
             fprintf(out, " %s · p99 %s · %.2fx%s |", m, p99, o[k]->median / rf->median,
                     apart ? " ≠" : "");

@@ -1,9 +1,12 @@
 /*
- * stats.c - median, bootstrap confidence interval of the median, coefficient of variation.
+ * stats.c - median, bootstrap confidence interval of the median, coefficient of variation, and
+ * the Welch interval of the ratio of two runs' geometric means (for compare and the gate).
  *
- * With the 3 to 10 repetitions a suite runs, a percentile bootstrap of the median (2000
- * resamples) gives an interval that needs no assumption about the distribution of the runs;
- * it is seeded so that results are reproducible.
+ * With the 3 to 10 repetitions a suite runs, a percentile bootstrap of the median gives an
+ * interval that needs no assumption about the distribution of the runs; it is seeded so that
+ * results are reproducible.  It describes one sample well, but it is no test between two: it
+ * never reaches beyond the runs' own range, so two small samples that happen not to overlap
+ * look different at any confidence (diff.c says what that did to the gate).
  */
 #include <math.h>
 #include <stdlib.h>
@@ -29,6 +32,23 @@ static int st_cmp(const void *a, const void *b)
     return x < y ? -1 : x > y;
 }
 
+/* Sorts v in place (insertion sort: the samples are a handful of runs) and returns its median. */
+static double st_median_inplace(double *v, unsigned n)
+{
+    if (n > 64) {
+        qsort(v, n, sizeof(*v), st_cmp);
+    } else {
+        for (unsigned i = 1; i < n; i++) {
+            double x = v[i];
+            unsigned j = i;
+            for (; j > 0 && v[j - 1] > x; j--)
+                v[j] = v[j - 1];
+            v[j] = x;
+        }
+    }
+    return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
+}
+
 double rs_median(const double *v, unsigned n)
 {
     if (n == 0)
@@ -37,8 +57,7 @@ double rs_median(const double *v, unsigned n)
     if (!s)
         return NAN;
     memcpy(s, v, n * sizeof(*s));
-    qsort(s, n, sizeof(*s), st_cmp);
-    double m = n % 2 ? s[n / 2] : (s[n / 2 - 1] + s[n / 2]) / 2;
+    double m = st_median_inplace(s, n);
     free(s);
     return m;
 }
@@ -75,7 +94,7 @@ void rs_summarize(const double *v, unsigned n, uint64_t seed, struct rs_summary 
     for (unsigned r = 0; r < RS_RESAMPLES; r++) {
         for (unsigned i = 0; i < n; i++)
             sample[i] = v[rs_random(&state) % n];
-        meds[r] = rs_median(sample, n);
+        meds[r] = st_median_inplace(sample, n);
     }
     qsort(meds, RS_RESAMPLES, sizeof(*meds), st_cmp);
     out->ci_low = meds[(unsigned)(0.025 * RS_RESAMPLES)];
@@ -83,4 +102,88 @@ void rs_summarize(const double *v, unsigned n, uint64_t seed, struct rs_summary 
 out:
     free(meds);
     free(sample);
+}
+
+/* The regularized incomplete beta function I_x(a, b), by its continued fraction (modified
+ * Lentz), on the side of x where the fraction converges quickly. */
+static double st_betai(double a, double b, double x)
+{
+    if (x <= 0)
+        return 0;
+    if (x >= 1)
+        return 1;
+    if (x > (a + 1) / (a + b + 2))
+        return 1 - st_betai(b, a, 1 - x);
+    double front = exp(lgamma(a + b) - lgamma(a) - lgamma(b) + a * log(x) + b * log1p(-x)) / a;
+    double f = 1, c = 1, d = 0;
+    for (int i = 0; i <= 400; i++) {
+        int m = i / 2;
+        double num = i == 0       ? 1
+                     : i % 2 == 0 ? m * (b - m) * x / ((a + 2 * m - 1) * (a + 2 * m))
+                                  : -(a + m) * (a + b + m) * x / ((a + 2 * m) * (a + 2 * m + 1));
+        d = 1 + num * d;
+        d = fabs(d) < 1e-300 ? 1e-300 : d;
+        d = 1 / d;
+        c = 1 + num / c;
+        c = fabs(c) < 1e-300 ? 1e-300 : c;
+        double cd = c * d;
+        f *= cd;
+        if (fabs(1 - cd) < 1e-12)
+            break;
+    }
+    return front * (f - 1);
+}
+
+double rs_t_quantile(double p, double df)
+{
+    if (!(p > 0 && p < 1) || !(df > 0))
+        return NAN;
+    if (p < 0.5)
+        return -rs_t_quantile(1 - p, df);
+    /* P(T > t) = I_{df/(df+t^2)}(df/2, 1/2) / 2, which falls as t grows: bisect on it. */
+    double want = 1 - p, lo = 0, hi = 1;
+    while (st_betai(df / 2, 0.5, df / (df + hi * hi)) / 2 > want && hi < 1e12)
+        hi *= 2;
+    for (int i = 0; i < 200 && hi - lo > 1e-12 * hi; i++) {
+        double mid = (lo + hi) / 2;
+        if (st_betai(df / 2, 0.5, df / (df + mid * mid)) / 2 > want)
+            lo = mid;
+        else
+            hi = mid;
+    }
+    return (lo + hi) / 2;
+}
+
+int rs_ratio_interval(const double *x, unsigned nx, const double *y, unsigned ny, double level,
+                      double *ratio, double *lo, double *hi)
+{
+    if (nx < 2 || ny < 2)
+        return -1;
+    double mx = 0, my = 0, vx = 0, vy = 0;
+    for (unsigned i = 0; i < nx; i++) {
+        if (!(x[i] > 0))
+            return -1;
+        mx += log(x[i]) / nx;
+    }
+    for (unsigned i = 0; i < ny; i++) {
+        if (!(y[i] > 0))
+            return -1;
+        my += log(y[i]) / ny;
+    }
+    for (unsigned i = 0; i < nx; i++)
+        vx += (log(x[i]) - mx) * (log(x[i]) - mx) / (nx - 1);
+    for (unsigned i = 0; i < ny; i++)
+        vy += (log(y[i]) - my) * (log(y[i]) - my) / (ny - 1);
+    double ex = vx / nx, ey = vy / ny, se = sqrt(ex + ey);
+    *ratio = exp(my - mx);
+    if (se == 0) { /* every run of both sides alike: the ratio is exact */
+        *lo = *hi = *ratio;
+        return 0;
+    }
+    /* Welch-Satterthwaite degrees of freedom: the two sides may vary by different amounts. */
+    double df = (ex + ey) * (ex + ey) / (ex * ex / (nx - 1) + ey * ey / (ny - 1));
+    double t = rs_t_quantile(1 - (1 - level) / 2, df);
+    *lo = exp(my - mx - t * se);
+    *hi = exp(my - mx + t * se);
+    return 0;
 }

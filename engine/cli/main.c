@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "compare.h"
 #include "report.h"
 #include "runner.h"
 
@@ -16,6 +17,12 @@ static void usage(FILE *out)
             "                                      run a benchmark suite (suites/FORMAT.md)\n"
             "       ringfire report RESULTS [--out DIR] [--no-charts]\n"
             "                                      report.md and charts from a suite's results\n"
+            "       ringfire compare BASELINE CURRENT [--metrics LIST] [--threshold PCT]\n"
+            "                                      the change between two results, in markdown\n"
+            "       ringfire gate --baseline RESULTS --current RESULTS [--max-regression PCT]\n"
+            "                     [--metrics LIST] [--markdown FILE] [--github-bigger FILE]\n"
+            "                     [--github-smaller FILE] [--bmf FILE] [-q]\n"
+            "                                      fail (exit 1) on a performance regression\n"
             "       ringfire --help | --version\n"
             "\n"
             "  -c, --connections N   connections to keep open (default 64)\n"
@@ -67,6 +74,10 @@ int main(int argc, char **argv)
         return rs_suite_main(argc - 1, argv + 1);
     if (strcmp(cmd, "report") == 0)
         return rp_report_main(argc - 1, argv + 1);
+    if (strcmp(cmd, "compare") == 0)
+        return rp_compare_main(argc - 1, argv + 1);
+    if (strcmp(cmd, "gate") == 0)
+        return rp_gate_main(argc - 1, argv + 1);
     if (strcmp(cmd, "run") == 0)
         return rf_cli_run(argc - 1, argv + 1);
     return rf_cli_run(argc, argv);

@@ -1,0 +1,83 @@
+/*
+ * diff.h - the change from one results file (the baseline) to another (the current run), cell
+ * by cell and metric by metric, decided from the repetitions of both: the code that
+ * `ringfire compare` and `ringfire gate` share.
+ */
+#ifndef RF_DIFF_H
+#define RF_DIFF_H
+
+#include <cjson/cJSON.h>
+
+#define RP_RUNS_MAX 64  /* repetitions read per cell and side */
+#define RP_ALPHA 0.05   /* the chance of a false alarm over all the decisions of one diff */
+#define RP_LINE_MAX 512 /* one problem, note or environment difference */
+
+enum rp_metric { RP_M_RPS, RP_M_P50, RP_M_P99, RP_M_CPU, RP_M_CLIENT_CPU, RP_NMETRICS };
+
+struct rp_metric_info {
+    const char *name;  /* on the command line: rps, p50, p99, cpu, client-cpu */
+    const char *label; /* in tables */
+    const char *unit;  /* req/s, us, us/response */
+    int higher_is_better;
+};
+
+extern const struct rp_metric_info rp_metric_info[RP_NMETRICS];
+
+enum rp_verdict {
+    RP_SAME,    /* within the threshold, or within the noise */
+    RP_WORSE,   /* beyond the threshold and clear of the noise: a regression */
+    RP_BETTER,  /* beyond the threshold and clear of the noise: an improvement */
+    RP_UNCLEAR, /* the medians moved beyond the threshold, the runs do not show it clearly */
+    RP_FEW,     /* too few runs on a side to decide */
+    RP_FAILED,  /* measured in the baseline, failed in the current run */
+};
+
+struct rp_change {
+    const char *id;
+    const cJSON *base, *cur; /* the two cells */
+    enum rp_metric metric;
+    unsigned nbase, ncur;
+    double vbase[RP_RUNS_MAX], vcur[RP_RUNS_MAX];
+    double base_mean, cur_mean; /* geometric means of the runs */
+    double ratio, lo, hi;       /* current / baseline, and its interval at the diff's level */
+    enum rp_verdict verdict;
+};
+
+struct rp_diff {
+    struct rp_change *changes;
+    int nchanges;
+    int ntests;   /* changes with a verdict from the statistics */
+    double level; /* the confidence of each of them, after the correction */
+    double threshold;
+    char (*problems)[RP_LINE_MAX]; /* cells or metrics that cannot be compared */
+    int nproblems;
+    char (*notes)[RP_LINE_MAX]; /* worth saying, not an error (cells skipped on both sides) */
+    int nnotes;
+};
+
+/* Parses "rps,p99,cpu" into a bit mask of metrics.  Returns the mask, or -1 with the unknown
+ * name in bad. */
+int rp_metrics_parse(const char *list, char *bad, size_t n);
+
+/* The values of a metric in the runs of a cell, at most RP_RUNS_MAX; runs that did not
+ * measure it are left out.  Returns how many. */
+unsigned rp_cell_values(const cJSON *cell, enum rp_metric m, double *v);
+
+/* Compares every cell of base with the cell of the same id in cur, for the metrics in mask.
+ * A change counts when the interval of the ratio of the runs' geometric means lies wholly
+ * beyond threshold (a fraction: 0.05); min_runs (2 or more) is the fewest runs a side needs
+ * for a verdict.  Returns 0, or -1 when memory runs out. */
+int rp_diff(const cJSON *base, const cJSON *cur, unsigned mask, double threshold, unsigned min_runs,
+            struct rp_diff *out);
+void rp_diff_free(struct rp_diff *d);
+
+/* Lists how the environments of two results differ (CPU model, cores, kernel, ringfire, tool
+ * and target versions), one line each.  Returns the number of lines. */
+int rp_env_diff(const cJSON *base, const cJSON *cur, char (*lines)[RP_LINE_MAX], int max);
+
+/* "+4.2%", "-20.0%" */
+void rp_fmt_change(double ratio, char *out, size_t n);
+/* A metric's value for people, in its unit. */
+void rp_fmt_value(enum rp_metric m, double v, char *out, size_t n);
+
+#endif

@@ -1,0 +1,463 @@
+/*
+ * test_gate.c - `ringfire gate` and `ringfire compare` on synthetic results: identical results
+ * pass, a 20% throughput drop and a doubled p99 fail with the evidence, jitter and improvements
+ * pass, many noisy cells raise no false alarm, input errors exit 2 with the reason, and the
+ * exports have the shapes github-action-benchmark and Bencher document.
+ */
+#include <criterion/criterion.h>
+#include <criterion/new/assert.h>
+#include <fcntl.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "compare.h"
+#include "diff.h"
+#include "report.h"
+#include "stats.h"
+
+static char dir[64];
+
+static void setup(void)
+{
+    snprintf(dir, sizeof(dir), "/tmp/rf-gate-XXXXXX");
+    cr_assert(not(eq(ptr, mkdtemp(dir), NULL)));
+}
+
+static void teardown(void)
+{
+    char cmd[128];
+    snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);
+    cr_assert(eq(int, system(cmd), 0));
+}
+
+TestSuite(gate, .init = setup, .fini = teardown);
+
+/* A results document: cells are added with their runs' figures. */
+static cJSON *doc_new(const char *cpu_model)
+{
+    cJSON *doc = cJSON_CreateObject();
+    cJSON_AddStringToObject(doc, "schema", "ringfire.results/1");
+    cJSON_AddStringToObject(cJSON_AddObjectToObject(doc, "suite"), "name", "synthetic");
+    cJSON *env = cJSON_AddObjectToObject(doc, "env");
+    cJSON_AddStringToObject(env, "cpu_model", cpu_model);
+    cJSON_AddStringToObject(env, "kernel", "Linux 6.1.0");
+    cJSON_AddStringToObject(env, "ringfire", "0.1.0");
+    cJSON_AddNumberToObject(env, "cores", 2);
+    cJSON_AddArrayToObject(doc, "cells");
+    return doc;
+}
+
+/* Runs i = 0..n-1 with rps * jitter[i], p99 * jitter[i], cpu * jitter[i]. */
+static cJSON *cell_add(cJSON *doc, const char *id, int n, double rps, double p99, double cpu,
+                       const double *jitter)
+{
+    cJSON *c = cJSON_CreateObject();
+    cJSON_AddStringToObject(c, "id", id);
+    cJSON_AddStringToObject(c, "tool", "ringfire");
+    cJSON_AddStringToObject(c, "status", "ok");
+    cJSON *runs = cJSON_AddArrayToObject(c, "runs");
+    for (int i = 0; i < n; i++) {
+        double j = jitter ? jitter[i] : 1;
+        cJSON *r = cJSON_CreateObject();
+        cJSON_AddNumberToObject(r, "rps", rps * j);
+        cJSON *lat = cJSON_AddObjectToObject(r, "latency_us");
+        cJSON_AddNumberToObject(lat, "p50", p99 / 2 / j);
+        cJSON_AddNumberToObject(lat, "p99", p99 / j);
+        cJSON *cpu_o = cJSON_AddObjectToObject(r, "cpu_us_per_response");
+        cJSON_AddNumberToObject(cpu_o, "target", cpu / j);
+        cJSON_AddNumberToObject(cpu_o, "client", cpu / j);
+        cJSON_AddItemToArray(runs, r);
+    }
+    cJSON_AddItemToArray(cJSON_GetObjectItem(doc, "cells"), c);
+    return c;
+}
+
+static const char *doc_save(cJSON *doc, const char *name)
+{
+    static char paths[4][128];
+    static int next;
+    char *path = paths[next++ % 4];
+    snprintf(path, 128, "%s/%s.json", dir, name);
+    char *text = cJSON_Print(doc);
+    FILE *f = fopen(path, "w");
+    cr_assert(not(eq(ptr, f, NULL)));
+    fputs(text, f);
+    fclose(f);
+    free(text);
+    cJSON_Delete(doc);
+    return path;
+}
+
+static const double quiet[] = {1.00, 1.03, 0.97, 1.01, 0.99};
+
+/* The usual pair: cells a and b, 3 runs each, jitter +-3%. */
+static cJSON *doc_pair(const char *cpu_model, double rps_a, double p99_a)
+{
+    cJSON *doc = doc_new(cpu_model);
+    cell_add(doc, "x/plaintext/ringfire/c64/p1/t0", 3, rps_a, p99_a, 5.0, quiet);
+    cell_add(doc, "x/json/ringfire/c64/p1/t0", 3, 90000, 600, 6.0, quiet);
+    return doc;
+}
+
+/* Runs fn(argc, argv) with stdout and stderr in out; returns its exit status. */
+static int capture(int (*fn)(int, char **), char *out, size_t n, int argc, char **argv)
+{
+    char path[128];
+    snprintf(path, sizeof(path), "%s/out.txt", dir);
+    fflush(stdout);
+    fflush(stderr);
+    int saved_out = dup(1), saved_err = dup(2);
+    int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    dup2(fd, 1);
+    dup2(fd, 2);
+    close(fd);
+    int status = fn(argc, argv);
+    fflush(stdout);
+    fflush(stderr);
+    dup2(saved_out, 1);
+    dup2(saved_err, 2);
+    close(saved_out);
+    close(saved_err);
+    FILE *f = fopen(path, "r");
+    size_t got = fread(out, 1, n - 1, f);
+    out[got] = '\0';
+    fclose(f);
+    return status;
+}
+
+static int gate(char *out, size_t n, const char *base, const char *cur, const char *extra1,
+                const char *extra2)
+{
+    char *argv[] = {"gate",      "--baseline",   (char *)base,   "--current",
+                    (char *)cur, (char *)extra1, (char *)extra2, NULL};
+    int argc = 5 + (extra1 != NULL) + (extra2 != NULL);
+    return capture(rp_gate_main, out, n, argc, argv);
+}
+
+static char out[65536];
+
+Test(gate, identical_results_pass)
+{
+    const char *a = doc_save(doc_pair("cpu", 100000, 500), "a");
+    cr_assert(eq(int, gate(out, sizeof(out), a, a, NULL, NULL), 0), "%s", out);
+    cr_assert(not(eq(ptr,
+                     strstr(out, "PASS: 0 regressions, 0 improvements, 0 unclear, 6 "
+                                 "unchanged"),
+                     NULL)),
+              "%s", out);
+}
+
+Test(gate, a_20_percent_throughput_drop_fails_with_the_evidence)
+{
+    const char *a = doc_save(doc_pair("cpu", 100000, 500), "a");
+    const char *b = doc_save(doc_pair("cpu", 80000, 500), "b");
+    cr_assert(eq(int, gate(out, sizeof(out), a, b, NULL, NULL), 1), "%s", out);
+    cr_assert(not(eq(ptr,
+                     strstr(out, "REGRESSION x/plaintext/ringfire/c64/p1/t0 rps: baseline "
+                                 "100.0k, current 80.0k, -20.0%; the 99.17% interval of the "
+                                 "ratio, 0.710-0.901, lies below 0.950"),
+                     NULL)),
+              "%s", out);
+    cr_assert(not(eq(ptr, strstr(out, "runs: baseline 100.0k 103.0k 97.0k; current 80.0k"), NULL)),
+              "%s", out);
+    cr_assert(not(eq(ptr, strstr(out, "FAIL: 1 regression,"), NULL)), "%s", out);
+    cr_assert(eq(ptr, strstr(out, "json/ringfire/c64/p1/t0 rps"), NULL), "%s", out);
+}
+
+Test(gate, a_doubled_p99_fails)
+{
+    const char *a = doc_save(doc_pair("cpu", 100000, 500), "a");
+    const char *b = doc_save(doc_pair("cpu", 100000, 1000), "b");
+    cr_assert(eq(int, gate(out, sizeof(out), a, b, NULL, NULL), 1), "%s", out);
+    cr_assert(not(eq(ptr,
+                     strstr(out, "REGRESSION x/plaintext/ringfire/c64/p1/t0 p99: baseline 500 "
+                                 "µs, current 1.00 ms, +100.0%"),
+                     NULL)),
+              "%s", out);
+    cr_assert(not(eq(ptr, strstr(out, "lies above 1.050"), NULL)), "%s", out);
+}
+
+Test(gate, jitter_inside_the_noise_passes)
+{
+    static const double other[] = {0.98, 1.02, 0.96};
+    const char *a = doc_save(doc_pair("cpu", 100000, 500), "a");
+    cJSON *doc = doc_new("cpu");
+    cell_add(doc, "x/plaintext/ringfire/c64/p1/t0", 3, 97000, 520, 5.1, other);
+    cell_add(doc, "x/json/ringfire/c64/p1/t0", 3, 92000, 590, 5.9, other);
+    const char *b = doc_save(doc, "b");
+    cr_assert(eq(int, gate(out, sizeof(out), a, b, NULL, NULL), 0), "%s", out);
+    cr_assert(not(eq(ptr, strstr(out, "PASS: 0 regressions"), NULL)), "%s", out);
+}
+
+Test(gate, improvements_are_reported_and_pass)
+{
+    const char *a = doc_save(doc_pair("cpu", 100000, 500), "a");
+    const char *b = doc_save(doc_pair("cpu", 130000, 500), "b");
+    cr_assert(eq(int, gate(out, sizeof(out), a, b, NULL, NULL), 0), "%s", out);
+    cr_assert(not(eq(ptr, strstr(out, "improvement x/plaintext/ringfire/c64/p1/t0 rps"), NULL)),
+              "%s", out);
+    cr_assert(not(eq(ptr, strstr(out, "PASS: 0 regressions, 1 improvement,"), NULL)), "%s", out);
+}
+
+Test(gate, a_drop_hidden_in_noise_is_unclear_and_passes)
+{
+    static const double wild[] = {1.0, 1.25, 0.8};
+    const char *a = doc_save(doc_pair("cpu", 100000, 500), "a");
+    cJSON *doc = doc_new("cpu");
+    cell_add(doc, "x/plaintext/ringfire/c64/p1/t0", 3, 90000, 500, 5.0, wild);
+    cell_add(doc, "x/json/ringfire/c64/p1/t0", 3, 90000, 600, 6.0, quiet);
+    const char *b = doc_save(doc, "b");
+    cr_assert(eq(int, gate(out, sizeof(out), a, b, NULL, NULL), 0), "%s", out);
+    cr_assert(not(eq(ptr, strstr(out, "unclear x/plaintext/ringfire/c64/p1/t0 rps"), NULL)), "%s",
+              out);
+    cr_assert(not(eq(ptr, strstr(out, "add repetitions to decide"), NULL)), "%s", out);
+}
+
+Test(gate, many_noisy_cells_raise_no_false_alarm)
+{
+    /* 60 cells x 3 metrics of pure noise (+-4%, 5 runs a side, no real change) at a threshold
+     * of 0: uncorrected 95% intervals would call some of these 180 changes. */
+    cJSON *da = doc_new("cpu"), *db = doc_new("cpu");
+    uint64_t state = 42;
+    for (int i = 0; i < 60; i++) {
+        char id[64];
+        double ja[5], jb[5];
+        for (int k = 0; k < 5; k++) {
+            ja[k] = 0.96 + (double)(rs_random(&state) % 8001) / 100000;
+            jb[k] = 0.96 + (double)(rs_random(&state) % 8001) / 100000;
+        }
+        snprintf(id, sizeof(id), "x/plaintext/ringfire/c%d/p1/t0", i);
+        cell_add(da, id, 5, 100000, 500, 5.0, ja);
+        cell_add(db, id, 5, 100000, 500, 5.0, jb);
+    }
+    const char *a = doc_save(da, "a"), *b = doc_save(db, "b");
+    cr_assert(eq(int, gate(out, sizeof(out), a, b, "--max-regression", "0"), 0), "%s", out);
+    cr_assert(not(eq(ptr, strstr(out, "180 comparisons"), NULL)), "%s", out);
+}
+
+Test(gate, mismatched_cells_are_listed_and_exit_2)
+{
+    const char *a = doc_save(doc_pair("cpu", 100000, 500), "a");
+    cJSON *doc = doc_new("cpu");
+    cell_add(doc, "x/plaintext/ringfire/c64/p1/t0", 3, 100000, 500, 5.0, quiet);
+    cell_add(doc, "x/plaintext/ringfire/c256/p1/t0", 3, 100000, 500, 5.0, quiet);
+    const char *b = doc_save(doc, "b");
+    cr_assert(eq(int, gate(out, sizeof(out), a, b, NULL, NULL), 2), "%s", out);
+    cr_assert(not(eq(ptr,
+                     strstr(out, "cannot compare x/json/ringfire/c64/p1/t0: in the baseline "
+                                 "only"),
+                     NULL)),
+              "%s", out);
+    cr_assert(not(eq(ptr,
+                     strstr(out, "cannot compare x/plaintext/ringfire/c256/p1/t0: in the "
+                                 "current run only"),
+                     NULL)),
+              "%s", out);
+    cr_assert(not(eq(ptr, strstr(out, "INPUT ERROR: 2 cells cannot be compared"), NULL)), "%s",
+              out);
+}
+
+Test(gate, too_few_repetitions_exit_2)
+{
+    const char *a = doc_save(doc_pair("cpu", 100000, 500), "a");
+    cJSON *doc = doc_new("cpu");
+    cell_add(doc, "x/plaintext/ringfire/c64/p1/t0", 2, 100000, 500, 5.0, quiet);
+    cell_add(doc, "x/json/ringfire/c64/p1/t0", 3, 90000, 600, 6.0, quiet);
+    const char *b = doc_save(doc, "b");
+    cr_assert(eq(int, gate(out, sizeof(out), a, b, NULL, NULL), 2), "%s", out);
+    cr_assert(not(eq(ptr,
+                     strstr(out, "x/plaintext/ringfire/c64/p1/t0 rps: 3 runs in the baseline "
+                                 "and 2 in the current run; the gate needs at least 3"),
+                     NULL)),
+              "%s", out);
+    cr_assert(not(eq(ptr, strstr(out, "\"repetitions\" to 3 or more"), NULL)), "%s", out);
+}
+
+Test(gate, another_schema_and_a_missing_file_exit_2)
+{
+    const char *a = doc_save(doc_pair("cpu", 100000, 500), "a");
+    cr_assert(
+        eq(int, gate(out, sizeof(out), a, "tests/data/results-old-schema.json", NULL, NULL), 2));
+    cr_assert(not(eq(ptr, strstr(out, "expected ringfire.results/1"), NULL)), "%s", out);
+    cr_assert(eq(int, gate(out, sizeof(out), a, "/nonexistent/results", NULL, NULL), 2));
+    cr_assert(not(eq(ptr, strstr(out, "/nonexistent/results: cannot read"), NULL)), "%s", out);
+    cr_assert(eq(int, gate(out, sizeof(out), a, a, "--max-regression", "150%"), 2));
+    cr_assert(not(eq(ptr, strstr(out, "--max-regression '150%'"), NULL)), "%s", out);
+    cr_assert(eq(int, gate(out, sizeof(out), a, a, "--metrics", "rps,p42"), 2));
+    cr_assert(not(eq(ptr, strstr(out, "unknown metric 'p42'"), NULL)), "%s", out);
+}
+
+Test(gate, a_cell_that_failed_is_a_regression)
+{
+    const char *a = doc_save(doc_pair("cpu", 100000, 500), "a");
+    cJSON *doc = doc_pair("cpu", 100000, 500);
+    cJSON *c = cJSON_GetArrayItem(cJSON_GetObjectItem(doc, "cells"), 1);
+    cJSON_ReplaceItemInObject(c, "status", cJSON_CreateString("failed"));
+    cJSON_AddStringToObject(c, "reason", "validation failed: status 500");
+    const char *b = doc_save(doc, "b");
+    cr_assert(eq(int, gate(out, sizeof(out), a, b, NULL, NULL), 1), "%s", out);
+    cr_assert(not(eq(ptr,
+                     strstr(out, "REGRESSION x/json/ringfire/c64/p1/t0: measured in the baseline, "
+                                 "failed in the current run: validation failed: status 500"),
+                     NULL)),
+              "%s", out);
+}
+
+Test(gate, different_environments_are_warned_about)
+{
+    const char *a = doc_save(doc_pair("CPU A", 100000, 500), "a");
+    const char *b = doc_save(doc_pair("CPU B", 100000, 500), "b");
+    cr_assert(eq(int, gate(out, sizeof(out), a, b, NULL, NULL), 0), "%s", out);
+    cr_assert(not(eq(ptr,
+                     strstr(out, "warning: the environments differ: CPU: baseline CPU A, "
+                                 "current CPU B"),
+                     NULL)),
+              "%s", out);
+}
+
+static cJSON *load_json(const char *name)
+{
+    char path[128];
+    snprintf(path, sizeof(path), "%s/%s", dir, name);
+    FILE *f = fopen(path, "r");
+    cr_assert(not(eq(ptr, f, NULL)), "%s was not written", path);
+    static char text[65536];
+    size_t n = fread(text, 1, sizeof(text) - 1, f);
+    text[n] = '\0';
+    fclose(f);
+    cJSON *doc = cJSON_Parse(text);
+    cr_assert(not(eq(ptr, doc, NULL)), "%s is not JSON", path);
+    return doc;
+}
+
+/* github-action-benchmark: an array of {name: string, unit: string, value: number} with
+ * optional range and extra strings. */
+static int github_entries(const cJSON *doc, const char *want_suffix)
+{
+    cr_assert(cJSON_IsArray(doc));
+    int n = 0;
+    const cJSON *e;
+    cJSON_ArrayForEach(e, doc)
+    {
+        cr_assert(cJSON_IsString(cJSON_GetObjectItem(e, "name")));
+        cr_assert(cJSON_IsString(cJSON_GetObjectItem(e, "unit")));
+        cr_assert(cJSON_IsNumber(cJSON_GetObjectItem(e, "value")));
+        cr_assert(cJSON_IsString(cJSON_GetObjectItem(e, "range")));
+        cr_assert(cJSON_IsString(cJSON_GetObjectItem(e, "extra")));
+        const char *name = cJSON_GetObjectItem(e, "name")->valuestring;
+        if (strstr(name, want_suffix))
+            n++;
+    }
+    return n;
+}
+
+Test(gate, exports_have_the_documented_shapes)
+{
+    const char *a = doc_save(doc_pair("cpu", 100000, 500), "a");
+    char md[128], big[128], small[128], bmf[128];
+    snprintf(md, sizeof(md), "--markdown=%s/gate.md", dir);
+    snprintf(big, sizeof(big), "--github-bigger=%s/bigger.json", dir);
+    snprintf(small, sizeof(small), "--github-smaller=%s/smaller.json", dir);
+    snprintf(bmf, sizeof(bmf), "--bmf=%s/bmf.json", dir);
+    char *argv[] = {"gate", "--baseline", (char *)a, "--current", (char *)a,
+                    md,     big,          small,     bmf,         NULL};
+    cr_assert(eq(int, capture(rp_gate_main, out, sizeof(out), 9, argv), 0), "%s", out);
+
+    cJSON *doc = load_json("bigger.json");
+    cr_assert(eq(int, cJSON_GetArraySize(doc), 2));
+    cr_assert(eq(int, github_entries(doc, " rps"), 2));
+    cr_assert(
+        eq(dbl, cJSON_GetObjectItem(cJSON_GetArrayItem(doc, 0), "value")->valuedouble, 100000.0));
+    cJSON_Delete(doc);
+    doc = load_json("smaller.json");
+    cr_assert(eq(int, cJSON_GetArraySize(doc), 4)); /* p99 and cpu of two cells */
+    cr_assert(eq(int, github_entries(doc, " p99"), 2));
+    cr_assert(eq(int, github_entries(doc, " cpu"), 2));
+    cJSON_Delete(doc);
+
+    /* Bencher's BMF: {benchmark: {measure: {value, lower_value, upper_value}}}. */
+    doc = load_json("bmf.json");
+    const cJSON *bench, *measure;
+    int measures = 0;
+    cJSON_ArrayForEach(bench, doc)
+    {
+        cr_assert(cJSON_IsObject(bench));
+        cJSON_ArrayForEach(measure, bench)
+        {
+            double v = cJSON_GetObjectItem(measure, "value")->valuedouble;
+            cr_assert(cJSON_IsNumber(cJSON_GetObjectItem(measure, "value")));
+            cr_assert(le(dbl, cJSON_GetObjectItem(measure, "lower_value")->valuedouble, v));
+            cr_assert(ge(dbl, cJSON_GetObjectItem(measure, "upper_value")->valuedouble, v));
+            measures++;
+        }
+    }
+    cr_assert(eq(int, measures, 6));
+    const cJSON *p99 = cJSON_GetObjectItem(
+        cJSON_GetObjectItem(doc, "x/plaintext/ringfire/c64/p1/t0"), "latency-p99");
+    cr_assert(eq(dbl, cJSON_GetObjectItem(p99, "value")->valuedouble, 500000.0)); /* ns */
+    cJSON_Delete(doc);
+
+    char path[128];
+    snprintf(path, sizeof(path), "%s/gate.md", dir);
+    FILE *f = fopen(path, "r");
+    cr_assert(not(eq(ptr, f, NULL)));
+    size_t n = fread(out, 1, sizeof(out) - 1, f);
+    out[n] = '\0';
+    fclose(f);
+    cr_assert(not(eq(ptr, strstr(out, "## ✅ ringfire gate: no regression"), NULL)), "%s", out);
+}
+
+Test(gate, compare_prints_a_table_of_changes)
+{
+    const char *a = doc_save(doc_pair("cpu", 100000, 500), "a");
+    const char *b = doc_save(doc_pair("cpu", 80000, 500), "b");
+    char *argv[] = {"compare", (char *)a, (char *)b, "--metrics", "rps,p99", NULL};
+    cr_assert(eq(int, capture(rp_compare_main, out, sizeof(out), 5, argv), 0), "%s", out);
+    cr_assert(not(eq(ptr,
+                     strstr(out, "| `x/plaintext/ringfire/c64/p1/t0` | req/s | 100.0k (3) | "
+                                 "80.0k (3) | -20.0% | -28.0% … -11.1% | **worse** |"),
+                     NULL)),
+              "%s", out);
+    cr_assert(not(eq(ptr,
+                     strstr(out, "| `x/json/ringfire/c64/p1/t0` | req/s | 90.0k (3) | 90.0k "
+                                 "(3) | +0.0% | -10.0% … +11.2% | within noise |"),
+                     NULL)),
+              "%s", out);
+}
+
+Test(gate, t_quantiles_match_the_tables)
+{
+    static const struct {
+        double p, df, t;
+    } table[] = {
+        {0.95, 1, 6.313752},   {0.975, 2, 4.302653},   {0.995, 4, 4.604095},
+        {0.975, 30, 2.042272}, {0.9995, 10, 4.586894}, {0.025, 2, -4.302653},
+    };
+    for (size_t i = 0; i < sizeof(table) / sizeof(table[0]); i++) {
+        double t = rs_t_quantile(table[i].p, table[i].df);
+        cr_assert(lt(dbl, fabs(t - table[i].t), 1e-5), "p %g df %g: %.7f, want %.6f", table[i].p,
+                  table[i].df, t, table[i].t);
+    }
+    cr_assert(isnan(rs_t_quantile(1, 3)));
+}
+
+Test(gate, the_ratio_interval_is_welchs)
+{
+    /* Same spread on both sides: df = 2(n-1) = 4, se = sqrt(2 s^2 / 3), with s^2 the sample
+     * variance of ln(1), ln(1.03), ln(0.97). */
+    double x[] = {100, 103, 97}, y[] = {80, 82.4, 77.6}, ratio, lo, hi;
+    cr_assert(eq(int, rs_ratio_interval(x, 3, y, 3, 0.99, &ratio, &lo, &hi), 0));
+    double l[] = {0, log(1.03), log(0.97)}, m = (l[0] + l[1] + l[2]) / 3, s2 = 0;
+    for (int i = 0; i < 3; i++)
+        s2 += (l[i] - m) * (l[i] - m) / 2;
+    double half = 4.604095 * sqrt(2 * s2 / 3);
+    cr_assert(lt(dbl, fabs(ratio - 0.8), 1e-12));
+    cr_assert(lt(dbl, fabs(lo - 0.8 * exp(-half)), 1e-6));
+    cr_assert(lt(dbl, fabs(hi - 0.8 * exp(half)), 1e-6));
+    double zero[] = {0, 1, 1};
+    cr_assert(eq(int, rs_ratio_interval(zero, 3, y, 3, 0.95, &ratio, &lo, &hi), -1));
+    cr_assert(eq(int, rs_ratio_interval(x, 1, y, 3, 0.95, &ratio, &lo, &hi), -1));
+}
