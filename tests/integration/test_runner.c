@@ -118,6 +118,40 @@ Test(runner, smoke_suite_end_to_end, .init = setup, .fini = teardown)
     }
     cJSON_Delete(doc);
     cmd_free(&r);
+
+    /* The gate and compare read real results: a run against itself passes, unchanged. */
+    cmd_run((const char *const[]){RINGFIRE, "gate", "--baseline", out, "--current", out, NULL}, 30,
+            &r);
+    cr_assert(eq(int, r.status, 0), "%s%s", r.out, r.err);
+    cr_assert(not(eq(ptr,
+                     strstr(r.out, "PASS: 0 regressions, 0 improvements, 0 unclear, 12 "
+                                   "unchanged"),
+                     NULL)),
+              "%s", r.out);
+    cmd_free(&r);
+    cmd_run((const char *const[]){RINGFIRE, "compare", out, out, NULL}, 30, &r);
+    cr_assert(eq(int, r.status, 0), "%s", r.err);
+    cr_assert(
+        not(eq(ptr, strstr(r.out, "| `ringfire-fixture/json/ringfire/c16/p16/t0` | p99 latency"),
+               NULL)),
+        "%s", r.out);
+    cmd_free(&r);
+}
+
+Test(runner, the_committed_ci_baseline_is_usable_by_the_gate)
+{
+    struct cmd_result r;
+    cmd_run((const char *const[]){RINGFIRE, "gate", "--baseline", "ci/baselines/ci.json",
+                                  "--current", "ci/baselines/ci.json", NULL},
+            30, &r);
+    cr_assert(eq(int, r.status, 0), "%s%s", r.out, r.err);
+    cr_assert(not(eq(ptr, strstr(r.out, "PASS: 0 regressions"), NULL)), "%s", r.out);
+    cmd_free(&r);
+    cmd_run((const char *const[]){RINGFIRE, "gate", "--baseline", "ci/baselines/ci.json", NULL}, 30,
+            &r);
+    cr_assert(eq(int, r.status, 2));
+    cr_assert(not(eq(ptr, strstr(r.err, "name both --baseline and --current"), NULL)), "%s", r.err);
+    cmd_free(&r);
 }
 
 Test(runner, failing_targets_are_data, .init = setup, .fini = teardown)
