@@ -318,7 +318,7 @@ Test(suite, frameworks_recipes_are_well_formed)
         struct rs_suite s;
         char err[RS_ERR_MAX];
         cr_assert(eq(int, rs_suite_load(suites[i], &s, err), 0), "%s", err);
-        cr_assert(eq(uint, s.ntargets, 8));
+        cr_assert(eq(uint, s.ntargets, 9));
         for (unsigned t = 0; t < s.ntargets; t++) {
             const struct rs_target *r = &s.targets[t];
             cr_assert(gt(uint, r->napt + (r->npm_dir != NULL) + (r->build != NULL), 0),
