@@ -87,9 +87,13 @@ static void gt_print_change(FILE *out, const struct rp_diff *d, const struct rp_
 
 /* The summary a pull-request comment shows. */
 static void gt_markdown(FILE *out, const struct gt_opts *o, const cJSON *base, const cJSON *cur,
-                        const struct rp_diff *d, int regressions, int improvements, int unclear)
+                        const struct rp_diff *d, int regressions, int improvements, int unclear,
+                        int uncomparable)
 {
-    if (regressions)
+    if (uncomparable)
+        fprintf(out, "## ⚠️ ringfire gate: %d problem%s with the input\n\n", uncomparable,
+                uncomparable == 1 ? "" : "s");
+    else if (regressions)
         fprintf(out, "## ❌ ringfire gate: %d regression%s\n\n", regressions,
                 regressions == 1 ? "" : "s");
     else
@@ -318,7 +322,8 @@ int rp_gate_main(int argc, char **argv)
         size_t len = 0;
         FILE *m = open_memstream(&text, &len);
         if (m) {
-            gt_markdown(m, &o, base, cur, &d, regressions, improvements, unclear);
+            gt_markdown(m, &o, base, cur, &d, regressions, improvements, unclear,
+                        d.nproblems + few);
             fclose(m);
         }
         if (!m || rp_write_atomic(o.markdown, text, err) < 0)
@@ -332,7 +337,7 @@ int rp_gate_main(int argc, char **argv)
 
     if (d.nproblems || few) {
         fprintf(stderr,
-                "ringfire gate: INPUT ERROR: %d cell%s cannot be compared (listed above); "
+                "ringfire gate: INPUT ERROR: %d problem%s (listed above); "
                 "give results of the same suite with at least %d repetitions, or refresh the "
                 "baseline (make baseline)\n",
                 d.nproblems + few, d.nproblems + few == 1 ? "" : "s", GT_MIN_RUNS);
