@@ -115,12 +115,21 @@ static int h1_status_line(struct rf__h1 *p, const char *s, size_t n)
     return 0;
 }
 
-static int h1_token_char(unsigned char c)
-{
-    static const char extra[] = "!#$%&'*+-.^_`|~";
-    return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-           (c && strchr(extra, c));
-}
+/* tchar (RFC 9110 section 5.6.2): one table lookup per byte of a field name. */
+static const unsigned char h1_tchar[256] = {
+    ['!'] = 1, ['#'] = 1, ['$'] = 1, ['%'] = 1, ['&'] = 1, ['\''] = 1, ['*'] = 1, ['+'] = 1,
+    ['-'] = 1, ['.'] = 1, ['^'] = 1, ['_'] = 1, ['`'] = 1, ['|'] = 1, ['~'] = 1,
+    ['0'] = 1, ['1'] = 1, ['2'] = 1, ['3'] = 1, ['4'] = 1, ['5'] = 1, ['6'] = 1, ['7'] = 1,
+    ['8'] = 1, ['9'] = 1,
+    ['A'] = 1, ['B'] = 1, ['C'] = 1, ['D'] = 1, ['E'] = 1, ['F'] = 1, ['G'] = 1, ['H'] = 1,
+    ['I'] = 1, ['J'] = 1, ['K'] = 1, ['L'] = 1, ['M'] = 1, ['N'] = 1, ['O'] = 1, ['P'] = 1,
+    ['Q'] = 1, ['R'] = 1, ['S'] = 1, ['T'] = 1, ['U'] = 1, ['V'] = 1, ['W'] = 1, ['X'] = 1,
+    ['Y'] = 1, ['Z'] = 1,
+    ['a'] = 1, ['b'] = 1, ['c'] = 1, ['d'] = 1, ['e'] = 1, ['f'] = 1, ['g'] = 1, ['h'] = 1,
+    ['i'] = 1, ['j'] = 1, ['k'] = 1, ['l'] = 1, ['m'] = 1, ['n'] = 1, ['o'] = 1, ['p'] = 1,
+    ['q'] = 1, ['r'] = 1, ['s'] = 1, ['t'] = 1, ['u'] = 1, ['v'] = 1, ['w'] = 1, ['x'] = 1,
+    ['y'] = 1, ['z'] = 1,
+};
 
 /* Whether the comma-separated list v contains token (case-insensitive). */
 static int h1_list_has(const char *v, size_t n, const char *token)
@@ -184,7 +193,7 @@ static int h1_header_line(struct rf__h1 *p, const char *s, size_t n)
         return -1;
     size_t nlen = (size_t)(colon - s);
     for (size_t i = 0; i < nlen; i++)
-        if (!h1_token_char((unsigned char)s[i]))
+        if (!h1_tchar[(unsigned char)s[i]])
             return -1; /* includes whitespace before the colon (RFC 9112 section 5.1) */
     const char *v = colon + 1, *end = s + n;
     while (v < end && (*v == ' ' || *v == '\t'))
