@@ -116,6 +116,7 @@ static int h1_status_line(struct rf__h1 *p, const char *s, size_t n)
 }
 
 /* tchar (RFC 9110 section 5.6.2): one table lookup per byte of a field name. */
+/* clang-format off */
 static const unsigned char h1_tchar[256] = {
     ['!'] = 1, ['#'] = 1, ['$'] = 1, ['%'] = 1, ['&'] = 1, ['\''] = 1, ['*'] = 1, ['+'] = 1,
     ['-'] = 1, ['.'] = 1, ['^'] = 1, ['_'] = 1, ['`'] = 1, ['|'] = 1, ['~'] = 1,
@@ -130,6 +131,7 @@ static const unsigned char h1_tchar[256] = {
     ['q'] = 1, ['r'] = 1, ['s'] = 1, ['t'] = 1, ['u'] = 1, ['v'] = 1, ['w'] = 1, ['x'] = 1,
     ['y'] = 1, ['z'] = 1,
 };
+/* clang-format on */
 
 /* Whether the comma-separated list v contains token (case-insensitive). */
 static int h1_list_has(const char *v, size_t n, const char *token)
