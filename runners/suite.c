@@ -279,12 +279,14 @@ static void ld_recipe_list(char *buf, size_t n)
 
 static int ld_target_obj(struct ld *L, const cJSON *obj, const char *path, struct rs_target *t)
 {
-    static const char *const keys[] = {"name",    "apt",   "npm",          "build",     "start",
-                                       "version", "ready", "stop_timeout", "endpoints", NULL};
+    static const char *const keys[] = {"name",      "apt",           "npm",   "build",
+                                       "start",     "version",       "ready", "stop_timeout",
+                                       "endpoints", "build_timeout", NULL};
     if (ld_object(L, obj, path) < 0 || ld_keys(L, obj, path, keys) < 0)
         return -1;
     t->ready_timeout_ns = 10 * NS_PER_S;
     t->stop_timeout_ns = 5 * NS_PER_S;
+    t->build_timeout_ns = 600 * NS_PER_S;
     if (ld_string(L, obj, "name", path, 1, &t->name) < 0 ||
         ld_names(L, obj, "apt", path, t->apt, &t->napt, 0) < 0 ||
         ld_string(L, obj, "npm", path, 0, &t->npm_dir) < 0 ||
@@ -292,6 +294,7 @@ static int ld_target_obj(struct ld *L, const cJSON *obj, const char *path, struc
         ld_string(L, obj, "start", path, 1, &t->start) < 0 ||
         ld_string(L, obj, "version", path, 0, &t->version) < 0 ||
         ld_duration(L, obj, "stop_timeout", path, 0, &t->stop_timeout_ns) < 0 ||
+        ld_duration(L, obj, "build_timeout", path, 0, &t->build_timeout_ns) < 0 ||
         ld_names(L, obj, "endpoints", path, t->endpoints, &t->nendpoints, 1) < 0)
         return -1;
     char p[256];

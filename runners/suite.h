@@ -40,6 +40,7 @@ struct rs_target {
     char *ready_path;
     uint64_t ready_timeout_ns;
     uint64_t stop_timeout_ns;
+    uint64_t build_timeout_ns;     /* the build command is stopped after this */
     char *endpoints[RS_MAX_NAMES]; /* the endpoints it serves */
     unsigned nendpoints;
 };

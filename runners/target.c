@@ -31,6 +31,8 @@
 #include "target.h"
 
 #define TG_NS_PER_MS 1000000ULL
+#define TG_INSTALL_S 1200 /* apt-get or npm ci: downloads included */
+#define TG_TIMED_OUT -2
 
 static uint64_t tg_now_ms(void)
 {
@@ -77,13 +79,16 @@ static void tg_log_tail(const char *log, char *out, size_t n)
             *p = ' ';
 }
 
-/* sh -c cmd, output appended to log; returns the exit status or -1. */
-static int tg_shell(const char *cmd, const char *log)
+/* sh -c cmd in its own process group, output appended to log, for at most timeout_s seconds
+ * (then the whole group is killed: an installer or build that hangs must not hang the suite).
+ * Returns the exit status, TG_TIMED_OUT, or -1. */
+static int tg_shell(const char *cmd, const char *log, int timeout_s)
 {
     pid_t pid = fork();
     if (pid < 0)
         return -1;
     if (pid == 0) {
+        setpgid(0, 0);
         int fd = open(log, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
         if (fd >= 0) {
             dup2(fd, 1);
@@ -92,10 +97,39 @@ static int tg_shell(const char *cmd, const char *log)
         execl("/bin/sh", "sh", "-c", cmd, (char *)NULL);
         _exit(127);
     }
-    int status;
-    if (waitpid(pid, &status, 0) < 0)
-        return -1;
+    setpgid(pid, pid);
+    uint64_t deadline = tg_now_ms() + (uint64_t)timeout_s * 1000;
+    int status, timed_out = 0;
+    for (;;) {
+        pid_t done = waitpid(pid, &status, WNOHANG);
+        if (done == pid)
+            break;
+        if (done < 0)
+            return -1;
+        if (!timed_out && (tg_now_ms() > deadline || rs_interrupted)) {
+            kill(-pid, SIGKILL);
+            timed_out = 1;
+        }
+        usleep(50000);
+    }
+    if (timed_out)
+        return TG_TIMED_OUT;
     return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
+/* The reason of a failed tg_shell: its time limit, or the end of its log. */
+static void tg_shell_reason(int rc, int timeout_s, const char *what, const char *log,
+                            char reason[RS_REASON_MAX])
+{
+    char tail[420];
+    if (rc == TG_TIMED_OUT) {
+        snprintf(reason, RS_REASON_MAX,
+                 "%.400s did not finish in %d s and was stopped (its output: %.400s)", what,
+                 timeout_s, log);
+        return;
+    }
+    tg_log_tail(log, tail, sizeof(tail));
+    snprintf(reason, RS_REASON_MAX, "%.400s failed: %s", what, tail);
 }
 
 int rs_target_install(const struct rs_target *t, const char *log, char reason[RS_REASON_MAX])
@@ -124,10 +158,11 @@ int rs_target_install(const struct rs_target *t, const char *log, char reason[RS
                  "trap '[ -n \"$made\" ] && rm -f $p' EXIT; export DEBIAN_FRONTEND=noninteractive; "
                  "apt-get install -y -qq --no-install-recommends%s",
                  missing);
-        if (tg_shell(cmd, log) != 0) {
-            char tail[420];
-            tg_log_tail(log, tail, sizeof(tail));
-            snprintf(reason, RS_REASON_MAX, "installing%s failed: %s", missing, tail);
+        int rc = tg_shell(cmd, log, TG_INSTALL_S);
+        if (rc != 0) {
+            char what[600];
+            snprintf(what, sizeof(what), "installing%s", missing);
+            tg_shell_reason(rc, TG_INSTALL_S, what, log, reason);
             return -1;
         }
     }
@@ -138,10 +173,11 @@ int rs_target_install(const struct rs_target *t, const char *log, char reason[RS
         if (stat(nm, &st) != 0) {
             snprintf(cmd, sizeof(cmd), "cd '%s' && npm ci --no-audit --no-fund --loglevel=error",
                      t->npm_dir);
-            if (tg_shell(cmd, log) != 0) {
-                char tail[420];
-                tg_log_tail(log, tail, sizeof(tail));
-                snprintf(reason, RS_REASON_MAX, "npm ci in %s failed: %s", t->npm_dir, tail);
+            int rc = tg_shell(cmd, log, TG_INSTALL_S);
+            if (rc != 0) {
+                char what[700];
+                snprintf(what, sizeof(what), "npm ci in %s", t->npm_dir);
+                tg_shell_reason(rc, TG_INSTALL_S, what, log, reason);
                 return -1;
             }
         }
@@ -151,11 +187,11 @@ int rs_target_install(const struct rs_target *t, const char *log, char reason[RS
 
 int rs_target_build(const struct rs_target *t, const char *log, char reason[RS_REASON_MAX])
 {
-    if (!t->build || tg_shell(t->build, log) == 0)
+    int limit = (int)((t->build_timeout_ns + TG_NS_PER_MS * 999) / (TG_NS_PER_MS * 1000));
+    int rc = t->build ? tg_shell(t->build, log, limit) : 0;
+    if (rc == 0)
         return 0;
-    char tail[420];
-    tg_log_tail(log, tail, sizeof(tail));
-    snprintf(reason, RS_REASON_MAX, "the build command failed: %s", tail);
+    tg_shell_reason(rc, limit, "the build command", log, reason);
     return -1;
 }
 

@@ -154,6 +154,12 @@ Test(runner, the_committed_ci_baseline_is_usable_by_the_gate)
     cmd_free(&r);
 }
 
+/* Whether the hanging build's "sleep 60" still runs. */
+static int still_sleeping(void)
+{
+    return system("pgrep -f '^[s]leep 60$' >/dev/null") == 0;
+}
+
 Test(runner, failing_targets_are_data, .init = setup, .fini = teardown)
 {
     const char *suite = write_file(
@@ -165,7 +171,10 @@ Test(runner, failing_targets_are_data, .init = setup, .fini = teardown)
         "   {\"name\": \"liar\", \"start\": \"exec build/ringfire-fixture --port {port} --quiet\","
         "    \"endpoints\": [\"hello\"]},\n"
         "   {\"name\": \"dies\", \"start\": \"exec timeout 2 build/ringfire-fixture --port {port} "
-        "--quiet\", \"endpoints\": [\"plaintext\"]}],\n"
+        "--quiet\", \"endpoints\": [\"plaintext\"]},\n"
+        "   {\"name\": \"hangs\", \"build\": \"sleep 60\", \"build_timeout\": \"1s\","
+        "    \"start\": \"exec build/ringfire-fixture --port {port}\", \"endpoints\": "
+        "[\"plaintext\"]}],\n"
         " \"endpoints\": {\"plaintext\": {\"path\": \"/plaintext\", \"body\": \"Hello, World!\"},\n"
         "               \"hello\": {\"path\": \"/json\", \"body\": \"Hello, World!\"}},\n"
         " \"matrix\": {\"connections\": [4]}, \"repetitions\": 3, \"duration\": \"1s\","
@@ -197,6 +206,14 @@ Test(runner, failing_targets_are_data, .init = setup, .fini = teardown)
     cr_assert(not(eq(ptr, strstr(str_of(dies, "reason"), "died"), NULL)), "%s",
               str_of(dies, "reason"));
     cr_assert(lt(int, runs_of(dies), 3));
+    const cJSON *hangs = cell(doc, "hangs/plaintext/ringfire/c4/p1/t0");
+    cr_assert(eq(str, (char *)str_of(hangs, "status"), "failed"));
+    cr_assert(not(eq(ptr,
+                     strstr(str_of(hangs, "reason"),
+                            "the build command did not finish in 1 s and was stopped"),
+                     NULL)),
+              "%s", str_of(hangs, "reason"));
+    cr_assert(not(still_sleeping()), "the hung build's process group was killed");
     char log[256];
     snprintf(log, sizeof(log), "%s/no-start.log", out);
     cr_assert(eq(int, access(log, R_OK), 0), "target logs are kept");
