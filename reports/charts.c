@@ -63,6 +63,16 @@ static int ch_files(struct ch_ctx *x, const char *name, FILE **dat, FILE **gp)
     return -1;
 }
 
+/* Closes the data file; with no line drawn, closes the script too and returns -1 (no chart). */
+static int ch_data_done(FILE *dat, FILE *gp, int lines)
+{
+    fclose(dat);
+    if (lines)
+        return 0;
+    fclose(gp);
+    return -1;
+}
+
 /* A measured ringfire cell of this endpoint at this load. */
 static int ch_at(const cJSON *c, const char *endpoint, int connections, int pipeline)
 {
@@ -153,11 +163,8 @@ static void ch_rps(struct ch_ctx *x, const char *endpoint, int pipeline, int ws)
                     x->targets[t]);
         block++;
     }
-    fclose(dat);
-    if (!block) {
-        fclose(gp);
+    if (ch_data_done(dat, gp, block) < 0)
         return;
-    }
     char ep[128];
     ch_escape(endpoint, ep, sizeof(ep));
     snprintf(title, sizeof(title),
@@ -294,11 +301,8 @@ static void ch_latency(struct ch_ctx *x, const char *endpoint, int connections, 
                     rs_json_str(c, "target"));
         block++;
     }
-    fclose(dat);
-    if (!block) {
-        fclose(gp);
+    if (ch_data_done(dat, gp, block) < 0)
         return;
-    }
     char ep[128];
     ch_escape(endpoint, ep, sizeof(ep));
     snprintf(title, sizeof(title), "%s at %d connections, pipeline %d: latency by percentile", ep,
@@ -337,11 +341,8 @@ static void ch_timeline(struct ch_ctx *x, const char *endpoint, int connections,
                     rs_json_str(c, "target"));
         block++;
     }
-    fclose(dat);
-    if (!block) {
-        fclose(gp);
+    if (ch_data_done(dat, gp, block) < 0)
         return;
-    }
     char ep[128];
     ch_escape(endpoint, ep, sizeof(ep));
     snprintf(title, sizeof(title), "%s at %d connections, pipeline %d: %s in each second (run 1)",

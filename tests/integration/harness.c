@@ -254,3 +254,17 @@ size_t tcp_recv_all(int fd, char *buf, size_t cap)
     buf[got] = '\0';
     return got;
 }
+
+cJSON *load_results(const char *out)
+{
+    char path[256];
+    snprintf(path, sizeof(path), "%s/results.json", out);
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return NULL;
+    static char buf[8 << 20];
+    size_t n = fread(buf, 1, sizeof(buf) - 1, f);
+    fclose(f);
+    buf[n] = '\0';
+    return cJSON_Parse(buf);
+}

@@ -10,40 +10,19 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "../tmpdir.h"
 #include "harness.h"
-
-static char dir[64];
-
-static void setup(void)
-{
-    snprintf(dir, sizeof(dir), "/tmp/rf-frameworks-XXXXXX");
-    cr_assert(not(eq(ptr, mkdtemp(dir), NULL)));
-}
-
-static void teardown(void)
-{
-    char cmd[128];
-    snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);
-    cr_assert(eq(int, system(cmd), 0));
-}
 
 static cJSON *run_suite(const char *json, const char *name, struct cmd_result *r)
 {
-    char suite[128], out[128], path[160];
-    snprintf(suite, sizeof(suite), "%s/%s.json", dir, name);
-    snprintf(out, sizeof(out), "%s/%s", dir, name);
-    FILE *f = fopen(suite, "w");
-    fputs(json, f);
-    fclose(f);
+    char file[64], out[128];
+    snprintf(file, sizeof(file), "%s.json", name);
+    snprintf(out, sizeof(out), "%s/%s", tmpdir, name);
+    const char *suite = tmpdir_write(file, json);
     cmd_run((const char *const[]){RINGFIRE, "suite", suite, "--out", out, "-q", NULL}, 600, r);
-    snprintf(path, sizeof(path), "%s/results.json", out);
-    f = fopen(path, "rb");
-    cr_assert(not(eq(ptr, f, NULL)), "no results: %s", r->err);
-    static char buf[4 << 20];
-    size_t n = fread(buf, 1, sizeof(buf) - 1, f);
-    fclose(f);
-    buf[n] = '\0';
-    return cJSON_Parse(buf);
+    cJSON *doc = load_results(out);
+    cr_assert(not(eq(ptr, doc, NULL)), "no results: %s", r->err);
+    return doc;
 }
 
 /* Whether any process still runs a command line containing s.  The first character goes in
@@ -55,7 +34,7 @@ static int still_running(const char *s)
     return system(cmd) == 0;
 }
 
-Test(frameworks, nginx_and_node_end_to_end, .init = setup, .fini = teardown)
+Test(frameworks, nginx_and_node_end_to_end, .init = tmpdir_setup, .fini = tmpdir_teardown)
 {
     struct cmd_result r;
     cJSON *doc = run_suite(
@@ -87,13 +66,14 @@ Test(frameworks, nginx_and_node_end_to_end, .init = setup, .fini = teardown)
     cr_assert(
         not(eq(ptr, strstr(cJSON_GetObjectItem(targets, "nginx")->valuestring, "nginx/"), NULL)),
         "the nginx version is recorded");
-    cr_assert(eq(int, still_running(dir), 0), "nothing the suite started is left running");
+    cr_assert(eq(int, still_running(tmpdir), 0), "nothing the suite started is left running");
     cr_assert(eq(int, still_running("fixtures/targets/node/http.js"), 0));
     cJSON_Delete(doc);
     cmd_free(&r);
 }
 
-Test(frameworks, failed_install_is_a_failed_cell_with_the_message, .init = setup, .fini = teardown)
+Test(frameworks, failed_install_is_a_failed_cell_with_the_message, .init = tmpdir_setup,
+     .fini = tmpdir_teardown)
 {
     struct cmd_result r;
     cJSON *doc = run_suite(

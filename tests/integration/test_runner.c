@@ -16,47 +16,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "../tmpdir.h"
 #include "harness.h"
-
-static char dir[64];
-
-static void setup(void)
-{
-    snprintf(dir, sizeof(dir), "/tmp/rf-runner-XXXXXX");
-    cr_assert(not(eq(ptr, mkdtemp(dir), NULL)));
-}
-
-static void teardown(void)
-{
-    char cmd[128];
-    snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);
-    cr_assert(eq(int, system(cmd), 0));
-}
-
-static const char *write_file(const char *name, const char *text)
-{
-    static char path[128];
-    snprintf(path, sizeof(path), "%s/%s", dir, name);
-    FILE *f = fopen(path, "w");
-    cr_assert(not(eq(ptr, f, NULL)));
-    fputs(text, f);
-    fclose(f);
-    return path;
-}
-
-static cJSON *load_results(const char *out)
-{
-    char path[256];
-    snprintf(path, sizeof(path), "%s/results.json", out);
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return NULL;
-    static char buf[8 << 20];
-    size_t n = fread(buf, 1, sizeof(buf) - 1, f);
-    fclose(f);
-    buf[n] = '\0';
-    return cJSON_Parse(buf);
-}
 
 static const cJSON *cell(const cJSON *doc, const char *id)
 {
@@ -81,10 +42,10 @@ static int runs_of(const cJSON *c)
     return cJSON_GetArraySize(cJSON_GetObjectItem(c, "runs"));
 }
 
-Test(runner, smoke_suite_end_to_end, .init = setup, .fini = teardown)
+Test(runner, smoke_suite_end_to_end, .init = tmpdir_setup, .fini = tmpdir_teardown)
 {
     char out[128];
-    snprintf(out, sizeof(out), "%s/smoke", dir);
+    snprintf(out, sizeof(out), "%s/smoke", tmpdir);
     struct cmd_result r;
     cmd_run((const char *const[]){RINGFIRE, "suite", "smoke", "--out", out, "-q", NULL}, 120, &r);
     cr_assert(eq(int, r.status, 0), "%s", r.err);
@@ -160,9 +121,9 @@ static int still_sleeping(void)
     return system("pgrep -f '^[s]leep 60$' >/dev/null") == 0;
 }
 
-Test(runner, failing_targets_are_data, .init = setup, .fini = teardown)
+Test(runner, failing_targets_are_data, .init = tmpdir_setup, .fini = tmpdir_teardown)
 {
-    const char *suite = write_file(
+    const char *suite = tmpdir_write(
         "failing.json",
         "{\"name\": \"failing\",\n"
         " \"targets\": [\"ringfire-fixture\",\n"
@@ -180,7 +141,7 @@ Test(runner, failing_targets_are_data, .init = setup, .fini = teardown)
         " \"matrix\": {\"connections\": [4]}, \"repetitions\": 3, \"duration\": \"1s\","
         " \"warmup\": \"0s\", \"seed\": 3}\n");
     char out[128];
-    snprintf(out, sizeof(out), "%s/out", dir);
+    snprintf(out, sizeof(out), "%s/out", tmpdir);
     struct cmd_result r;
     cmd_run((const char *const[]){RINGFIRE, "suite", suite, "--out", out, "-q", NULL}, 120, &r);
     cr_assert(eq(int, r.status, 0), "failed targets do not fail the suite: %s", r.err);
@@ -231,10 +192,11 @@ static int count_runs(const char *out)
     return n;
 }
 
-Test(runner, interrupted_suite_keeps_its_runs_and_resumes, .init = setup, .fini = teardown)
+Test(runner, interrupted_suite_keeps_its_runs_and_resumes, .init = tmpdir_setup,
+     .fini = tmpdir_teardown)
 {
     char out[128];
-    snprintf(out, sizeof(out), "%s/resume", dir);
+    snprintf(out, sizeof(out), "%s/resume", tmpdir);
     pid_t pid = fork();
     if (pid == 0) {
         int null = open("/dev/null", 1);
@@ -283,7 +245,7 @@ Test(runner, interrupted_suite_keeps_its_runs_and_resumes, .init = setup, .fini 
     cmd_free(&r);
 }
 
-Test(runner, dry_run_and_errors, .init = setup, .fini = teardown)
+Test(runner, dry_run_and_errors, .init = tmpdir_setup, .fini = tmpdir_teardown)
 {
     struct cmd_result r;
     cmd_run((const char *const[]){RINGFIRE, "suite", "tools", "--dry-run", NULL}, 30, &r);
@@ -296,9 +258,9 @@ Test(runner, dry_run_and_errors, .init = setup, .fini = teardown)
     cr_assert(not(eq(ptr, strstr(r.out, "estimated duration: "), NULL)));
     cmd_free(&r);
     const char *bad =
-        write_file("bad.json", "{\"name\": \"x\", \"targets\": [\"ringfire-fixture\"], "
-                               "\"endpoints\": {\"plaintext\": {\"path\": \"/p\"}}, "
-                               "\"matrix\": {\"connections\": [16, \"64\"]}}");
+        tmpdir_write("bad.json", "{\"name\": \"x\", \"targets\": [\"ringfire-fixture\"], "
+                                 "\"endpoints\": {\"plaintext\": {\"path\": \"/p\"}}, "
+                                 "\"matrix\": {\"connections\": [16, \"64\"]}}");
     cmd_run((const char *const[]){RINGFIRE, "suite", bad, NULL}, 30, &r);
     cr_assert(eq(int, r.status, 2));
     char want[256];
@@ -314,9 +276,9 @@ Test(runner, dry_run_and_errors, .init = setup, .fini = teardown)
 
 /* Each tool on one cell of the fixture: ok where installed, skipped with the package to
  * install where not; cells a tool cannot do are skipped with the reason. */
-Test(runner, every_tool_adapter, .init = setup, .fini = teardown)
+Test(runner, every_tool_adapter, .init = tmpdir_setup, .fini = tmpdir_teardown)
 {
-    const char *suite = write_file(
+    const char *suite = tmpdir_write(
         "tools.json",
         "{\"name\": \"mini-tools\", \"targets\": [\"ringfire-fixture\"],"
         " \"endpoints\": {\"plaintext\": {\"path\": \"/plaintext\", \"body\": \"Hello, World!\"},"
@@ -326,7 +288,7 @@ Test(runner, every_tool_adapter, .init = setup, .fini = teardown)
         " \"exclude\": [{\"endpoint\": \"ws-echo\", \"pipeline\": 4}],"
         " \"repetitions\": 1, \"duration\": \"1s\", \"warmup\": \"200ms\"}");
     char out[128];
-    snprintf(out, sizeof(out), "%s/tools", dir);
+    snprintf(out, sizeof(out), "%s/tools", tmpdir);
     struct cmd_result r;
     cmd_run((const char *const[]){RINGFIRE, "suite", suite, "--out", out, "-q", NULL}, 180, &r);
     cr_assert(eq(int, r.status, 0), "%s", r.err);
@@ -364,10 +326,11 @@ Test(runner, every_tool_adapter, .init = setup, .fini = teardown)
     cmd_free(&r);
 }
 
-Test(runner, report_without_gnuplot_says_what_to_install, .init = setup, .fini = teardown)
+Test(runner, report_without_gnuplot_says_what_to_install, .init = tmpdir_setup,
+     .fini = tmpdir_teardown)
 {
     char out[128];
-    snprintf(out, sizeof(out), "%s/report", dir);
+    snprintf(out, sizeof(out), "%s/report", tmpdir);
     struct cmd_result r;
     cmd_run((const char *const[]){"/usr/bin/env", "PATH=/nonexistent", RINGFIRE, "report",
                                   "tests/data/results-golden.json", "--out", out, NULL},

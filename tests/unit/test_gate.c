@@ -13,27 +13,13 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "../tmpdir.h"
 #include "compare.h"
 #include "diff.h"
 #include "report.h"
 #include "stats.h"
 
-static char dir[64];
-
-static void setup(void)
-{
-    snprintf(dir, sizeof(dir), "/tmp/rf-gate-XXXXXX");
-    cr_assert(not(eq(ptr, mkdtemp(dir), NULL)));
-}
-
-static void teardown(void)
-{
-    char cmd[128];
-    snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);
-    cr_assert(eq(int, system(cmd), 0));
-}
-
-TestSuite(gate, .init = setup, .fini = teardown);
+TestSuite(gate, .init = tmpdir_setup, .fini = tmpdir_teardown);
 
 /* A results document: cells are added with their runs' figures. */
 static cJSON *doc_new(const char *cpu_model)
@@ -77,15 +63,9 @@ static cJSON *cell_add(cJSON *doc, const char *id, int n, double rps, double p99
 
 static const char *doc_save(cJSON *doc, const char *name)
 {
-    static char paths[4][128];
-    static int next;
-    char *path = paths[next++ % 4];
-    snprintf(path, 128, "%s/%s.json", dir, name);
-    char *text = cJSON_Print(doc);
-    FILE *f = fopen(path, "w");
-    cr_assert(not(eq(ptr, f, NULL)));
-    fputs(text, f);
-    fclose(f);
+    char file[64], *text = cJSON_Print(doc);
+    snprintf(file, sizeof(file), "%s.json", name);
+    const char *path = tmpdir_write(file, text);
     free(text);
     cJSON_Delete(doc);
     return path;
@@ -106,7 +86,7 @@ static cJSON *doc_pair(const char *cpu_model, double rps_a, double p99_a)
 static int capture(int (*fn)(int, char **), char *out, size_t n, int argc, char **argv)
 {
     char path[128];
-    snprintf(path, sizeof(path), "%s/out.txt", dir);
+    snprintf(path, sizeof(path), "%s/out.txt", tmpdir);
     fflush(stdout);
     fflush(stderr);
     int saved_out = dup(1), saved_err = dup(2);
@@ -143,7 +123,7 @@ static char out[65536];
 static const char *read_text(const char *name)
 {
     char path[128];
-    snprintf(path, sizeof(path), "%s/%s", dir, name);
+    snprintf(path, sizeof(path), "%s/%s", tmpdir, name);
     FILE *f = fopen(path, "r");
     cr_assert(not(eq(ptr, f, NULL)), "%s was not written", path);
     static char text[65536];
@@ -281,7 +261,7 @@ Test(gate, too_few_repetitions_exit_2)
     cell_add(doc, "x/json/ringfire/c64/p1/t0", 3, 90000, 600, 6.0, quiet);
     const char *b = doc_save(doc, "b");
     char md[128];
-    snprintf(md, sizeof(md), "--markdown=%s/gate.md", dir);
+    snprintf(md, sizeof(md), "--markdown=%s/gate.md", tmpdir);
     cr_assert(eq(int, gate(out, sizeof(out), a, b, md, NULL), 2), "%s", out);
     cr_assert(not(eq(ptr,
                      strstr(out, "x/plaintext/ringfire/c64/p1/t0 rps: 3 runs in the baseline "
@@ -367,10 +347,10 @@ Test(gate, exports_have_the_documented_shapes)
 {
     const char *a = doc_save(doc_pair("cpu", 100000, 500), "a");
     char md[128], big[128], small[128], bmf[128];
-    snprintf(md, sizeof(md), "--markdown=%s/gate.md", dir);
-    snprintf(big, sizeof(big), "--github-bigger=%s/bigger.json", dir);
-    snprintf(small, sizeof(small), "--github-smaller=%s/smaller.json", dir);
-    snprintf(bmf, sizeof(bmf), "--bmf=%s/bmf.json", dir);
+    snprintf(md, sizeof(md), "--markdown=%s/gate.md", tmpdir);
+    snprintf(big, sizeof(big), "--github-bigger=%s/bigger.json", tmpdir);
+    snprintf(small, sizeof(small), "--github-smaller=%s/smaller.json", tmpdir);
+    snprintf(bmf, sizeof(bmf), "--bmf=%s/bmf.json", tmpdir);
     char *argv[] = {"gate", "--baseline", (char *)a, "--current", (char *)a,
                     md,     big,          small,     bmf,         NULL};
     cr_assert(eq(int, capture(rp_gate_main, out, sizeof(out), 9, argv), 0), "%s", out);

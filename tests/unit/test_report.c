@@ -11,6 +11,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "../tmpdir.h"
 #include "charts.h"
 #include "report.h"
 
@@ -98,12 +99,11 @@ static void check_image(const char *dir, const char *name)
     }
 }
 
-Test(report, every_chart_type_is_drawn)
+Test(report, every_chart_type_is_drawn, .init = tmpdir_setup, .fini = tmpdir_teardown)
 {
     if (system("gnuplot --version >/dev/null 2>&1") != 0)
         cr_skip_test("gnuplot is not installed (apt-get install gnuplot-nox)");
-    char dir[] = "/tmp/rf-charts-XXXXXX";
-    cr_assert(not(eq(ptr, mkdtemp(dir), NULL)));
+    const char *dir = tmpdir;
     char err[RP_ERR_MAX];
     cJSON *doc = rp_load("tests/data/results-golden.json", err);
     struct rp_chart_list list;
@@ -116,9 +116,6 @@ Test(report, every_chart_type_is_drawn)
     };
     for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
         check_image(dir, names[i]);
-    char cmd[64];
-    snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);
-    cr_assert(eq(int, system(cmd), 0));
     cJSON_Delete(doc);
 }
 

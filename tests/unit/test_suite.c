@@ -12,33 +12,15 @@
 #include <unistd.h>
 
 #include "stats.h"
+#include "../tmpdir.h"
 #include "suite.h"
 #include "tools.h"
 
-static char tmpdir[64];
-
 static const char *write_suite(const char *name, const char *text)
 {
-    static char path[128];
-    snprintf(path, sizeof(path), "%s/%s.json", tmpdir, name);
-    FILE *f = fopen(path, "w");
-    cr_assert(not(eq(ptr, f, NULL)));
-    fputs(text, f);
-    fclose(f);
-    return path;
-}
-
-static void setup(void)
-{
-    snprintf(tmpdir, sizeof(tmpdir), "/tmp/rf-suite-XXXXXX");
-    cr_assert(not(eq(ptr, mkdtemp(tmpdir), NULL)));
-}
-
-static void teardown(void)
-{
-    char cmd[128];
-    snprintf(cmd, sizeof(cmd), "rm -rf %s", tmpdir);
-    cr_assert(eq(int, system(cmd), 0));
+    char file[64];
+    snprintf(file, sizeof(file), "%s.json", name);
+    return tmpdir_write(file, text);
 }
 
 #define OK_TARGET "\"targets\": [\"ringfire-fixture\"]"
@@ -111,7 +93,7 @@ static const struct bad_suite bad[] = {
     {"not JSON", "{\"name\": \"x\",\n \"targets\": [\n", "line 2: not valid JSON"},
 };
 
-Test(suite, bad_suites_get_exact_messages, .init = setup, .fini = teardown)
+Test(suite, bad_suites_get_exact_messages, .init = tmpdir_setup, .fini = tmpdir_teardown)
 {
     for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
         const char *file = write_suite("bad", bad[i].json);
@@ -124,7 +106,7 @@ Test(suite, bad_suites_get_exact_messages, .init = setup, .fini = teardown)
     }
 }
 
-Test(suite, missing_recipe_lists_the_recipes, .init = setup, .fini = teardown)
+Test(suite, missing_recipe_lists_the_recipes, .init = tmpdir_setup, .fini = tmpdir_teardown)
 {
     const char *file = write_suite(
         "norecipe", "{\"name\": \"x\", \"targets\": [\"nope\"], " OK_ENDPOINTS ", " OK_MATRIX "}");
@@ -158,7 +140,7 @@ Test(suite, smoke_loads_with_defaults)
     rs_suite_free(&s);
 }
 
-Test(suite, matrix_exclusions_and_overrides, .init = setup, .fini = teardown)
+Test(suite, matrix_exclusions_and_overrides, .init = tmpdir_setup, .fini = tmpdir_teardown)
 {
     const char *file = write_suite(
         "matrix",
