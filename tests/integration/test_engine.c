@@ -357,7 +357,18 @@ Test(engine, dead_server_is_retried_with_backoff)
     double refused = json_num(j, "errors.errno.connect.ECONNREFUSED");
     cr_assert(ge(dbl, refused, 4), "each connection retried");
     cr_assert(le(dbl, refused, 4 * 12), "%g attempts in 1.5 s: not backing off", refused);
-    cr_assert(eq(dbl, json_num(j, "errors.connect"), refused));
+    /* Every failed connect is counted with its errno.  Most are ECONNREFUSED, but one that
+     * races the kill may fail otherwise (seen once in a fresh-clone run: 32 connect errors,
+     * 31 refused), so the errno detail must add up rather than be all ECONNREFUSED. */
+    const cJSON *detail = cJSON_GetObjectItem(
+                    cJSON_GetObjectItem(cJSON_GetObjectItem(j, "errors"), "errno"), "connect"),
+                *e;
+    double sum = 0;
+    cJSON_ArrayForEach(e, detail) sum += e->valuedouble;
+    char *text = cJSON_PrintUnformatted(detail);
+    cr_assert(eq(dbl, json_num(j, "errors.connect"), sum), "errno detail %s", text);
+    cr_assert(ge(dbl, refused, sum - 2), "errno detail %s", text);
+    free(text);
     cJSON_Delete(j);
     cmd_free(&r);
 }
