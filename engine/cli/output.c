@@ -306,6 +306,7 @@ int rf_print_json(FILE *out, const struct rf_cli_run *run, const struct rf_resul
     cJSON *io = cJSON_AddObjectToObject(o, "io");
     cJSON_AddNumberToObject(io, "enobufs", (double)c->enobufs);
     cJSON_AddNumberToObject(io, "short_sends", (double)c->short_sends);
+    cJSON_AddNumberToObject(io, "rx_stamped", (double)c->rx_stamped);
     cJSON_AddItemToObject(o, "latency_us", out_latency(res->latency));
     cJSON *hist = cJSON_AddObjectToObject(o, "histogram");
     cJSON_AddStringToObject(hist, "unit", "ns");

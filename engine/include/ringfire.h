@@ -188,6 +188,7 @@ struct rf_counts {
     uint64_t ws_pings_answered;
     uint64_t ws_closes;   /* close frames from the server, answered; the connection re-opened */
     uint64_t short_sends; /* sends the kernel completed in part; the rest was resubmitted */
+    uint64_t rx_stamped;  /* responses timed to the kernel's receive timestamp of their read */
 };
 
 struct rf_second {

@@ -63,11 +63,21 @@ struct rf__loop {
     unsigned char *wsbufs;
     uint32_t *dirty;
     unsigned ndirty;
+    struct rf__sendlog {
+        uint32_t conn, slot, k; /* sent_at[slot] and the k - 1 after it (mod pipeline) */
+    } * sends;                  /* this turn's sends, in submission order */
+    unsigned nsends;
     uint64_t inflight; /* over all connections */
     unsigned busy;     /* connections with requests in flight */
     uint64_t latency_ewma_ns;
     struct __kernel_timespec tick;
     uint64_t now;
+    uint64_t real_offset; /* CLOCK_REALTIME - CLOCK_MONOTONIC, sampled with now */
+    uint64_t arrival;     /* when the bytes being parsed reached the socket (see on_recv) */
+    int arrival_stamped;  /* ... as the kernel stamped it, rather than as the loop saw it */
+    int stamp_reads;      /* receives carry kernel timestamps (pipeline depth 1) */
+    int last_read_stamped;
+    struct msghdr rmsg; /* the receives' template: room for one SCM_TIMESTAMPNS */
     uint64_t next_scan;
     uint64_t rng; /* xorshift state for WebSocket keys and masks */
     unsigned pipeline;
@@ -89,21 +99,20 @@ void rf__conn_retry_later(struct rf__worker *w, struct rf__conn *c);
 uint64_t rf__conn_budget(struct rf__worker *w, const struct rf__conn *c);
 /* Sends len bytes at data (which must stay valid until the send completes). */
 void rf__conn_send(struct rf__worker *w, struct rf__conn *c, const char *data, uint32_t len);
-/* k requests of `bytes` bytes in all were handed to the kernel at stamp. */
-void rf__conn_sent(struct rf__worker *w, struct rf__conn *c, uint64_t k, uint32_t bytes,
-                   uint64_t stamp);
+/* k requests of `bytes` bytes in all go out with this turn's submit, which stamps them. */
+void rf__conn_sent(struct rf__worker *w, struct rf__conn *c, uint64_t k, uint32_t bytes);
 /* The oldest request in flight was answered: latency and counts.  The caller checked that
  * one is in flight. */
 void rf__conn_answered(struct rf__worker *w, struct rf__conn *c);
 
 /* http.c */
-void rf__http_refill(struct rf__worker *w, struct rf__conn *c, uint64_t stamp);
+void rf__http_refill(struct rf__worker *w, struct rf__conn *c);
 void rf__http_bytes(struct rf__worker *w, struct rf__conn *c, const char *p, size_t n);
 void rf__http_eof(struct rf__worker *w, struct rf__conn *c);
 
 /* wsconn.c */
 void rf__wsconn_start(struct rf__worker *w, struct rf__conn *c);
 void rf__wsconn_bytes(struct rf__worker *w, struct rf__conn *c, const char *p, size_t n);
-void rf__wsconn_flush(struct rf__worker *w, struct rf__conn *c, uint64_t stamp);
+void rf__wsconn_flush(struct rf__worker *w, struct rf__conn *c);
 
 #endif

@@ -149,7 +149,7 @@ void rf__wsconn_bytes(struct rf__worker *w, struct rf__conn *c, const char *p, s
     }
 }
 
-void rf__wsconn_flush(struct rf__worker *w, struct rf__conn *c, uint64_t stamp)
+void rf__wsconn_flush(struct rf__worker *w, struct rf__conn *c)
 {
     struct rf__wsconn *ws = c->ws;
     if (ws->pong_pending) {
@@ -170,6 +170,6 @@ void rf__wsconn_flush(struct rf__worker *w, struct rf__conn *c, uint64_t stamp)
     for (uint64_t i = 0; i < k; i++)
         rf__ws_encode(ws->sendbuf + i * size, opcode, plan->ws_payload, plan->ws_payload_len,
                       (uint32_t)rf__worker_random(w));
-    rf__conn_sent(w, c, k, (uint32_t)(k * size), stamp);
+    rf__conn_sent(w, c, k, (uint32_t)(k * size));
     rf__conn_send(w, c, (const char *)ws->sendbuf, (uint32_t)(k * size));
 }

@@ -49,6 +49,37 @@ Test(engine, exact_count_pipelined, .fini = stop)
     cmd_free(&r);
 }
 
+/*
+ * At -p 1 a read holds one response, and its latency ends at the kernel's receive stamp.  The
+ * fixture holds each answer 20 ms by its millisecond clock (so 19 to 20 ms), so no latency may
+ * be shorter than 19 ms (a stamp on the wrong clock or a send stamped late would make it so),
+ * and none much longer.  Deeper pipelines are not stamped.
+ */
+Test(engine, depth_one_latency_ends_at_the_kernel_receive_stamp, .fini = stop)
+{
+    start(NULL);
+    struct cmd_result r;
+    const char *one[] = {"-n", "200", "-c", "8", "-p", "1", NULL};
+    cJSON *j = run_on_fixture("http", "/delay/20", one, &r);
+    cr_assert(eq(int, r.status, 0), "%s", r.err);
+    cr_assert(eq(dbl, json_num(j, "responses"), 200));
+    cr_assert(eq(dbl, json_num(j, "io.rx_stamped"), 200));
+    cr_assert(ge(dbl, json_num(j, "latency_us.min"), 19000), "min %g us",
+              json_num(j, "latency_us.min"));
+    cr_assert(lt(dbl, json_num(j, "latency_us.p50"), 25000), "p50 %g us",
+              json_num(j, "latency_us.p50"));
+    cJSON_Delete(j);
+    cmd_free(&r);
+
+    const char *two[] = {"-n", "200", "-c", "8", "-p", "2", NULL};
+    j = run_on_fixture("http", "/plaintext", two, &r);
+    cr_assert(eq(int, r.status, 0), "%s", r.err);
+    cr_assert(eq(dbl, json_num(j, "responses"), 200));
+    cr_assert(eq(dbl, json_num(j, "io.rx_stamped"), 0));
+    cJSON_Delete(j);
+    cmd_free(&r);
+}
+
 Test(engine, status_codes_counted_exactly, .fini = stop)
 {
     start(NULL);
