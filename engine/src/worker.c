@@ -597,8 +597,8 @@ static void worker_flush(struct rf__worker *w)
  *
  * With receive timestamps (pipeline depth 1, see on_recv) waiting adds nothing to a latency,
  * so a turn waits for half the busy connections, up to 1/8 of the latency: fewer, fuller turns.
- * Medians of 5 interleaved runs at -c 64 -p 1: 5.16 us of client CPU per response against
- * ringfire-fixture and 5.19 us against nginx, where the 1/64 wait used 5.67 us and 6.18 us.
+ * Medians of 7 interleaved runs at -c 64 -p 1, against the 1/64 wait without stamps: 5.74
+ * against 5.92 us of client CPU per response (ringfire-fixture), 5.76 against 6.46 (nginx).
  */
 static uint64_t worker_wait_plan(const struct rf__loop *l, unsigned *nr)
 {
