@@ -579,9 +579,9 @@ static int ld_suite(struct ld *L, const cJSON *root, struct rs_suite *s)
     {
         if (s->ntargets == RS_MAX_NAMES)
             return ld_fail(L, ".targets", "at most %d targets", RS_MAX_NAMES);
-        if (ld_target(L, item, s->ntargets, &s->targets[s->ntargets]) < 0)
+        unsigned i = s->ntargets++; /* counted first: rs_suite_free frees a half-read one */
+        if (ld_target(L, item, i, &s->targets[i]) < 0)
             return -1;
-        s->ntargets++;
     }
     const cJSON *eps = cJSON_GetObjectItemCaseSensitive(root, "endpoints");
     if (!cJSON_IsObject(eps) || cJSON_GetArraySize(eps) == 0)
