@@ -65,19 +65,18 @@ struct rf__loop {
     unsigned ndirty;
     struct rf__sendlog {
         uint32_t conn, slot, k; /* sent_at[slot] and the k - 1 after it (mod pipeline) */
-    } * sends;                  /* this turn's sends, in submission order */
+    } * sends; /* this turn's sends, in submission order: one per connection, from the flush */
     unsigned nsends;
     uint64_t inflight; /* over all connections */
     unsigned busy;     /* connections with requests in flight */
     uint64_t latency_ewma_ns;
     struct __kernel_timespec tick;
     uint64_t now;
-    uint64_t real_offset; /* CLOCK_REALTIME - CLOCK_MONOTONIC, sampled with now */
-    uint64_t arrival;     /* when the bytes being parsed reached the socket (see on_recv) */
-    int arrival_stamped;  /* ... as the kernel stamped it, rather than as the loop saw it */
-    int stamp_reads;      /* receives carry kernel timestamps (pipeline depth 1) */
-    int last_read_stamped;
-    struct msghdr rmsg; /* the receives' template: room for one SCM_TIMESTAMPNS */
+    uint64_t real_offset;  /* CLOCK_REALTIME - CLOCK_MONOTONIC, sampled with now */
+    uint64_t arrival;      /* the kernel's receive stamp of the bytes being parsed; 0: none */
+    int stamp_reads;       /* receives carry kernel timestamps (pipeline depth 1) */
+    int last_read_stamped; /* the latest read had a stamp: worker_wait_plan may wait longer */
+    struct msghdr rmsg;    /* the receives' template: room for one SCM_TIMESTAMPNS */
     uint64_t next_scan;
     uint64_t rng; /* xorshift state for WebSocket keys and masks */
     unsigned pipeline;

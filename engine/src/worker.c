@@ -7,9 +7,8 @@
  *   -> drain the CQ in batches: decode user_data, drop stale completions, dispatch by op
  *   -> one io_uring_cq_advance() per batch; one release store gives back the receive buffers
  *   -> tick: warm-up/measure phase, deadline, timeouts and reconnect back-off
- *   -> flush: refill the pipelines and re-arm receives of the connections touched this turn
- * Sends are only prepared in the flush, right before the next submit, so the time stamped on a
- * request is the moment its bytes are handed to the kernel, give or take the flush itself.
+ *   -> flush: refill the pipelines and re-arm receives of the connections touched this turn;
+ *      where it queued several sends, submit them and stamp each (worker_stamp_sends)
  */
 #include <errno.h>
 #include <liburing.h>
@@ -31,11 +30,7 @@
 #define WORKER_CQE_BATCH 2048
 #define WORKER_BGID 1
 #define WORKER_TICK_NS (1 * RF_NS_PER_MS)
-#define WORKER_WAIT_SHARE 64 /* see worker_wait_plan */
-#define WORKER_WAIT_MIN_NS (50 * RF_NS_PER_S / 1000000)
-#define WORKER_STAMPED_WAIT_SHARE 8
-#define WORKER_STAMPED_WAIT_MIN_NS (2 * RF_NS_PER_S / 1000000)
-#define WORKER_WAIT_MAX_NS (1 * RF_NS_PER_MS)
+#define WORKER_WAIT_MAX_NS (1 * RF_NS_PER_MS) /* see worker_wait_plan */
 #define WORKER_SCAN_NS (10 * RF_NS_PER_MS)
 #define BACKOFF_MIN_NS (10 * RF_NS_PER_MS)
 #define BACKOFF_MAX_NS (1000 * RF_NS_PER_MS)
@@ -291,9 +286,9 @@ void rf__conn_answered(struct rf__worker *w, struct rf__conn *c)
     w->loop->inflight--;
     if (c->inflight == 0)
         w->loop->busy--;
-    uint64_t at = w->loop->arrival;
+    uint64_t at = w->loop->arrival ? w->loop->arrival : w->loop->now;
     uint64_t latency = at > sent ? at - sent : 0;
-    w->counts.rx_stamped += w->loop->arrival_stamped;
+    w->counts.rx_stamped += w->loop->arrival != 0;
     rf_hist_record(w->latency, latency);
     /* An exponential average over about 64 responses; only worker_wait_plan reads it. */
     w->loop->latency_ewma_ns += ((int64_t)latency - (int64_t)w->loop->latency_ewma_ns) / 64;
@@ -342,10 +337,10 @@ static void on_connect(struct rf__worker *w, struct rf__conn *c)
  * there plain multishot recv is used (the stamp costs ~4% of client CPU at -p 16) and the
  * arrival is when the loop sees the bytes, within the wait bound.
  *
- * Returns the read's arrival on the monotonic clock; the loop's own time where it carries no
- * stamp or the realtime clock was stepped.
+ * Returns the read's arrival on the monotonic clock; 0 where it carries no stamp or the
+ * realtime clock was stepped (the loop's own time stands in).
  */
-static uint64_t recv_arrival(struct rf__loop *l, struct io_uring_recvmsg_out *out)
+static uint64_t recv_stamp(struct rf__loop *l, struct io_uring_recvmsg_out *out)
 {
     struct cmsghdr *cm = io_uring_recvmsg_cmsg_firsthdr(out, &l->rmsg);
     for (; cm; cm = io_uring_recvmsg_cmsg_nexthdr(out, &l->rmsg, cm)) {
@@ -355,12 +350,28 @@ static uint64_t recv_arrival(struct rf__loop *l, struct io_uring_recvmsg_out *ou
         memcpy(&ts, CMSG_DATA(cm), sizeof(ts));
         uint64_t real = (uint64_t)ts.tv_sec * RF_NS_PER_S + (uint64_t)ts.tv_nsec;
         uint64_t at = real - l->real_offset;
-        if (real < l->real_offset || at > l->now)
-            return l->now;
-        l->arrival_stamped = 1;
-        return at;
+        return real > l->real_offset && at <= l->now ? at : 0;
     }
-    return l->now;
+    return 0;
+}
+
+/* The bytes of a receive completion into *n; a recvmsg's come after its header and control
+ * messages, whose stamp becomes l->arrival.  NULL when a recvmsg buffer lacks its header. */
+static const char *recv_bytes(struct rf__loop *l, const struct io_uring_cqe *cqe, size_t *n)
+{
+    char *buf = rf__bufring_data(&l->bufs, cqe->flags >> IORING_CQE_BUFFER_SHIFT);
+    *n = (size_t)cqe->res;
+    if (!l->stamp_reads || !(cqe->flags & IORING_CQE_F_BUFFER))
+        return buf;
+    struct io_uring_recvmsg_out *out = io_uring_recvmsg_validate(buf, cqe->res, &l->rmsg);
+    if (!out)
+        return NULL;
+    *n = io_uring_recvmsg_payload_length(out, cqe->res, &l->rmsg);
+    if (*n) {
+        l->arrival = recv_stamp(l, out);
+        l->last_read_stamped = l->arrival != 0;
+    }
+    return io_uring_recvmsg_payload(out, &l->rmsg);
 }
 
 static void on_recv(struct rf__worker *w, struct rf__conn *c, struct io_uring_cqe *cqe)
@@ -369,28 +380,15 @@ static void on_recv(struct rf__worker *w, struct rf__conn *c, struct io_uring_cq
     if (!(cqe->flags & IORING_CQE_F_MORE))
         c->recv_armed = 0;
     unsigned bid = cqe->flags >> IORING_CQE_BUFFER_SHIFT;
-    const char *data = rf__bufring_data(&l->bufs, bid);
-    size_t n = (size_t)cqe->res;
     int has_buf = (cqe->flags & IORING_CQE_F_BUFFER) != 0; /* a recvmsg's end of stream has one */
-    if (l->stamp_reads && has_buf) {
-        struct io_uring_recvmsg_out *out =
-            io_uring_recvmsg_validate((void *)data, cqe->res, &l->rmsg);
-        if (!out) { /* shorter than the header the kernel writes first: never seen */
-            rf__bufring_put(&l->bufs, bid);
-            rf__conn_drop(w, c, RF_ERRK_READ, EPROTO);
-            return;
-        }
-        n = io_uring_recvmsg_payload_length(out, cqe->res, &l->rmsg);
-        if (n) {
-            l->arrival = recv_arrival(l, out);
-            l->last_read_stamped = l->arrival_stamped;
-            data = io_uring_recvmsg_payload(out, &l->rmsg);
-        }
-    }
-    if (n == 0) {
+    size_t n;
+    const char *data = recv_bytes(l, cqe, &n);
+    if (!data || n == 0) {
         if (has_buf)
             rf__bufring_put(&l->bufs, bid);
-        if (c->ws)
+        if (!data)
+            rf__conn_drop(w, c, RF_ERRK_READ, EPROTO); /* never seen */
+        else if (c->ws)
             rf__conn_drop(w, c, RF_ERRK_CLOSED, 0);
         else
             rf__http_eof(w, c);
@@ -406,8 +404,7 @@ static void on_recv(struct rf__worker *w, struct rf__conn *c, struct io_uring_cq
     else
         rf__http_bytes(w, c, data, n);
     rf__bufring_put(&l->bufs, bid);
-    l->arrival = l->now;
-    l->arrival_stamped = 0;
+    l->arrival = 0;
     if (c->gen == gen && !c->recv_armed)
         rf__conn_mark(w, c); /* the multishot receive ended: the flush re-arms it */
 }
@@ -565,26 +562,6 @@ static int worker_tick(struct rf__worker *w)
     return 0;
 }
 
-static void worker_flush(struct rf__worker *w)
-{
-    struct rf__loop *l = w->loop;
-    for (unsigned i = 0; i < l->ndirty; i++) {
-        struct rf__conn *c = &l->conns[l->dirty[i]];
-        c->dirty = 0;
-        if (c->state != RF_CONN_OPEN && c->state != RF_CONN_UPGRADING)
-            continue;
-        if (!c->recv_armed)
-            conn_arm_recv(w, c);
-        if (c->state != RF_CONN_OPEN || c->send_busy || l->stopping)
-            continue;
-        if (c->ws)
-            rf__wsconn_flush(w, c);
-        else
-            rf__http_refill(w, c);
-    }
-    l->ndirty = 0;
-}
-
 /*
  * How long to wait, and for how many completions.  Waking for every segment is the costliest
  * thing a client does against a server that writes each pipelined response on its own
@@ -592,7 +569,7 @@ static void worker_flush(struct rf__worker *w)
  * So a turn may wait for a quarter of the busy connections to hear back, but never longer than
  * 1/64 of the recent latency: a response is observed at most that much later than it arrived,
  * which bounds the error this adds to any latency at about 1.6%.  Where that bound is below
- * WORKER_WAIT_MIN_NS the timer would cost more than it saves: wait for one completion, with no
+ * the rule's min_ns the timer would cost more than it saves: wait for one completion, with no
  * timer (returns 0).
  *
  * With receive timestamps (pipeline depth 1, see on_recv) waiting adds nothing to a latency,
@@ -602,31 +579,40 @@ static void worker_flush(struct rf__worker *w)
  */
 static uint64_t worker_wait_plan(const struct rf__loop *l, unsigned *nr)
 {
-    int stamped = l->stamp_reads && l->last_read_stamped;
-    uint64_t bound = l->latency_ewma_ns / (stamped ? WORKER_STAMPED_WAIT_SHARE : WORKER_WAIT_SHARE);
-    if (bound < (stamped ? WORKER_STAMPED_WAIT_MIN_NS : WORKER_WAIT_MIN_NS) || l->busy < 8) {
+    static const struct wait_rule {
+        uint64_t share;  /* the wait is at most latency / share */
+        uint64_t min_ns; /* below this a timer costs more than it saves */
+        unsigned part;   /* wait for busy / part completions */
+    } rules[2] = {
+        {64, 50 * RF_NS_PER_S / 1000000, 4}, /* arrivals as the loop sees them */
+        {8, 2 * RF_NS_PER_S / 1000000, 2},   /* arrivals as the kernel stamped them */
+    };
+    const struct wait_rule *r = &rules[l->last_read_stamped];
+    uint64_t bound = l->latency_ewma_ns / r->share;
+    if (bound < r->min_ns || l->busy < 8) {
         *nr = 1;
         return 0;
     }
-    *nr = stamped ? l->busy / 2 : l->busy / 4;
+    *nr = l->busy / r->part;
     return bound < WORKER_WAIT_MAX_NS ? bound : WORKER_WAIT_MAX_NS;
 }
 
 /*
- * Submits this turn's operations and stamps its sends with the moment their bytes go to the
- * kernel.  A submit runs the sends one after another, inline (see conn_sndbuf), each taking
- * its share of the submit's time; one stamp taken before it would make the last send look older
- * than it is by nearly the whole submit (measured at -c 64 -p 1 against ringfire-fixture: 31
- * sends a submit on average, taking 115 us, 3.7 us each).  So where a turn has several sends they
- * are submitted on their own, and send j of m is stamped at the start of its share, t0 + (t1 - t0)
- * * j / m: never after its bytes were handed over, and off by at most about one send's time.  A
- * single send is stamped just before the submit that also waits.
+ * Stamps this turn's sends with the moment their bytes go to the kernel (t0: the flush began).
+ * A submit runs the sends one after another, inline (see conn_sndbuf), each taking its share of
+ * the submit's time; one stamp for all would make the last send look older than it is by
+ * nearly the whole submit (measured at -c 64 -p 1 against ringfire-fixture: 31 sends a submit
+ * on average, taking 115 us, 3.7 us each).  So where a turn has several sends they are
+ * submitted here, and send j of m is stamped at the start of its share,
+ * t0 + (t1 - t0) * j / m: never after its bytes were handed over (nor if a full SQ submitted
+ * some of them during the flush), off by about one send's time at most.  A single send goes
+ * with the submit that also waits, stamped t0.
  */
-static void worker_submit_sends(struct rf__worker *w)
+static void worker_stamp_sends(struct rf__worker *w, uint64_t t0)
 {
     struct rf__loop *l = w->loop;
     unsigned m = l->nsends;
-    uint64_t t0 = rf__now_ns(), t1 = t0;
+    uint64_t t1 = t0;
     if (m > 1) {
         io_uring_submit(&l->ring);
         t1 = rf__now_ns();
@@ -643,6 +629,28 @@ static void worker_submit_sends(struct rf__worker *w)
     l->nsends = 0;
 }
 
+static void worker_flush(struct rf__worker *w)
+{
+    struct rf__loop *l = w->loop;
+    uint64_t t0 = rf__now_ns();
+    for (unsigned i = 0; i < l->ndirty; i++) {
+        struct rf__conn *c = &l->conns[l->dirty[i]];
+        c->dirty = 0;
+        if (c->state != RF_CONN_OPEN && c->state != RF_CONN_UPGRADING)
+            continue;
+        if (!c->recv_armed)
+            conn_arm_recv(w, c);
+        if (c->state != RF_CONN_OPEN || c->send_busy || l->stopping)
+            continue;
+        if (c->ws)
+            rf__wsconn_flush(w, c);
+        else
+            rf__http_refill(w, c);
+    }
+    l->ndirty = 0;
+    worker_stamp_sends(w, t0);
+}
+
 static int worker_loop(struct rf__worker *w)
 {
     struct rf__loop *l = w->loop;
@@ -651,7 +659,6 @@ static int worker_loop(struct rf__worker *w)
     for (;;) {
         struct io_uring_cqe *cqe;
         unsigned nr;
-        worker_submit_sends(w);
         uint64_t ns = worker_wait_plan(l, &nr);
         struct __kernel_timespec wait = {.tv_sec = 0, .tv_nsec = (long long)ns};
         int rc = ns ? io_uring_submit_and_wait_timeout(&l->ring, &cqe, nr, &wait, NULL)
@@ -659,8 +666,8 @@ static int worker_loop(struct rf__worker *w)
         if (rc < 0 && rc != -ETIME && rc != -EINTR && rc != -EAGAIN && rc != -EBUSY)
             return rc;
         l->now = rf__now_ns();
-        l->real_offset = rf__real_ns() - l->now;
-        l->arrival = l->now;
+        if (l->stamp_reads)
+            l->real_offset = rf__real_ns() - l->now;
         unsigned n;
         do {
             n = io_uring_peek_batch_cqe(&l->ring, cqes, WORKER_CQE_BATCH);
@@ -758,7 +765,6 @@ static int worker_setup(struct rf__worker *w)
     if (rc < 0)
         return rc;
     l->now = rf__now_ns();
-    l->arrival = l->now;
     l->stamp_reads = p == 1;
     l->rmsg.msg_controllen = CMSG_SPACE(sizeof(struct timespec));
     l->tick.tv_nsec = (long long)WORKER_TICK_NS;
