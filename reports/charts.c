@@ -4,6 +4,7 @@
  * colour in every chart: its place in the suite's order picks it from one palette.
  */
 #include <math.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,6 +14,7 @@
 #include "jsonx.h"
 
 #define CH_MAX 64
+#define CH_NAME_MAX 256
 
 static const char *const ch_palette[] = {"#1f77b4", "#d62728", "#2ca02c", "#ff7f0e", "#9467bd",
                                          "#8c564b", "#e377c2", "#17becf", "#7f7f7f", "#bcbd22"};
@@ -49,8 +51,14 @@ static FILE *ch_open(const struct ch_ctx *x, const char *name, const char *ext)
 }
 
 /* Opens name.dat and name.gp in the charts directory; on failure closes what opened. */
-static int ch_files(struct ch_ctx *x, const char *name, FILE **dat, FILE **gp)
+/* Names the chart (name: CH_NAME_MAX bytes, from fmt) and opens its data and script files. */
+__attribute__((format(printf, 5, 6))) static int ch_files(struct ch_ctx *x, char *name, FILE **dat,
+                                                          FILE **gp, const char *fmt, ...)
 {
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(name, CH_NAME_MAX, fmt, ap);
+    va_end(ap);
     *dat = ch_open(x, name, "dat");
     *gp = ch_open(x, name, "gp");
     if (*dat && *gp)
@@ -132,10 +140,9 @@ static void ch_add_line(const struct ch_ctx *x, char *plot, size_t n, const char
 /* 1. Throughput against connections, one line per target, for one endpoint and pipeline. */
 static void ch_rps(struct ch_ctx *x, const char *endpoint, int pipeline, int ws)
 {
-    char name[256], title[300], plot[8192] = "plot ";
-    snprintf(name, sizeof(name), "%s-p%d-rps", endpoint, pipeline);
+    char name[CH_NAME_MAX], title[300], plot[8192] = "plot ";
     FILE *dat, *gp;
-    if (ch_files(x, name, &dat, &gp) < 0)
+    if (ch_files(x, name, &dat, &gp, "%s-p%d-rps", endpoint, pipeline) < 0)
         return;
     int block = 0;
     for (int t = 0; t < x->ntargets; t++) {
@@ -213,10 +220,9 @@ static void ch_bars(struct ch_ctx *x, const char *endpoint, int pipeline, int ws
     if (!n)
         return;
     qsort(bars, (size_t)n, sizeof(bars[0]), ch_bar_cmp);
-    char name[256], title[300];
-    snprintf(name, sizeof(name), "%s-p%d-bars", endpoint, pipeline);
+    char name[CH_NAME_MAX], title[300];
     FILE *dat, *gp;
-    if (ch_files(x, name, &dat, &gp) < 0)
+    if (ch_files(x, name, &dat, &gp, "%s-p%d-bars", endpoint, pipeline) < 0)
         return;
     fprintf(dat, "# position target median color\n");
     for (int i = 0; i < n; i++) {
@@ -246,10 +252,9 @@ static void ch_latency(struct ch_ctx *x, const char *endpoint, int connections, 
 {
     static const double ps[] = {0.5,   0.75,   0.9,    0.95,    0.99,   0.995,
                                 0.999, 0.9995, 0.9999, 0.99995, 0.99999};
-    char name[256], title[300], plot[8192] = "plot ";
-    snprintf(name, sizeof(name), "%s-c%d-p%d-latency", endpoint, connections, pipeline);
+    char name[CH_NAME_MAX], title[300], plot[8192] = "plot ";
     FILE *dat, *gp;
-    if (ch_files(x, name, &dat, &gp) < 0)
+    if (ch_files(x, name, &dat, &gp, "%s-c%d-p%d-latency", endpoint, connections, pipeline) < 0)
         return;
     int block = 0;
     const cJSON *c;
@@ -318,10 +323,9 @@ static void ch_latency(struct ch_ctx *x, const char *endpoint, int connections, 
 static void ch_timeline(struct ch_ctx *x, const char *endpoint, int connections, int pipeline,
                         int ws)
 {
-    char name[256], title[300], plot[8192] = "plot ";
-    snprintf(name, sizeof(name), "%s-c%d-p%d-timeline", endpoint, connections, pipeline);
+    char name[CH_NAME_MAX], title[300], plot[8192] = "plot ";
     FILE *dat, *gp;
-    if (ch_files(x, name, &dat, &gp) < 0)
+    if (ch_files(x, name, &dat, &gp, "%s-c%d-p%d-timeline", endpoint, connections, pipeline) < 0)
         return;
     int block = 0;
     const cJSON *c;
@@ -357,7 +361,7 @@ static void ch_tools(struct ch_ctx *x)
 {
     static const char *const tools[] = {"ringfire", "wrk", "hey", "h2load"};
     static const char *const colors[] = {"#1f77b4", "#ff7f0e", "#2ca02c", "#9467bd"};
-    char name[] = "tools";
+    char name[CH_NAME_MAX];
     FILE *dat = NULL, *gp = NULL;
     int groups = 0;
     const cJSON *c;
@@ -386,10 +390,8 @@ static void ch_tools(struct ch_ctx *x)
         if (!others)
             continue;
         if (!dat) {
-            dat = ch_open(x, name, "dat");
-            gp = ch_open(x, name, "gp");
-            if (!dat || !gp)
-                break;
+            if (ch_files(x, name, &dat, &gp, "tools") < 0)
+                return;
             fprintf(dat, "# cell ringfire wrk hey h2load (median requests/s; NaN: not measured)\n");
         }
         char label[200], esc[220];
@@ -403,11 +405,8 @@ static void ch_tools(struct ch_ctx *x)
         fprintf(dat, "\n");
         groups++;
     }
-    if (!dat) {
-        if (gp)
-            fclose(gp);
+    if (!dat)
         return;
-    }
     fclose(dat);
     ch_begin(gp, name, "The same cells measured by each tool: requests per second (median)", "",
              "requests per second");
