@@ -37,4 +37,15 @@ static inline cJSON *run_on_fixture(const char *scheme, const char *path, const 
     return j;
 }
 
+/* run_on_fixture for a run that must complete: asserts exit 0 and returns the parsed output,
+ * which the caller frees with cJSON_Delete. */
+static inline cJSON *run_ok(const char *scheme, const char *path, const char *const *args)
+{
+    struct cmd_result r;
+    cJSON *j = run_on_fixture(scheme, path, args, &r);
+    cr_assert(eq(int, r.status, 0), "%s", r.err);
+    cmd_free(&r);
+    return j;
+}
+
 #endif

@@ -24,10 +24,8 @@ static void assert_accounted(const cJSON *j)
 Test(engine, exact_count_pipelined, .fini = stop)
 {
     start(NULL);
-    struct cmd_result r;
     const char *args[] = {"-n", "1000", "-c", "10", "-p", "8", NULL};
-    cJSON *j = run_on_fixture("http", "/plaintext", args, &r);
-    cr_assert(eq(int, r.status, 0), "%s", r.err);
+    cJSON *j = run_ok("http", "/plaintext", args);
     cr_assert(eq(dbl, json_num(j, "responses"), 1000));
     cr_assert(eq(dbl, json_num(j, "requests"), 1000));
     cr_assert(eq(dbl, json_num(j, "status.2xx"), 1000));
@@ -46,7 +44,6 @@ Test(engine, exact_count_pipelined, .fini = stop)
     cr_assert(gt(dbl, json_num(j, "latency_us.p50"), 0));
     assert_accounted(j);
     cJSON_Delete(j);
-    cmd_free(&r);
 }
 
 /*
@@ -58,10 +55,8 @@ Test(engine, exact_count_pipelined, .fini = stop)
 Test(engine, depth_one_latency_ends_at_the_kernel_receive_stamp, .fini = stop)
 {
     start(NULL);
-    struct cmd_result r;
     const char *one[] = {"-n", "200", "-c", "8", "-p", "1", NULL};
-    cJSON *j = run_on_fixture("http", "/delay/20", one, &r);
-    cr_assert(eq(int, r.status, 0), "%s", r.err);
+    cJSON *j = run_ok("http", "/delay/20", one);
     cr_assert(eq(dbl, json_num(j, "responses"), 200));
     cr_assert(eq(dbl, json_num(j, "io.rx_stamped"), 200));
     cr_assert(ge(dbl, json_num(j, "latency_us.min"), 19000), "min %g us",
@@ -69,89 +64,71 @@ Test(engine, depth_one_latency_ends_at_the_kernel_receive_stamp, .fini = stop)
     cr_assert(lt(dbl, json_num(j, "latency_us.p50"), 25000), "p50 %g us",
               json_num(j, "latency_us.p50"));
     cJSON_Delete(j);
-    cmd_free(&r);
 
     const char *two[] = {"-n", "200", "-c", "8", "-p", "2", NULL};
-    j = run_on_fixture("http", "/plaintext", two, &r);
-    cr_assert(eq(int, r.status, 0), "%s", r.err);
+    j = run_ok("http", "/plaintext", two);
     cr_assert(eq(dbl, json_num(j, "responses"), 200));
     cr_assert(eq(dbl, json_num(j, "io.rx_stamped"), 0));
     cJSON_Delete(j);
-    cmd_free(&r);
 }
 
 Test(engine, status_codes_counted_exactly, .fini = stop)
 {
     start(NULL);
-    struct cmd_result r;
     const char *args[] = {"-n", "300", "-c", "3", "-p", "4", NULL};
-    cJSON *j = run_on_fixture("http", "/status/503", args, &r);
-    cr_assert(eq(int, r.status, 0));
+    cJSON *j = run_ok("http", "/status/503", args);
     cr_assert(eq(dbl, json_num(j, "status.5xx"), 300));
     cr_assert(eq(dbl, json_num(j, "status.codes.503"), 300));
     cr_assert(eq(dbl, json_num(j, "status.2xx"), 0));
     cJSON_Delete(j);
-    cmd_free(&r);
 }
 
 Test(engine, chunked_bodies, .fini = stop)
 {
     start(NULL);
-    struct cmd_result r;
     const char *args[] = {"-n", "200", "-c", "4", "-p", "2", NULL};
-    cJSON *j = run_on_fixture("http", "/chunked/100000?chunk=333", args, &r);
-    cr_assert(eq(int, r.status, 0), "%s", r.err);
+    cJSON *j = run_ok("http", "/chunked/100000?chunk=333", args);
     cr_assert(eq(dbl, json_num(j, "responses"), 200));
     cr_assert(eq(dbl, json_num(j, "errors.parse"), 0));
     cr_assert(eq(dbl, fmod(json_num(j, "bytes_received"), 200), 0));
     cr_assert(gt(dbl, json_num(j, "bytes_received"), 200.0 * 100000));
     cJSON_Delete(j);
-    cmd_free(&r);
 }
 
 Test(engine, one_mebibyte_bodies, .fini = stop)
 {
     start(NULL);
-    struct cmd_result r;
     const char *args[] = {"-n", "60", "-c", "3", "-p", "2", NULL};
-    cJSON *j = run_on_fixture("http", "/bytes/1048576", args, &r);
-    cr_assert(eq(int, r.status, 0), "%s", r.err);
+    cJSON *j = run_ok("http", "/bytes/1048576", args);
     cr_assert(eq(dbl, json_num(j, "responses"), 60));
     double per = json_num(j, "bytes_received") / 60;
     cr_assert(eq(dbl, per, floor(per)), "every response the same size");
     cr_assert(gt(dbl, per, 1048576));
     cr_assert(lt(dbl, per, 1048576 + 512));
     cJSON_Delete(j);
-    cmd_free(&r);
 }
 
 Test(engine, head_responses_have_no_body, .fini = stop)
 {
     start(NULL);
-    struct cmd_result r;
     const char *args[] = {"-n", "200", "-c", "2", "-p", "4", "-m", "HEAD", NULL};
-    cJSON *j = run_on_fixture("http", "/bytes/5000", args, &r);
-    cr_assert(eq(int, r.status, 0), "%s", r.err);
+    cJSON *j = run_ok("http", "/bytes/5000", args);
     cr_assert(eq(dbl, json_num(j, "responses"), 200));
     cr_assert(eq(dbl, json_num(j, "errors.parse"), 0));
     cr_assert(lt(dbl, json_num(j, "bytes_received"), 200.0 * 300), "no bodies were read");
     cJSON_Delete(j);
-    cmd_free(&r);
 }
 
 Test(engine, server_closes_after_each_response, .fini = stop)
 {
     start(NULL);
-    struct cmd_result r;
     const char *args[] = {"-n", "300", "-c", "4", NULL};
-    cJSON *j = run_on_fixture("http", "/close", args, &r);
-    cr_assert(eq(int, r.status, 0), "%s", r.err);
+    cJSON *j = run_ok("http", "/close", args);
     cr_assert(eq(dbl, json_num(j, "responses"), 300));
     cr_assert(eq(dbl, json_num(j, "errors.closed"), 0), "announced closes lose nothing at -p 1");
     cr_assert(ge(dbl, json_num(j, "connections.reconnects"), 296));
     assert_accounted(j);
     cJSON_Delete(j);
-    cmd_free(&r);
 }
 
 /* With one connection and -p 1 the fixture's n-th response is the client's n-th request, so
@@ -159,61 +136,49 @@ Test(engine, server_closes_after_each_response, .fini = stop)
 Test(engine, malformed_responses_counted, .fini = stop)
 {
     start((const char *const[]){"--malformed-every", "10", NULL});
-    struct cmd_result r;
     const char *args[] = {"-n", "100", "-c", "1", NULL};
-    cJSON *j = run_on_fixture("http", "/plaintext", args, &r);
-    cr_assert(eq(int, r.status, 0), "%s", r.err);
+    cJSON *j = run_ok("http", "/plaintext", args);
     cr_assert(eq(dbl, json_num(j, "responses"), 100));
     cr_assert(eq(dbl, json_num(j, "errors.parse"), 11));
     cr_assert(eq(dbl, json_num(j, "errors.lost_requests"), 11));
     cr_assert(eq(dbl, json_num(j, "requests"), 111));
     cr_assert(eq(dbl, json_num(j, "connections.reconnects"), 11));
     cJSON_Delete(j);
-    cmd_free(&r);
 }
 
 Test(engine, resets_counted_with_errno, .fini = stop)
 {
     start((const char *const[]){"--reset-every", "10", NULL});
-    struct cmd_result r;
     const char *args[] = {"-n", "100", "-c", "1", NULL};
-    cJSON *j = run_on_fixture("http", "/plaintext", args, &r);
-    cr_assert(eq(int, r.status, 0), "%s", r.err);
+    cJSON *j = run_ok("http", "/plaintext", args);
     cr_assert(eq(dbl, json_num(j, "responses"), 100));
     cr_assert(eq(dbl, json_num(j, "errors.read"), 11));
     cr_assert(eq(dbl, json_num(j, "errors.errno.read.ECONNRESET"), 11));
     assert_accounted(j);
     cJSON_Delete(j);
-    cmd_free(&r);
 }
 
 Test(engine, unannounced_closes_lose_pipelined_requests, .fini = stop)
 {
     start((const char *const[]){"--close-after", "5", NULL});
-    struct cmd_result r;
     const char *args[] = {"-n", "200", "-c", "2", "-p", "8", NULL};
-    cJSON *j = run_on_fixture("http", "/plaintext", args, &r);
-    cr_assert(eq(int, r.status, 0), "%s", r.err);
+    cJSON *j = run_ok("http", "/plaintext", args);
     cr_assert(eq(dbl, json_num(j, "responses"), 200));
     cr_assert(gt(dbl, json_num(j, "errors.lost_requests"), 0));
     cr_assert(gt(dbl, json_num(j, "errors.closed") + json_num(j, "errors.read"), 0));
     assert_accounted(j);
     cJSON_Delete(j);
-    cmd_free(&r);
 }
 
 Test(engine, stalled_server_gives_timeouts_not_a_hang, .fini = stop)
 {
     start((const char *const[]){"--stall-ms", "600", "--stall-every", "1", NULL});
-    struct cmd_result r;
     const char *args[] = {"-d", "2500ms", "-c", "2", "--timeout", "200ms", NULL};
-    cJSON *j = run_on_fixture("http", "/plaintext", args, &r);
-    cr_assert(eq(int, r.status, 0), "%s", r.err);
+    cJSON *j = run_ok("http", "/plaintext", args);
     cr_assert(ge(dbl, json_num(j, "errors.timeout"), 2), "a 600 ms stall with a 200 ms timeout");
     cr_assert(gt(dbl, json_num(j, "responses"), 0));
     assert_accounted(j);
     cJSON_Delete(j);
-    cmd_free(&r);
 }
 
 Test(engine, requests_not_reached_in_the_limit, .fini = stop)
@@ -232,10 +197,8 @@ Test(engine, requests_not_reached_in_the_limit, .fini = stop)
 Test(engine, warmup_is_not_measured, .fini = stop)
 {
     start(NULL);
-    struct cmd_result r;
     const char *args[] = {"-d", "500ms", "--warmup", "400ms", "-c", "2", NULL};
-    cJSON *j = run_on_fixture("http", "/plaintext", args, &r);
-    cr_assert(eq(int, r.status, 0), "%s", r.err);
+    cJSON *j = run_ok("http", "/plaintext", args);
     cr_assert(eq(dbl, json_num(j, "config.warmup_s"), 0.4));
     cr_assert(lt(dbl, json_num(j, "duration_s"), 0.8), "warm-up time is not in the duration");
     double sum = 0;
@@ -244,7 +207,6 @@ Test(engine, warmup_is_not_measured, .fini = stop)
     cJSON_ArrayForEach(sec, tl) sum += json_num(sec, "responses");
     cr_assert(eq(dbl, sum, json_num(j, "responses")), "the timeline adds up to the responses");
     cJSON_Delete(j);
-    cmd_free(&r);
 }
 
 Test(engine, ipv6_loopback)
@@ -354,17 +316,14 @@ Test(engine, unsupported_urls_exit_2)
 Test(engine, buffer_exhaustion_loses_nothing, .fini = stop)
 {
     start(NULL);
-    struct cmd_result r;
     const char *args[] = {"-n", "64", "-c", "16", "--buffers", "8", NULL};
-    cJSON *j = run_on_fixture("http", "/bytes/1048576", args, &r);
-    cr_assert(eq(int, r.status, 0), "%s", r.err);
+    cJSON *j = run_ok("http", "/bytes/1048576", args);
     cr_assert(eq(dbl, json_num(j, "responses"), 64));
     cr_assert(gt(dbl, json_num(j, "io.enobufs"), 0), "the buffer ring did run dry");
     cr_assert(eq(dbl, json_num(j, "errors.parse"), 0));
     double per = json_num(j, "bytes_received") / 64;
     cr_assert(eq(dbl, per, floor(per)), "every response the same size");
     cJSON_Delete(j);
-    cmd_free(&r);
 }
 
 /* The server goes away half a second into a 2 s run: reconnects fail with ECONNREFUSED and are
@@ -409,14 +368,11 @@ Test(engine, dead_server_is_retried_with_backoff)
 Test(engine, server_that_never_answers_is_retried_with_backoff, .fini = stop)
 {
     start((const char *const[]){"--reset-every", "1", NULL});
-    struct cmd_result r;
     const char *args[] = {"-d", "1s", "-c", "2", NULL};
-    cJSON *j = run_on_fixture("http", "/plaintext", args, &r);
-    cr_assert(eq(int, r.status, 0), "%s", r.err);
+    cJSON *j = run_ok("http", "/plaintext", args);
     cr_assert(eq(dbl, json_num(j, "responses"), 0));
     double resets = json_num(j, "errors.read");
     cr_assert(ge(dbl, resets, 2));
     cr_assert(le(dbl, resets, 2 * 12), "%g resets in 1 s: not backing off", resets);
     cJSON_Delete(j);
-    cmd_free(&r);
 }

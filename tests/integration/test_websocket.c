@@ -21,10 +21,8 @@ static void assert_accounted(const cJSON *j)
 Test(ws, exact_count_pipelined, .fini = stop)
 {
     start(NULL);
-    struct cmd_result r;
     const char *args[] = {"-n", "1000", "-c", "10", "-p", "8", NULL};
-    cJSON *j = run_on_fixture("ws", "/ws", args, &r);
-    cr_assert(eq(int, r.status, 0), "%s", r.err);
+    cJSON *j = run_ok("ws", "/ws", args);
     cr_assert(eq(dbl, json_num(j, "websocket.messages_received"), 1000));
     cr_assert(eq(dbl, json_num(j, "websocket.messages_sent"), 1000));
     cr_assert(eq(dbl, json_num(j, "websocket.upgrades"), 10));
@@ -36,30 +34,24 @@ Test(ws, exact_count_pipelined, .fini = stop)
     cr_assert(gt(dbl, json_num(j, "latency_us.p50"), 0));
     assert_accounted(j);
     cJSON_Delete(j);
-    cmd_free(&r);
 }
 
 Test(ws, large_binary_and_text_messages, .fini = stop)
 {
     start(NULL);
-    struct cmd_result r;
     const char *bin[] = {"-n", "60",        "-c",     "3",           "-p",
                          "2",  "--ws-size", "100000", "--ws-binary", NULL};
-    cJSON *j = run_on_fixture("ws", "/ws", bin, &r);
-    cr_assert(eq(int, r.status, 0), "%s", r.err);
+    cJSON *j = run_ok("ws", "/ws", bin);
     cr_assert(eq(dbl, json_num(j, "websocket.messages_received"), 60));
     cr_assert(eq(dbl, json_num(j, "websocket.mismatches"), 0));
     cr_assert(ge(dbl, json_num(j, "websocket.bytes_received"), 60.0 * 100000));
     cJSON_Delete(j);
-    cmd_free(&r);
     const char *text[] = {"-d", "500ms", "-c", "4", "-p", "16", "--ws-size", "300", NULL};
-    j = run_on_fixture("ws", "/ws", text, &r);
-    cr_assert(eq(int, r.status, 0), "%s", r.err);
+    j = run_ok("ws", "/ws", text);
     cr_assert(gt(dbl, json_num(j, "websocket.messages_received"), 100));
     cr_assert(eq(dbl, json_num(j, "websocket.mismatches"), 0));
     assert_accounted(j);
     cJSON_Delete(j);
-    cmd_free(&r);
 }
 
 /* One connection, one message at a time: the server's n-th echo is the client's n-th
@@ -67,69 +59,55 @@ Test(ws, large_binary_and_text_messages, .fini = stop)
 Test(ws, pings_are_answered, .fini = stop)
 {
     start((const char *const[]){"--ws-ping-every", "10", NULL});
-    struct cmd_result r;
     const char *args[] = {"-n", "205", "-c", "1", NULL};
-    cJSON *j = run_on_fixture("ws", "/ws", args, &r);
-    cr_assert(eq(int, r.status, 0), "%s", r.err);
+    cJSON *j = run_ok("ws", "/ws", args);
     cr_assert(eq(dbl, json_num(j, "websocket.messages_received"), 205));
     cr_assert(eq(dbl, json_num(j, "websocket.pings_answered"), 20));
     cr_assert(eq(dbl, json_num(j, "websocket.mismatches"), 0));
     cJSON_Delete(j);
-    cmd_free(&r);
 }
 
 Test(ws, server_close_is_answered_and_reopened, .fini = stop)
 {
     start((const char *const[]){"--close-after", "50", NULL});
-    struct cmd_result r;
     const char *args[] = {"-n", "200", "-c", "1", NULL};
-    cJSON *j = run_on_fixture("ws", "/ws", args, &r);
-    cr_assert(eq(int, r.status, 0), "%s", r.err);
+    cJSON *j = run_ok("ws", "/ws", args);
     cr_assert(eq(dbl, json_num(j, "websocket.messages_received"), 200));
     cr_assert(eq(dbl, json_num(j, "websocket.closes"), 4), "after echoes 50, 100, 150, 200");
     cr_assert(ge(dbl, json_num(j, "websocket.upgrades"), 4));
     cr_assert(eq(dbl, json_num(j, "errors.closed"), 0), "nothing was in flight at -p 1");
     cr_assert(eq(dbl, json_num(j, "websocket.mismatches"), 0));
     cJSON_Delete(j);
-    cmd_free(&r);
 }
 
 Test(ws, altered_echoes_are_mismatches, .fini = stop)
 {
     start((const char *const[]){"--ws-corrupt-every", "10", NULL});
-    struct cmd_result r;
     const char *args[] = {"-n", "100", "-c", "1", NULL};
-    cJSON *j = run_on_fixture("ws", "/ws", args, &r);
-    cr_assert(eq(int, r.status, 0), "%s", r.err);
+    cJSON *j = run_ok("ws", "/ws", args);
     cr_assert(eq(dbl, json_num(j, "websocket.messages_received"), 100));
     cr_assert(eq(dbl, json_num(j, "websocket.mismatches"), 10));
     cJSON_Delete(j);
-    cmd_free(&r);
 }
 
 Test(ws, protocol_errors_reopen_the_connection, .fini = stop)
 {
     start((const char *const[]){"--malformed-every", "10", NULL});
-    struct cmd_result r;
     const char *args[] = {"-n", "100", "-c", "1", NULL};
-    cJSON *j = run_on_fixture("ws", "/ws", args, &r);
-    cr_assert(eq(int, r.status, 0), "%s", r.err);
+    cJSON *j = run_ok("ws", "/ws", args);
     cr_assert(eq(dbl, json_num(j, "websocket.messages_received"), 100));
     cr_assert(eq(dbl, json_num(j, "websocket.protocol_errors"), 11));
     cr_assert(eq(dbl, json_num(j, "errors.lost_requests"), 11));
     cr_assert(eq(dbl, json_num(j, "websocket.upgrades"), 12));
     assert_accounted(j);
     cJSON_Delete(j);
-    cmd_free(&r);
 }
 
 Test(ws, refused_upgrade_is_counted_and_retried_with_backoff, .fini = stop)
 {
     start(NULL);
-    struct cmd_result r;
     const char *args[] = {"-d", "1s", "-c", "2", NULL};
-    cJSON *j = run_on_fixture("ws", "/plaintext", args, &r);
-    cr_assert(eq(int, r.status, 0), "%s", r.err);
+    cJSON *j = run_ok("ws", "/plaintext", args);
     double failed = json_num(j, "websocket.upgrade_failed");
     cr_assert(ge(dbl, failed, 2), "each connection tried");
     cr_assert(le(dbl, failed, 2 * 12), "%g upgrades in 1 s: not backing off", failed);
@@ -137,7 +115,6 @@ Test(ws, refused_upgrade_is_counted_and_retried_with_backoff, .fini = stop)
     cr_assert(eq(dbl, json_num(j, "websocket.messages_sent"), 0));
     cr_assert(eq(dbl, json_num(j, "status.codes.200"), failed), "the refusals' status");
     cJSON_Delete(j);
-    cmd_free(&r);
 }
 
 Test(ws, text_output_shows_websocket_figures, .fini = stop)
@@ -198,20 +175,15 @@ Test(ws, against_node_ws, .fini = stop)
                                                          "--ping-ms", "50", NULL}),
                  0),
               "node fixtures/ws-node/server.js did not start");
-    struct cmd_result r;
     const char *args[] = {"-n", "3000", "-c", "4", "-p", "4", NULL};
-    cJSON *j = run_on_fixture("ws", "/", args, &r);
-    cr_assert(eq(int, r.status, 0), "%s", r.err);
+    cJSON *j = run_ok("ws", "/", args);
     cr_assert(eq(dbl, json_num(j, "websocket.messages_received"), 3000));
     cr_assert(eq(dbl, json_num(j, "websocket.mismatches"), 0));
     cr_assert(eq(dbl, json_num(j, "websocket.protocol_errors"), 0));
     cJSON_Delete(j);
-    cmd_free(&r);
     const char *big[] = {"-n", "40", "-c", "2", "--ws-size", "70000", "--ws-binary", NULL};
-    j = run_on_fixture("ws", "/", big, &r);
-    cr_assert(eq(int, r.status, 0), "%s", r.err);
+    j = run_ok("ws", "/", big);
     cr_assert(eq(dbl, json_num(j, "websocket.messages_received"), 40));
     cr_assert(eq(dbl, json_num(j, "websocket.mismatches"), 0), "64-bit lengths both ways");
     cJSON_Delete(j);
-    cmd_free(&r);
 }
