@@ -16,6 +16,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "../says.h"
 #include "../tmpdir.h"
 #include "harness.h"
 
@@ -49,7 +50,7 @@ Test(runner, smoke_suite_end_to_end, .init = tmpdir_setup, .fini = tmpdir_teardo
     struct cmd_result r;
     cmd_run((const char *const[]){RINGFIRE, "suite", "smoke", "--out", out, "-q", NULL}, 120, &r);
     cr_assert(eq(int, r.status, 0), "%s", r.err);
-    cr_assert(not(eq(ptr, strstr(r.err, "4 ok, 0 failed, 0 skipped"), NULL)), "%s", r.err);
+    assert_says(r.err, "4 ok, 0 failed, 0 skipped");
     cJSON *doc = load_results(out);
     cr_assert(not(eq(ptr, doc, NULL)));
     cr_assert(eq(str, (char *)str_of(doc, "schema"), "ringfire.results/1"));
@@ -84,18 +85,12 @@ Test(runner, smoke_suite_end_to_end, .init = tmpdir_setup, .fini = tmpdir_teardo
     cmd_run((const char *const[]){RINGFIRE, "gate", "--baseline", out, "--current", out, NULL}, 30,
             &r);
     cr_assert(eq(int, r.status, 0), "%s%s", r.out, r.err);
-    cr_assert(not(eq(ptr,
-                     strstr(r.out, "PASS: 0 regressions, 0 improvements, 0 unclear, 12 "
-                                   "unchanged"),
-                     NULL)),
-              "%s", r.out);
+    assert_says(r.out, "PASS: 0 regressions, 0 improvements, 0 unclear, 12 "
+                       "unchanged");
     cmd_free(&r);
     cmd_run((const char *const[]){RINGFIRE, "compare", out, out, NULL}, 30, &r);
     cr_assert(eq(int, r.status, 0), "%s", r.err);
-    cr_assert(
-        not(eq(ptr, strstr(r.out, "| `ringfire-fixture/json/ringfire/c16/p16/t0` | p99 latency"),
-               NULL)),
-        "%s", r.out);
+    assert_says(r.out, "| `ringfire-fixture/json/ringfire/c16/p16/t0` | p99 latency");
     cmd_free(&r);
 }
 
@@ -106,12 +101,12 @@ Test(runner, the_committed_ci_baseline_is_usable_by_the_gate)
                                   "--current", "ci/baselines/ci.json", NULL},
             30, &r);
     cr_assert(eq(int, r.status, 0), "%s%s", r.out, r.err);
-    cr_assert(not(eq(ptr, strstr(r.out, "PASS: 0 regressions"), NULL)), "%s", r.out);
+    assert_says(r.out, "PASS: 0 regressions");
     cmd_free(&r);
     cmd_run((const char *const[]){RINGFIRE, "gate", "--baseline", "ci/baselines/ci.json", NULL}, 30,
             &r);
     cr_assert(eq(int, r.status, 2));
-    cr_assert(not(eq(ptr, strstr(r.err, "name both --baseline and --current"), NULL)), "%s", r.err);
+    assert_says(r.err, "name both --baseline and --current");
     cmd_free(&r);
 }
 
@@ -250,8 +245,7 @@ Test(runner, dry_run_and_errors, .init = tmpdir_setup, .fini = tmpdir_teardown)
     struct cmd_result r;
     cmd_run((const char *const[]){RINGFIRE, "suite", "tools", "--dry-run", NULL}, 30, &r);
     cr_assert(eq(int, r.status, 0), "%s", r.err);
-    cr_assert(not(eq(ptr, strstr(r.out, "suite tools (suites/tools.json): 16 cells"), NULL)), "%s",
-              r.out);
+    assert_says(r.out, "suite tools (suites/tools.json): 16 cells");
     cr_assert(not(eq(ptr, strstr(r.out, "ringfire-fixture/plaintext/hey/c16/p16/t0"), NULL)));
     cr_assert(
         not(eq(ptr, strstr(r.out, "skipped: hey cannot pipeline requests (pipeline 16)"), NULL)));
@@ -352,6 +346,6 @@ Test(runner, report_without_gnuplot_says_what_to_install, .init = tmpdir_setup,
     cmd_run((const char *const[]){RINGFIRE, "report", "tests/data/results-old-schema.json", NULL},
             30, &r);
     cr_assert(eq(int, r.status, 2));
-    cr_assert(not(eq(ptr, strstr(r.err, "expected ringfire.results/1"), NULL)), "%s", r.err);
+    assert_says(r.err, "expected ringfire.results/1");
     cmd_free(&r);
 }

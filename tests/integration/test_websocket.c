@@ -9,6 +9,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "../says.h"
 #include "fixture_test.h"
 
 static void assert_accounted(const cJSON *j)
@@ -161,7 +162,7 @@ Test(ws, usage_errors)
     struct cmd_result r;
     cmd_run((const char *const[]){RINGFIRE, "http://127.0.0.1:1/", "--ws-binary", NULL}, 10, &r);
     cr_assert(eq(int, r.status, 2));
-    cr_assert(not(eq(ptr, strstr(r.err, "need a ws:// URL or --ws"), NULL)), "%s", r.err);
+    assert_says(r.err, "need a ws:// URL or --ws");
     cmd_free(&r);
 }
 

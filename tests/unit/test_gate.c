@@ -13,6 +13,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "../says.h"
 #include "../tmpdir.h"
 #include "compare.h"
 #include "diff.h"
@@ -137,11 +138,8 @@ Test(gate, identical_results_pass)
 {
     const char *a = doc_save(doc_pair("cpu", 100000, 500), "a");
     cr_assert(eq(int, gate(out, sizeof(out), a, a, NULL, NULL), 0), "%s", out);
-    cr_assert(not(eq(ptr,
-                     strstr(out, "PASS: 0 regressions, 0 improvements, 0 unclear, 6 "
-                                 "unchanged"),
-                     NULL)),
-              "%s", out);
+    assert_says(out, "PASS: 0 regressions, 0 improvements, 0 unclear, 6 "
+                     "unchanged");
 }
 
 Test(gate, a_20_percent_throughput_drop_fails_with_the_evidence)
@@ -149,15 +147,11 @@ Test(gate, a_20_percent_throughput_drop_fails_with_the_evidence)
     const char *a = doc_save(doc_pair("cpu", 100000, 500), "a");
     const char *b = doc_save(doc_pair("cpu", 80000, 500), "b");
     cr_assert(eq(int, gate(out, sizeof(out), a, b, NULL, NULL), 1), "%s", out);
-    cr_assert(not(eq(ptr,
-                     strstr(out, "REGRESSION x/plaintext/ringfire/c64/p1/t0 rps: baseline "
-                                 "100.0k, current 80.0k, -20.0%; the 99.17% interval of the "
-                                 "ratio, 0.710-0.901, lies below 0.950"),
-                     NULL)),
-              "%s", out);
-    cr_assert(not(eq(ptr, strstr(out, "runs: baseline 100.0k 103.0k 97.0k; current 80.0k"), NULL)),
-              "%s", out);
-    cr_assert(not(eq(ptr, strstr(out, "FAIL: 1 regression,"), NULL)), "%s", out);
+    assert_says(out, "REGRESSION x/plaintext/ringfire/c64/p1/t0 rps: baseline "
+                     "100.0k, current 80.0k, -20.0%; the 99.17% interval of the "
+                     "ratio, 0.710-0.901, lies below 0.950");
+    assert_says(out, "runs: baseline 100.0k 103.0k 97.0k; current 80.0k");
+    assert_says(out, "FAIL: 1 regression,");
     cr_assert(eq(ptr, strstr(out, "json/ringfire/c64/p1/t0 rps"), NULL), "%s", out);
 }
 
@@ -166,12 +160,9 @@ Test(gate, a_doubled_p99_fails)
     const char *a = doc_save(doc_pair("cpu", 100000, 500), "a");
     const char *b = doc_save(doc_pair("cpu", 100000, 1000), "b");
     cr_assert(eq(int, gate(out, sizeof(out), a, b, NULL, NULL), 1), "%s", out);
-    cr_assert(not(eq(ptr,
-                     strstr(out, "REGRESSION x/plaintext/ringfire/c64/p1/t0 p99: baseline 500 "
-                                 "µs, current 1.00 ms, +100.0%"),
-                     NULL)),
-              "%s", out);
-    cr_assert(not(eq(ptr, strstr(out, "lies above 1.050"), NULL)), "%s", out);
+    assert_says(out, "REGRESSION x/plaintext/ringfire/c64/p1/t0 p99: baseline 500 "
+                     "µs, current 1.00 ms, +100.0%");
+    assert_says(out, "lies above 1.050");
 }
 
 Test(gate, jitter_inside_the_noise_passes)
@@ -183,7 +174,7 @@ Test(gate, jitter_inside_the_noise_passes)
     cell_add(doc, "x/json/ringfire/c64/p1/t0", 3, 92000, 590, 5.9, other);
     const char *b = doc_save(doc, "b");
     cr_assert(eq(int, gate(out, sizeof(out), a, b, NULL, NULL), 0), "%s", out);
-    cr_assert(not(eq(ptr, strstr(out, "PASS: 0 regressions"), NULL)), "%s", out);
+    assert_says(out, "PASS: 0 regressions");
 }
 
 Test(gate, improvements_are_reported_and_pass)
@@ -191,9 +182,8 @@ Test(gate, improvements_are_reported_and_pass)
     const char *a = doc_save(doc_pair("cpu", 100000, 500), "a");
     const char *b = doc_save(doc_pair("cpu", 130000, 500), "b");
     cr_assert(eq(int, gate(out, sizeof(out), a, b, NULL, NULL), 0), "%s", out);
-    cr_assert(not(eq(ptr, strstr(out, "improvement x/plaintext/ringfire/c64/p1/t0 rps"), NULL)),
-              "%s", out);
-    cr_assert(not(eq(ptr, strstr(out, "PASS: 0 regressions, 1 improvement,"), NULL)), "%s", out);
+    assert_says(out, "improvement x/plaintext/ringfire/c64/p1/t0 rps");
+    assert_says(out, "PASS: 0 regressions, 1 improvement,");
 }
 
 Test(gate, a_drop_hidden_in_noise_is_unclear_and_passes)
@@ -205,9 +195,8 @@ Test(gate, a_drop_hidden_in_noise_is_unclear_and_passes)
     cell_add(doc, "x/json/ringfire/c64/p1/t0", 3, 90000, 600, 6.0, quiet);
     const char *b = doc_save(doc, "b");
     cr_assert(eq(int, gate(out, sizeof(out), a, b, NULL, NULL), 0), "%s", out);
-    cr_assert(not(eq(ptr, strstr(out, "unclear x/plaintext/ringfire/c64/p1/t0 rps"), NULL)), "%s",
-              out);
-    cr_assert(not(eq(ptr, strstr(out, "add repetitions to decide"), NULL)), "%s", out);
+    assert_says(out, "unclear x/plaintext/ringfire/c64/p1/t0 rps");
+    assert_says(out, "add repetitions to decide");
 }
 
 Test(gate, many_noisy_cells_raise_no_false_alarm)
@@ -229,7 +218,7 @@ Test(gate, many_noisy_cells_raise_no_false_alarm)
     }
     const char *a = doc_save(da, "a"), *b = doc_save(db, "b");
     cr_assert(eq(int, gate(out, sizeof(out), a, b, "--max-regression", "0"), 0), "%s", out);
-    cr_assert(not(eq(ptr, strstr(out, "180 comparisons"), NULL)), "%s", out);
+    assert_says(out, "180 comparisons");
 }
 
 Test(gate, mismatched_cells_are_listed_and_exit_2)
@@ -240,17 +229,11 @@ Test(gate, mismatched_cells_are_listed_and_exit_2)
     cell_add(doc, "x/plaintext/ringfire/c256/p1/t0", 3, 100000, 500, 5.0, quiet);
     const char *b = doc_save(doc, "b");
     cr_assert(eq(int, gate(out, sizeof(out), a, b, NULL, NULL), 2), "%s", out);
-    cr_assert(not(eq(ptr,
-                     strstr(out, "cannot compare x/json/ringfire/c64/p1/t0: in the baseline "
-                                 "only"),
-                     NULL)),
-              "%s", out);
-    cr_assert(not(eq(ptr,
-                     strstr(out, "cannot compare x/plaintext/ringfire/c256/p1/t0: in the "
-                                 "current run only"),
-                     NULL)),
-              "%s", out);
-    cr_assert(not(eq(ptr, strstr(out, "INPUT ERROR: 2 problems (listed above)"), NULL)), "%s", out);
+    assert_says(out, "cannot compare x/json/ringfire/c64/p1/t0: in the baseline "
+                     "only");
+    assert_says(out, "cannot compare x/plaintext/ringfire/c256/p1/t0: in the "
+                     "current run only");
+    assert_says(out, "INPUT ERROR: 2 problems (listed above)");
 }
 
 Test(gate, too_few_repetitions_exit_2)
@@ -263,12 +246,9 @@ Test(gate, too_few_repetitions_exit_2)
     char md[128];
     snprintf(md, sizeof(md), "--markdown=%s/gate.md", tmpdir);
     cr_assert(eq(int, gate(out, sizeof(out), a, b, md, NULL), 2), "%s", out);
-    cr_assert(not(eq(ptr,
-                     strstr(out, "x/plaintext/ringfire/c64/p1/t0 rps: 3 runs in the baseline "
-                                 "and 2 in the current run; the gate needs at least 3"),
-                     NULL)),
-              "%s", out);
-    cr_assert(not(eq(ptr, strstr(out, "\"repetitions\" to 3 or more"), NULL)), "%s", out);
+    assert_says(out, "x/plaintext/ringfire/c64/p1/t0 rps: 3 runs in the baseline "
+                     "and 2 in the current run; the gate needs at least 3");
+    assert_says(out, "\"repetitions\" to 3 or more");
     cr_assert(
         not(eq(ptr, strstr(read_text("gate.md"), "## ⚠️ ringfire gate: 3 problems"), NULL)));
 }
@@ -278,13 +258,13 @@ Test(gate, another_schema_and_a_missing_file_exit_2)
     const char *a = doc_save(doc_pair("cpu", 100000, 500), "a");
     cr_assert(
         eq(int, gate(out, sizeof(out), a, "tests/data/results-old-schema.json", NULL, NULL), 2));
-    cr_assert(not(eq(ptr, strstr(out, "expected ringfire.results/1"), NULL)), "%s", out);
+    assert_says(out, "expected ringfire.results/1");
     cr_assert(eq(int, gate(out, sizeof(out), a, "/nonexistent/results", NULL, NULL), 2));
-    cr_assert(not(eq(ptr, strstr(out, "/nonexistent/results: cannot read"), NULL)), "%s", out);
+    assert_says(out, "/nonexistent/results: cannot read");
     cr_assert(eq(int, gate(out, sizeof(out), a, a, "--max-regression", "150%"), 2));
-    cr_assert(not(eq(ptr, strstr(out, "--max-regression '150%'"), NULL)), "%s", out);
+    assert_says(out, "--max-regression '150%'");
     cr_assert(eq(int, gate(out, sizeof(out), a, a, "--metrics", "rps,p42"), 2));
-    cr_assert(not(eq(ptr, strstr(out, "unknown metric 'p42'"), NULL)), "%s", out);
+    assert_says(out, "unknown metric 'p42'");
 }
 
 Test(gate, a_cell_that_failed_is_a_regression)
@@ -296,11 +276,8 @@ Test(gate, a_cell_that_failed_is_a_regression)
     cJSON_AddStringToObject(c, "reason", "validation failed: status 500");
     const char *b = doc_save(doc, "b");
     cr_assert(eq(int, gate(out, sizeof(out), a, b, NULL, NULL), 1), "%s", out);
-    cr_assert(not(eq(ptr,
-                     strstr(out, "REGRESSION x/json/ringfire/c64/p1/t0: measured in the baseline, "
-                                 "failed in the current run: validation failed: status 500"),
-                     NULL)),
-              "%s", out);
+    assert_says(out, "REGRESSION x/json/ringfire/c64/p1/t0: measured in the baseline, "
+                     "failed in the current run: validation failed: status 500");
 }
 
 Test(gate, different_environments_are_warned_about)
@@ -308,11 +285,8 @@ Test(gate, different_environments_are_warned_about)
     const char *a = doc_save(doc_pair("CPU A", 100000, 500), "a");
     const char *b = doc_save(doc_pair("CPU B", 100000, 500), "b");
     cr_assert(eq(int, gate(out, sizeof(out), a, b, NULL, NULL), 0), "%s", out);
-    cr_assert(not(eq(ptr,
-                     strstr(out, "warning: the environments differ: CPU: baseline CPU A, "
-                                 "current CPU B"),
-                     NULL)),
-              "%s", out);
+    assert_says(out, "warning: the environments differ: CPU: baseline CPU A, "
+                     "current CPU B");
 }
 
 static cJSON *load_json(const char *name)
@@ -399,16 +373,10 @@ Test(gate, compare_prints_a_table_of_changes)
     const char *b = doc_save(doc_pair("cpu", 80000, 500), "b");
     char *argv[] = {"compare", (char *)a, (char *)b, "--metrics", "rps,p99", NULL};
     cr_assert(eq(int, capture(rp_compare_main, out, sizeof(out), 5, argv), 0), "%s", out);
-    cr_assert(not(eq(ptr,
-                     strstr(out, "| `x/plaintext/ringfire/c64/p1/t0` | req/s | 100.0k (3) | "
-                                 "80.0k (3) | -20.0% | -28.0% … -11.1% | **worse** |"),
-                     NULL)),
-              "%s", out);
-    cr_assert(not(eq(ptr,
-                     strstr(out, "| `x/json/ringfire/c64/p1/t0` | req/s | 90.0k (3) | 90.0k "
-                                 "(3) | +0.0% | -10.0% … +11.2% | within noise |"),
-                     NULL)),
-              "%s", out);
+    assert_says(out, "| `x/plaintext/ringfire/c64/p1/t0` | req/s | 100.0k (3) | "
+                     "80.0k (3) | -20.0% | -28.0% … -11.1% | **worse** |");
+    assert_says(out, "| `x/json/ringfire/c64/p1/t0` | req/s | 90.0k (3) | 90.0k "
+                     "(3) | +0.0% | -10.0% … +11.2% | within noise |");
 }
 
 Test(gate, t_quantiles_match_the_tables)
