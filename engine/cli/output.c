@@ -307,6 +307,7 @@ int rf_print_json(FILE *out, const struct rf_cli_run *run, const struct rf_resul
     cJSON_AddNumberToObject(io, "enobufs", (double)c->enobufs);
     cJSON_AddNumberToObject(io, "short_sends", (double)c->short_sends);
     cJSON_AddNumberToObject(io, "rx_stamped", (double)c->rx_stamped);
+    cJSON_AddNumberToObject(io, "rx_merged", (double)c->rx_merged);
     cJSON_AddItemToObject(o, "latency_us", out_latency(res->latency));
     cJSON *hist = cJSON_AddObjectToObject(o, "histogram");
     cJSON_AddStringToObject(hist, "unit", "ns");

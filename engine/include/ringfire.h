@@ -189,6 +189,7 @@ struct rf_counts {
     uint64_t ws_closes;   /* close frames from the server, answered; the connection re-opened */
     uint64_t short_sends; /* sends the kernel completed in part; the rest was resubmitted */
     uint64_t rx_stamped;  /* responses timed to the kernel's receive timestamp of their read */
+    uint64_t rx_merged;   /* segments that shared a read with another, on connections checked */
 };
 
 struct rf_second {

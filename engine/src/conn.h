@@ -44,6 +44,10 @@ struct rf__conn {
     uint32_t head;     /* sent_at index of the oldest request in flight */
     uint32_t send_len; /* bytes of the send under way */
     uint32_t send_done;
+    uint32_t reads;      /* receives that brought bytes, since the connect */
+    uint32_t reads_mark; /* reads, and the kernel's count of data segments, at the last check */
+    uint32_t segs_mark;
+    uint64_t rx_bytes;     /* bytes received since the connect */
     const char *send_base; /* the buffer of the send under way */
     uint64_t since;        /* connect or upgrade submitted; or the back-off deadline */
     uint64_t backoff_ns;
@@ -59,6 +63,7 @@ struct rf__loop {
     struct rf__conn *conns;
     uint64_t *sent_at;
     char *carry;
+    struct rf__h1_repeat repeat; /* shared by the connections' parsers */
     struct rf__wsconn *ws;
     unsigned char *wsbufs;
     uint32_t *dirty;
@@ -67,6 +72,8 @@ struct rf__loop {
         uint32_t conn, slot, k; /* sent_at[slot] and the k - 1 after it (mod pipeline) */
     } * sends; /* this turn's sends, in submission order: one per connection, from the flush */
     unsigned nsends;
+    unsigned nstamped; /* of them, submitted and stamped */
+    uint64_t sends_t0; /* the latest submit of sends ended; or the flush began */
     uint64_t inflight; /* over all connections */
     unsigned busy;     /* connections with requests in flight */
     uint64_t latency_ewma_ns;
@@ -74,8 +81,9 @@ struct rf__loop {
     uint64_t now;
     uint64_t real_offset;  /* CLOCK_REALTIME - CLOCK_MONOTONIC, sampled with now */
     uint64_t arrival;      /* the kernel's receive stamp of the bytes being parsed; 0: none */
-    int stamp_reads;       /* receives carry kernel timestamps (pipeline depth 1) */
     int last_read_stamped; /* the latest read had a stamp: worker_wait_plan may wait longer */
+    unsigned check_next;   /* the connection worker_check_reads looks at next */
+    unsigned clean_checks; /* checks in a row that found one segment per read */
     struct msghdr rmsg;    /* the receives' template: room for one SCM_TIMESTAMPNS */
     uint64_t next_scan;
     uint64_t rng; /* xorshift state for WebSocket keys and masks */

@@ -6,6 +6,7 @@
  * buffer.  Bodies are skipped by count.  So a response may be split at any byte, and nothing
  * depends on how the kernel cut the stream.
  */
+#include <stdint.h>
 #include <string.h>
 #include <strings.h>
 
@@ -24,10 +25,11 @@ enum h1_state {
 
 enum { H1_LINE_MORE = 0, H1_LINE_OK = 1, H1_LINE_ERROR = -1 };
 
-void rf__h1_init(struct rf__h1 *p, char *carry, int head_request)
+void rf__h1_init(struct rf__h1 *p, char *carry, int head_request, struct rf__h1_repeat *repeat)
 {
     p->carry = carry;
     p->head_request = head_request;
+    p->repeat = repeat;
     rf__h1_reset(p);
 }
 
@@ -326,10 +328,45 @@ static int h1_on_line(struct rf__h1 *p, const char *s, size_t n)
     return -1;
 }
 
+/* A response begins at buf: takes its head if it is the remembered one (struct rf__h1_repeat). */
+static int h1_repeat_take(struct rf__h1 *p, const char *buf, size_t len)
+{
+    struct rf__h1_repeat *r = p->repeat;
+    if (r->len == 0 || len < r->len || r->after.head_request != p->head_request ||
+        memcmp(buf, r->head, r->len) != 0)
+        return 0;
+    char *carry = p->carry;
+    *p = r->after;
+    p->carry = carry;
+    r->hits++;
+    return 1;
+}
+
+/* The head at head ended: remember it and the state it led to, unless it cannot repeat. */
+static void h1_repeat_keep(struct rf__h1 *p, const char *head, size_t n)
+{
+    struct rf__h1_repeat *r = p->repeat;
+    if (n > RF_H1_REPEAT_MAX || p->state == H1_STATUS || p->status == 101)
+        return; /* too long, an interim response, or the end of HTTP on this connection */
+    memcpy(r->head, head, n);
+    r->len = (uint32_t)n;
+    r->after = *p;
+}
+
 long rf__h1_feed(struct rf__h1 *p, const char *buf, size_t len, struct rf__h1_response *out)
 {
     size_t pos = 0;
+    size_t head_at = SIZE_MAX; /* where a head that began in this buffer began */
     while (pos < len) {
+        if (p->state == H1_STATUS && p->head_bytes == 0 && p->carry_len == 0 && p->repeat) {
+            if (h1_repeat_take(p, buf + pos, len - pos)) {
+                pos += p->repeat->len;
+                if (p->state == H1_HEADER) /* a response without a body */
+                    return h1_complete(p, pos, out);
+                continue;
+            }
+            head_at = pos;
+        }
         if (p->state == H1_BODY_LENGTH || p->state == H1_CHUNK_DATA) {
             size_t take = len - pos;
             if (take > p->remaining)
@@ -362,9 +399,12 @@ long rf__h1_feed(struct rf__h1 *p, const char *buf, size_t len, struct rf__h1_re
             return RF_PARSE_INCOMPLETE;
         /* A blank line before the status line is not allowed in a response: a server that
          * sends one has lost its framing. */
+        int end_of_head = p->state == H1_HEADER && n == 0;
         rc = h1_on_line(p, line, n);
         if (rc < 0)
             return RF_PARSE_ERROR;
+        if (end_of_head && head_at != SIZE_MAX)
+            h1_repeat_keep(p, buf + head_at, pos - head_at);
         if (rc > 0)
             return h1_complete(p, pos, out);
     }

@@ -20,6 +20,8 @@
 #define RF_H1_HEAD_MAX (64 * 1024)
 /* Longest Sec-WebSocket-Accept value kept (a valid one has 28 characters). */
 #define RF_H1_ACCEPT_MAX 31
+/* Longest head a struct rf__h1_repeat remembers. */
+#define RF_H1_REPEAT_MAX 512
 
 struct rf__h1_response {
     int status;
@@ -48,10 +50,27 @@ struct rf__h1 {
     uint64_t body_len;
     uint32_t head_bytes;
     uint32_t carry_len;
-    char *carry; /* RF_H1_LINE_MAX bytes, owned by the caller */
+    char *carry;                  /* RF_H1_LINE_MAX bytes, owned by the caller */
+    struct rf__h1_repeat *repeat; /* may be shared by parsers; NULL: none */
 };
 
-void rf__h1_init(struct rf__h1 *p, char *carry, int head_request);
+/*
+ * The last final response head that a parser read whole from one buffer, and the parser's
+ * state after it.  A server under load sends the same head again and again (a Date field
+ * changes once a second): a head byte for byte equal to the remembered one is taken with one
+ * memcmp and a copy of that state instead of being parsed again.  The result is the same,
+ * because the state after a head depends only on its bytes and on head_request, which must
+ * match too.  Parsers of one thread may share one repeat.
+ */
+struct rf__h1_repeat {
+    uint32_t len;  /* of head; 0: nothing remembered */
+    uint64_t hits; /* heads taken this way */
+    struct rf__h1 after;
+    char head[RF_H1_REPEAT_MAX];
+};
+
+/* carry: RF_H1_LINE_MAX bytes; repeat: NULL, or zeroed before its first use. */
+void rf__h1_init(struct rf__h1 *p, char *carry, int head_request, struct rf__h1_repeat *repeat);
 /* Forgets everything: for a new connection. */
 void rf__h1_reset(struct rf__h1 *p);
 /* Consumes bytes up to the end of one response.  Returns the bytes consumed with *out filled

@@ -8,7 +8,7 @@
  *   -> one io_uring_cq_advance() per batch; one release store gives back the receive buffers
  *   -> tick: warm-up/measure phase, deadline, timeouts and reconnect back-off
  *   -> flush: refill the pipelines and re-arm receives of the connections touched this turn;
- *      where it queued several sends, submit them and stamp each (worker_stamp_sends)
+ *      sends are submitted in small groups and each is stamped (worker_submit_sends)
  */
 #include <errno.h>
 #include <liburing.h>
@@ -23,6 +23,7 @@
 
 #include "clock.h"
 #include "conn.h"
+#include "tcpinfo.h"
 #include "ud.h"
 
 #define WORKER_SQ_ENTRIES 4096
@@ -32,6 +33,9 @@
 #define WORKER_TICK_NS (1 * RF_NS_PER_MS)
 #define WORKER_WAIT_MAX_NS (1 * RF_NS_PER_MS) /* see worker_wait_plan */
 #define WORKER_SCAN_NS (10 * RF_NS_PER_MS)
+#define WORKER_SEND_GROUP 4      /* see worker_submit_sends */
+#define WORKER_CHECKS_PER_SCAN 8 /* see worker_check_reads */
+#define WORKER_CLEAN_CHECKS 64
 #define BACKOFF_MIN_NS (10 * RF_NS_PER_MS)
 #define BACKOFF_MAX_NS (1000 * RF_NS_PER_MS)
 /* Up to this many pipeline bytes, sends complete inline (see conn_sndbuf) and need no CQE. */
@@ -138,10 +142,11 @@ static void conn_connect(struct rf__worker *w, struct rf__conn *c)
     int one = 1;
     setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
     /* Where the kernel refuses, reads carry no stamp and arrivals are the time they are seen. */
-    if (w->loop->stamp_reads)
-        setsockopt(fd, SOL_SOCKET, SO_TIMESTAMPNS, &one, sizeof(one));
+    setsockopt(fd, SOL_SOCKET, SO_TIMESTAMPNS, &one, sizeof(one));
     conn_sndbuf(w, fd);
     c->fd = fd;
+    c->reads = c->reads_mark = c->segs_mark = 0;
+    c->rx_bytes = 0;
     c->state = RF_CONN_CONNECTING;
     c->since = w->loop->now;
     struct io_uring_sqe *sqe = rf__worker_sqe(w);
@@ -217,10 +222,7 @@ void rf__conn_drop(struct rf__worker *w, struct rf__conn *c, enum rf_error_kind 
 static void conn_arm_recv(struct rf__worker *w, struct rf__conn *c)
 {
     struct io_uring_sqe *sqe = rf__worker_sqe(w);
-    if (w->loop->stamp_reads)
-        io_uring_prep_recvmsg_multishot(sqe, c->fd, &w->loop->rmsg, 0);
-    else
-        io_uring_prep_recv_multishot(sqe, c->fd, NULL, 0, 0);
+    io_uring_prep_recvmsg_multishot(sqe, c->fd, &w->loop->rmsg, 0);
     sqe->flags |= IOSQE_BUFFER_SELECT;
     sqe->buf_group = WORKER_BGID;
     io_uring_sqe_set_data64(sqe, rf__ud_pack(RF_OP_RECV, c->gen, conn_idx(w, c)));
@@ -328,14 +330,14 @@ static void on_connect(struct rf__worker *w, struct rf__conn *c)
 }
 
 /*
- * Receive timestamps.  At pipeline depth 1 a connection has one request in flight, so a read
- * ends exactly where its response ends, and the kernel's receive time of the read's last
- * segment (SO_TIMESTAMPNS on CLOCK_REALTIME, delivered as a control message by a multishot
- * recvmsg) is that response's arrival, however long the loop took to look.  Latency then
- * excludes the client's own delay, and the loop can wait longer (worker_wait_plan).  Deeper
- * pipelines put several responses in one read, where the stamp would hold only for the last;
- * there plain multishot recv is used (the stamp costs ~4% of client CPU at -p 16) and the
- * arrival is when the loop sees the bytes, within the wait bound.
+ * Receive timestamps.  A multishot recvmsg delivers with each read the kernel's receive time of
+ * its last segment (SO_TIMESTAMPNS, CLOCK_REALTIME), which becomes the arrival of the
+ * responses the read completes, however long the loop took to look.  It is exact for every
+ * response of a read that holds one segment, and for a read that completes one response (at
+ * pipeline depth 1, every read): a response has arrived when its last byte has.  A read that
+ * merged segments stamps the earlier ones late, by less than the time the loop took to look;
+ * worker_check_reads watches for such reads.  The recvmsg costs ~4% more client CPU than a
+ * plain recv (-c 64 -p 16 against nginx, 5 interleaved runs: 3.28 against 3.14 us).
  *
  * Returns the read's arrival on the monotonic clock; 0 where it carries no stamp or the
  * realtime clock was stepped (the loop's own time stands in).
@@ -361,7 +363,7 @@ static const char *recv_bytes(struct rf__loop *l, const struct io_uring_cqe *cqe
 {
     char *buf = rf__bufring_data(&l->bufs, cqe->flags >> IORING_CQE_BUFFER_SHIFT);
     *n = (size_t)cqe->res;
-    if (!l->stamp_reads || !(cqe->flags & IORING_CQE_F_BUFFER))
+    if (!(cqe->flags & IORING_CQE_F_BUFFER))
         return buf;
     struct io_uring_recvmsg_out *out = io_uring_recvmsg_validate(buf, cqe->res, &l->rmsg);
     if (!out)
@@ -395,6 +397,8 @@ static void on_recv(struct rf__worker *w, struct rf__conn *c, struct io_uring_cq
         return;
     }
     uint32_t gen = c->gen;
+    c->reads++;
+    c->rx_bytes += n;
     w->counts.bytes_received += n;
     struct rf_second *s = rf__worker_second(w);
     if (s)
@@ -536,6 +540,38 @@ static void worker_scan(struct rf__worker *w)
     }
 }
 
+/*
+ * Where a server writes each batch of pipelined responses at once (one segment), every read at
+ * any depth holds one segment and its stamp is exact; where it writes them one by one, reads
+ * that waited merge segments.  Which one is the case is checked here, a few connections every
+ * scan: the kernel's count of data segments received (TCP_INFO) against the reads that brought
+ * bytes, taken when the loop has read everything the kernel received.  More segments than reads
+ * means some read merged segments: io.rx_merged counts them, and deeper pipelines go back to
+ * the short wait until WORKER_CLEAN_CHECKS checks in a row find one segment per read.
+ */
+static void worker_check_reads(struct rf__worker *w)
+{
+    struct rf__loop *l = w->loop;
+    for (unsigned i = 0; i < WORKER_CHECKS_PER_SCAN && i < w->nconns; i++) {
+        struct rf__conn *c = &l->conns[l->check_next];
+        l->check_next = l->check_next + 1 == w->nconns ? 0 : l->check_next + 1;
+        uint64_t bytes;
+        uint32_t segs;
+        if (c->state != RF_CONN_OPEN || rf__tcp_received(c->fd, &bytes, &segs) < 0 ||
+            bytes != c->rx_bytes)
+            continue; /* unread bytes: their segments are counted, their reads not yet */
+        uint32_t nsegs = segs - c->segs_mark, nreads = c->reads - c->reads_mark;
+        c->segs_mark = segs;
+        c->reads_mark = c->reads;
+        if (nsegs > nreads) {
+            w->counts.rx_merged += nsegs - nreads;
+            l->clean_checks = 0;
+        } else if (nreads && l->clean_checks < WORKER_CLEAN_CHECKS) {
+            l->clean_checks++;
+        }
+    }
+}
+
 /* Returns 1 when the worker is done. */
 static int worker_tick(struct rf__worker *w)
 {
@@ -557,6 +593,7 @@ static int worker_tick(struct rf__worker *w)
         return 1;
     if (l->now >= l->next_scan) {
         worker_scan(w);
+        worker_check_reads(w);
         l->next_scan = l->now + WORKER_SCAN_NS;
     }
     return 0;
@@ -572,10 +609,13 @@ static int worker_tick(struct rf__worker *w)
  * the rule's min_ns the timer would cost more than it saves: wait for one completion, with no
  * timer (returns 0).
  *
- * With receive timestamps (pipeline depth 1, see on_recv) waiting adds nothing to a latency,
- * so a turn waits for half the busy connections, up to 1/8 of the latency: fewer, fuller turns.
- * Medians of 7 interleaved runs at -c 64 -p 1, against the 1/64 wait without stamps: 5.74
- * against 5.92 us of client CPU per response (ringfire-fixture), 5.76 against 6.46 (nginx).
+ * Where stamps are exact (recv_stamp: at pipeline depth 1, and at any depth while
+ * worker_check_reads finds one segment per read) waiting adds nothing to a latency, so a turn
+ * waits for half the busy connections, up to 1/8 of the latency: fewer, fuller turns.  Medians
+ * of interleaved runs against the 1/64 wait: at -c 64 -p 1, 5.74 against 5.92 us of client CPU
+ * per response (ringfire-fixture), 5.76 against 6.46 (nginx); at -c 64 -p 16 against
+ * ringfire-fixture, 0.41 against 0.50 us, and the fixture, woken less, served 1.56M req/s
+ * against 1.37M.
  */
 static uint64_t worker_wait_plan(const struct rf__loop *l, unsigned *nr)
 {
@@ -587,7 +627,9 @@ static uint64_t worker_wait_plan(const struct rf__loop *l, unsigned *nr)
         {64, 50 * RF_NS_PER_S / 1000000, 4}, /* arrivals as the loop sees them */
         {8, 2 * RF_NS_PER_S / 1000000, 2},   /* arrivals as the kernel stamped them */
     };
-    const struct wait_rule *r = &rules[l->last_read_stamped];
+    int exact =
+        l->last_read_stamped && (l->pipeline == 1 || l->clean_checks >= WORKER_CLEAN_CHECKS);
+    const struct wait_rule *r = &rules[exact];
     uint64_t bound = l->latency_ewma_ns / r->share;
     if (bound < r->min_ns || l->busy < 8) {
         *nr = 1;
@@ -598,41 +640,42 @@ static uint64_t worker_wait_plan(const struct rf__loop *l, unsigned *nr)
 }
 
 /*
- * Stamps this turn's sends with the moment their bytes go to the kernel (t0: the flush began).
- * A submit runs the sends one after another, inline (see conn_sndbuf), each taking its share of
- * the submit's time; one stamp for all would make the last send look older than it is by
- * nearly the whole submit (measured at -c 64 -p 1 against ringfire-fixture: 31 sends a submit
- * on average, taking 115 us, 3.7 us each).  So where a turn has several sends they are
- * submitted here, and send j of m is stamped at the start of its share,
- * t0 + (t1 - t0) * j / m: never after its bytes were handed over (nor if a full SQ submitted
- * some of them during the flush), off by about one send's time at most.  A single send goes
- * with the submit that also waits, stamped t0.
+ * Submits the sends queued since the last call and stamps them with the moment their bytes go
+ * to the kernel.  A submit runs its sends one after another, inline (see conn_sndbuf), each
+ * taking its share of the submit's time: send j of the m submitted between t0 (the previous
+ * submit ended, or the flush began) and t1 is stamped t0 + (t1 - t0) * j / m.  One stamp for a
+ * whole turn's sends would be off by nearly the whole submit (measured at -c 64 -p 1 against
+ * ringfire-fixture: 31 sends a turn, 115 us, 3.7 us each), and shares of a long submit by as
+ * much as the sends' times vary: at -p 16, with 32 sends a turn, some responses came back
+ * "before" their stamps.  So a turn submits its sends in groups of WORKER_SEND_GROUP, and a
+ * stamp is off by less than one group's time.  A last single send goes with the submit that
+ * also waits, stamped t0.
  */
-static void worker_stamp_sends(struct rf__worker *w, uint64_t t0)
+static void worker_submit_sends(struct rf__worker *w, int last)
 {
     struct rf__loop *l = w->loop;
-    unsigned m = l->nsends;
-    uint64_t t1 = t0;
-    if (m > 1) {
+    unsigned from = l->nstamped, m = l->nsends - from;
+    uint64_t t0 = l->sends_t0, t1 = t0;
+    if (m > 1 || (m == 1 && !last)) {
         io_uring_submit(&l->ring);
         t1 = rf__now_ns();
     }
     for (unsigned j = 0; j < m; j++) {
-        const struct rf__sendlog *s = &l->sends[j];
+        const struct rf__sendlog *s = &l->sends[from + j];
         struct rf__conn *c = &l->conns[s->conn];
-        uint64_t stamp = t0 + (t1 - t0) * j / m;
         for (uint32_t i = 0, slot = s->slot; i < s->k; i++) {
-            c->sent_at[slot] = stamp;
+            c->sent_at[slot] = t0;
             slot = slot + 1 == l->pipeline ? 0 : slot + 1;
         }
     }
-    l->nsends = 0;
+    l->nstamped = l->nsends;
+    l->sends_t0 = t1;
 }
 
 static void worker_flush(struct rf__worker *w)
 {
     struct rf__loop *l = w->loop;
-    uint64_t t0 = rf__now_ns();
+    l->sends_t0 = rf__now_ns();
     for (unsigned i = 0; i < l->ndirty; i++) {
         struct rf__conn *c = &l->conns[l->dirty[i]];
         c->dirty = 0;
@@ -646,9 +689,12 @@ static void worker_flush(struct rf__worker *w)
             rf__wsconn_flush(w, c);
         else
             rf__http_refill(w, c);
+        if (l->nsends - l->nstamped == WORKER_SEND_GROUP)
+            worker_submit_sends(w, 0);
     }
     l->ndirty = 0;
-    worker_stamp_sends(w, t0);
+    worker_submit_sends(w, 1);
+    l->nsends = l->nstamped = 0;
 }
 
 static int worker_loop(struct rf__worker *w)
@@ -666,8 +712,7 @@ static int worker_loop(struct rf__worker *w)
         if (rc < 0 && rc != -ETIME && rc != -EINTR && rc != -EAGAIN && rc != -EBUSY)
             return rc;
         l->now = rf__now_ns();
-        if (l->stamp_reads)
-            l->real_offset = rf__real_ns() - l->now;
+        l->real_offset = rf__real_ns() - l->now;
         unsigned n;
         do {
             n = io_uring_peek_batch_cqe(&l->ring, cqes, WORKER_CQE_BATCH);
@@ -765,7 +810,6 @@ static int worker_setup(struct rf__worker *w)
     if (rc < 0)
         return rc;
     l->now = rf__now_ns();
-    l->stamp_reads = p == 1;
     l->rmsg.msg_controllen = CMSG_SPACE(sizeof(struct timespec));
     l->tick.tv_nsec = (long long)WORKER_TICK_NS;
     worker_arm_tick(w);
@@ -773,7 +817,7 @@ static int worker_setup(struct rf__worker *w)
         struct rf__conn *c = &l->conns[i];
         c->fd = -1;
         c->sent_at = l->sent_at + (size_t)i * p;
-        rf__h1_init(&c->h1, l->carry + (size_t)i * RF_H1_LINE_MAX, plan->request.head);
+        rf__h1_init(&c->h1, l->carry + (size_t)i * RF_H1_LINE_MAX, plan->request.head, &l->repeat);
         if (l->ws) {
             c->ws = &l->ws[i];
             c->ws->sendbuf = l->wsbufs + (size_t)i * plan->send_bytes;

@@ -218,11 +218,15 @@ static int feed(struct rf__h1 *p, const char *data, size_t len, struct expect *g
     return 0;
 }
 
+/* Shared by the parsers of every case, as a worker's connections share one: a case whose head
+ * an earlier case (or the same case at another split) left behind takes the fast path. */
+static struct rf__h1_repeat repeat;
+
 static void check_case(const struct h1_case *tc, const size_t *cuts, size_t ncuts, struct guard *g,
                        char *carry)
 {
     struct rf__h1 p;
-    rf__h1_init(&p, carry, tc->head_request);
+    rf__h1_init(&p, carry, tc->head_request, &repeat);
     size_t len = strlen(tc->input), from = 0;
     struct expect got[MAX_EVENTS];
     int n = 0, error = 0;
@@ -263,6 +267,7 @@ static struct guard guard;
 
 static void setup(void)
 {
+    memset(&repeat, 0, sizeof(repeat));
     cr_assert(eq(int, guard_init(&guard, 1 << 20), 0));
 }
 
@@ -286,6 +291,8 @@ Test(h1, every_split_point)
         for (size_t cut = 1; cut < len; cut++)
             check_case(&cases[i], &cut, 1, &guard, carry);
     }
+    cr_assert(gt(u64, repeat.hits, 100), "the remembered heads were taken %llu times",
+              (unsigned long long)repeat.hits);
 }
 
 Test(h1, one_byte_at_a_time)
@@ -339,7 +346,7 @@ Test(h1, head_larger_than_limit_is_an_error)
 Test(h1, large_body_in_pieces)
 {
     struct rf__h1 p;
-    rf__h1_init(&p, carry, 0);
+    rf__h1_init(&p, carry, 0, NULL);
     const char *head = "HTTP/1.1 200 OK\r\nContent-Length: 1048576\r\n\r\n";
     struct rf__h1_response r;
     cr_assert(eq(long, rf__h1_feed(&p, head, strlen(head), &r), RF_PARSE_INCOMPLETE));
@@ -350,4 +357,49 @@ Test(h1, large_body_in_pieces)
     cr_assert(eq(long, rf__h1_feed(&p, chunk, sizeof(chunk), &r), (long)sizeof(chunk)));
     cr_assert(eq(u64, r.body_len, 1048576));
     cr_assert(eq(int, rf__h1_busy(&p), 0));
+}
+
+/* A head equal to the remembered one is taken whole; one that differs in a byte, or that the
+ * buffer holds only part of, or that was remembered for HEAD requests, is parsed. */
+Test(h1, repeated_heads_take_the_remembered_state)
+{
+    static const char three[] = "HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\nhello"
+                                "HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\nworld"
+                                "HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\nagain";
+    struct h1_case tc = {
+        "three equal heads", three, 0, 3, {{200, 0, 0, 5}, {200, 0, 0, 5}, {200, 0, 0, 5}}};
+    check_case(&tc, NULL, 0, &guard, carry);
+    cr_assert(eq(u64, repeat.hits, 2));
+
+    struct h1_case longer = {"one byte differs",
+                             "HTTP/1.1 200 OK\r\nContent-Length: 6\r\n\r\nhello!",
+                             0,
+                             1,
+                             {{200, 0, 0, 6}}};
+    check_case(&longer, NULL, 0, &guard, carry);
+    cr_assert(eq(u64, repeat.hits, 2));
+
+    struct h1_case closing = {
+        "close after a remembered head",
+        "HTTP/1.1 200 OK\r\nContent-Length: 6\r\n\r\nhello!"
+        "HTTP/1.1 200 OK\r\nConnection: close\r\nContent-Length: 6\r\n\r\nhello!",
+        0,
+        2,
+        {{200, 0, 0, 6}, {200, 1, 0, 6}}};
+    check_case(&closing, NULL, 0, &guard, carry);
+    cr_assert(eq(u64, repeat.hits, 3));
+
+    /* The first head is split: it is parsed.  The second, whole in the second piece, is the
+     * one remembered last and is taken. */
+    size_t cut = 10;
+    check_case(&closing, &cut, 1, &guard, carry);
+    cr_assert(eq(u64, repeat.hits, 4));
+
+    struct h1_case head = {"the same head answering HEAD",
+                           "HTTP/1.1 200 OK\r\nConnection: close\r\nContent-Length: 6\r\n\r\n",
+                           1,
+                           1,
+                           {{200, 1, 0, 0}}};
+    check_case(&head, NULL, 0, &guard, carry);
+    cr_assert(eq(u64, repeat.hits, 4));
 }
