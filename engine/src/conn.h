@@ -106,7 +106,8 @@ void rf__conn_retry_later(struct rf__worker *w, struct rf__conn *c);
 uint64_t rf__conn_budget(struct rf__worker *w, const struct rf__conn *c);
 /* Sends len bytes at data (which must stay valid until the send completes). */
 void rf__conn_send(struct rf__worker *w, struct rf__conn *c, const char *data, uint32_t len);
-/* k requests of `bytes` bytes in all go out with this turn's submit, which stamps them. */
+/* k requests of `bytes` bytes in all are queued to go out; the flush submits and stamps them
+ * (worker_submit_sends). */
 void rf__conn_sent(struct rf__worker *w, struct rf__conn *c, uint64_t k, uint32_t bytes);
 /* The oldest request in flight was answered: latency and counts.  The caller checked that
  * one is in flight. */

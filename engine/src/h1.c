@@ -358,7 +358,7 @@ long rf__h1_feed(struct rf__h1 *p, const char *buf, size_t len, struct rf__h1_re
     size_t pos = 0;
     size_t head_at = SIZE_MAX; /* where a head that began in this buffer began */
     while (pos < len) {
-        if (p->state == H1_STATUS && p->head_bytes == 0 && p->carry_len == 0 && p->repeat) {
+        if (p->repeat && !rf__h1_busy(p)) { /* a response begins here */
             if (h1_repeat_take(p, buf + pos, len - pos)) {
                 pos += p->repeat->len;
                 if (p->state == H1_HEADER) /* a response without a body */

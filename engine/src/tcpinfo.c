@@ -4,20 +4,17 @@
  * <netinet/tcp.h>.
  */
 #include <linux/tcp.h>
+#include <netinet/in.h>
 #include <stddef.h>
 #include <sys/socket.h>
 
 #include "tcpinfo.h"
 
-#ifndef SOL_TCP
-#define SOL_TCP 6
-#endif
-
 int rf__tcp_received(int fd, uint64_t *bytes, uint32_t *data_segs)
 {
     struct tcp_info ti;
     socklen_t len = sizeof(ti);
-    if (getsockopt(fd, SOL_TCP, TCP_INFO, &ti, &len) < 0 ||
+    if (getsockopt(fd, IPPROTO_TCP, TCP_INFO, &ti, &len) < 0 ||
         len < offsetof(struct tcp_info, tcpi_data_segs_in) + sizeof(ti.tcpi_data_segs_in))
         return -1;
     *bytes = ti.tcpi_bytes_received;

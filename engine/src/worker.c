@@ -640,23 +640,21 @@ static uint64_t worker_wait_plan(const struct rf__loop *l, unsigned *nr)
 }
 
 /*
- * Submits the sends queued since the last call and stamps them with the moment their bytes go
- * to the kernel.  A submit runs its sends one after another, inline (see conn_sndbuf), each
- * taking its share of the submit's time: send j of the m submitted between t0 (the previous
- * submit ended, or the flush began) and t1 is stamped t0 + (t1 - t0) * j / m.  One stamp for a
- * whole turn's sends would be off by nearly the whole submit (measured at -c 64 -p 1 against
- * ringfire-fixture: 31 sends a turn, 115 us, 3.7 us each), and shares of a long submit by as
- * much as the sends' times vary: at -p 16, with 32 sends a turn, some responses came back
- * "before" their stamps.  So a turn submits its sends in groups of WORKER_SEND_GROUP, and a
- * stamp is off by less than one group's time.  A last single send goes with the submit that
- * also waits, stamped t0.
+ * Submits the sends queued since the last call and stamps them with t0, the moment the previous
+ * submit ended (or the flush began): a submit runs its sends one after another, inline (see
+ * conn_sndbuf), so none of them left before t0.  One submit for a whole turn's sends would make
+ * that stamp early by nearly the whole submit (measured at -c 64 -p 1 against ringfire-fixture:
+ * 31 sends a turn, 115 us, 3.7 us each); shares of it interpolated by position can fall after a
+ * send left, since the sends' times vary (at -p 16 some responses came back "before" their
+ * stamps).  So the flush submits every WORKER_SEND_GROUP sends, and a stamp is early by at most
+ * the sends before it in its group.  A last single send goes with the submit that also waits.
  */
-static void worker_submit_sends(struct rf__worker *w, int last)
+static void worker_submit_sends(struct rf__worker *w)
 {
     struct rf__loop *l = w->loop;
     unsigned from = l->nstamped, m = l->nsends - from;
     uint64_t t0 = l->sends_t0, t1 = t0;
-    if (m > 1 || (m == 1 && !last)) {
+    if (m > 1) {
         io_uring_submit(&l->ring);
         t1 = rf__now_ns();
     }
@@ -690,10 +688,10 @@ static void worker_flush(struct rf__worker *w)
         else
             rf__http_refill(w, c);
         if (l->nsends - l->nstamped == WORKER_SEND_GROUP)
-            worker_submit_sends(w, 0);
+            worker_submit_sends(w);
     }
     l->ndirty = 0;
-    worker_submit_sends(w, 1);
+    worker_submit_sends(w);
     l->nsends = l->nstamped = 0;
 }
 
