@@ -82,9 +82,9 @@ $(BUILD)/tests/%: tests/unit/%.c $(REPORT_LIB) $(RUNNER_LIB) $(LIB)
 	$(CC) $(CFLAGS) $(INC) $< $(REPORT_LIB) $(RUNNER_LIB) $(LIB) $(LDFLAGS) $(LDLIBS) \
 		-lcriterion -o $@
 
-$(BUILD)/tests/%: tests/integration/%.c $(TEST_HELPERS) $(BIN) $(FIXTURE)
+$(BUILD)/tests/%: tests/integration/%.c $(TEST_HELPERS) $(BIN) $(FIXTURE) $(LIB)
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) $(INC) -DRF_BUILD_DIR='"$(abspath $(BUILD))"' $< $(TEST_HELPERS) \
+	$(CC) $(CFLAGS) $(INC) -DRF_BUILD_DIR='"$(abspath $(BUILD))"' $< $(TEST_HELPERS) $(LIB) \
 		$(LDFLAGS) $(LDLIBS) -lcriterion -o $@
 
 test:

@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "clock.h"
+#include "stamps.h"
 #include "worker.h"
 #include "ws.h"
 
@@ -231,6 +232,7 @@ int rf_run(const struct rf_config *cfg, struct rf_result *res)
 
     struct rf__worker *ws = NULL;
     unsigned started = 0, nthreads = 0;
+    int stamps = -1;
     struct rf__plan plan;
     memset(&plan, 0, sizeof(plan));
     plan.config = cfg;
@@ -253,6 +255,7 @@ int rf_run(const struct rf_config *cfg, struct rf_result *res)
     rc = rf__request_build(cfg, &plan.request);
     if (rc < 0)
         return rc;
+    stamps = rf__stamps_hold();
     rc = run_probe(&plan, &res->target_errno);
     if (rc < 0)
         goto out;
@@ -329,6 +332,8 @@ out:
     }
     free(ws);
     rf__request_free(&plan.request);
+    if (stamps >= 0)
+        close(stamps);
     return rc;
 }
 

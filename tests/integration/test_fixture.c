@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "fixture_test.h"
+#include "tcpinfo.h"
 
 static char buf[1 << 20];
 
@@ -239,6 +240,25 @@ Test(fixture, reset_every_n, .fini = stop)
     close(fd);
 }
 
+/* --write-max: the same bytes, in segments of at most N bytes (the kernel's count says so). */
+Test(fixture, write_max_sends_small_segments, .fini = stop)
+{
+    start((const char *const[]){"--write-max", "7", NULL});
+    int fd = tcp_connect(fx.port);
+    cr_assert(ge(int, fd, 0));
+    const char *r = "GET /plaintext HTTP/1.1\r\nConnection: close\r\n\r\n";
+    cr_assert(eq(int, tcp_send(fd, r, strlen(r)), 0));
+    size_t n = tcp_recv_all(fd, buf, sizeof(buf));
+    uint64_t bytes;
+    uint32_t segs;
+    cr_assert(eq(int, rf__tcp_received(fd, &bytes, &segs), 0));
+    close(fd);
+    cr_assert(gt(sz, n, 100));
+    cr_assert(eq(u64, bytes, n + 1)); /* the FIN counts one */
+    cr_assert(ge(u32, segs, (uint32_t)((n + 6) / 7)), "%u segments for %zu bytes", segs, n);
+    cr_assert(not(eq(ptr, strstr(buf, "\r\n\r\nHello, World!"), NULL)));
+}
+
 Test(fixture, bad_options_exit_2)
 {
     struct cmd_result r;
@@ -249,5 +269,9 @@ Test(fixture, bad_options_exit_2)
     cmd_run((const char *const[]){FIXTURE, "--stall-ms", "100", NULL}, 10, &r);
     cr_assert(eq(int, r.status, 2));
     cr_assert(not(eq(ptr, strstr(r.err, "--stall-ms and --stall-every go together"), NULL)));
+    cmd_free(&r);
+    cmd_run((const char *const[]){FIXTURE, "--write-max", "-1", NULL}, 10, &r);
+    cr_assert(eq(int, r.status, 2));
+    cr_assert(not(eq(ptr, strstr(r.err, "--write-max '-1'"), NULL)));
     cmd_free(&r);
 }
