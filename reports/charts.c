@@ -363,7 +363,7 @@ static void ch_tools(struct ch_ctx *x)
     static const char *const colors[] = {"#1f77b4", "#ff7f0e", "#2ca02c", "#9467bd"};
     char name[CH_NAME_MAX];
     FILE *dat = NULL, *gp = NULL;
-    int groups = 0;
+    int groups = 0, seen[4] = {1, 0, 0, 0}; /* a tool no cell measured gets no bars, no key */
     const cJSON *c;
     cJSON_ArrayForEach(c, cJSON_GetObjectItem(x->doc, "cells"))
     {
@@ -385,6 +385,7 @@ static void ch_tools(struct ch_ctx *x)
                     v[k] = rs_json_num(
                         cJSON_GetObjectItem(cJSON_GetObjectItem(o, "summary"), "rps"), "median");
                     others += k > 0;
+                    seen[k] = 1;
                 }
         }
         if (!others)
@@ -415,9 +416,10 @@ static void ch_tools(struct ch_ctx *x)
                 "set datafile missing 'NaN'\n");
     char plot[1024] = "plot ";
     for (int k = 0; k < 4; k++)
-        snprintf(plot + strlen(plot), sizeof(plot) - strlen(plot),
-                 "%s'%s.dat' using %d%s lc rgb '%s' title '%s'", k ? ", " : "", name, k + 2,
-                 k ? "" : ":xtic(1)", colors[k], tools[k]);
+        if (seen[k])
+            snprintf(plot + strlen(plot), sizeof(plot) - strlen(plot),
+                     "%s'%s.dat' using %d%s lc rgb '%s' title '%s'", k ? ", " : "", name, k + 2,
+                     k ? "" : ":xtic(1)", colors[k], tools[k]);
     ch_finish(x, gp, name, plot);
 }
 

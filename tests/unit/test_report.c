@@ -117,6 +117,14 @@ Test(report, every_chart_type_is_drawn, .init = tmpdir_setup, .fini = tmpdir_tea
     };
     for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
         check_image(dir, names[i]);
+    /* Of the other tools the results measured wrk on ok cells, h2load never: no key entry. */
+    char path[512];
+    size_t len;
+    snprintf(path, sizeof(path), "%s/tools.gp", dir);
+    char *gp = slurp(path, &len);
+    cr_assert(not(eq(ptr, strstr(gp, "title 'wrk'"), NULL)));
+    cr_assert(eq(ptr, strstr(gp, "h2load'"), NULL), "%s", gp);
+    free(gp);
     cJSON_Delete(doc);
 }
 
