@@ -15,7 +15,7 @@ set xtics rotate by -30
 set format y '%.1s%c'
 set yrange [0:*]
 set datafile missing 'NaN'
-plot 'tools.dat' using 2:xtic(1) lc rgb '#1f77b4' title 'ringfire', 'tools.dat' using 3 lc rgb '#ff7f0e' title 'wrk', 'tools.dat' using 4 lc rgb '#2ca02c' title 'hey', 'tools.dat' using 5 lc rgb '#9467bd' title 'h2load'
+plot 'tools.dat' using 2:xtic(1) lc rgb '#1f77b4' title 'ringfire', 'tools.dat' using 3 lc rgb '#ff7f0e' title 'wrk', 'tools.dat' using 4 lc rgb '#2ca02c' title 'hey'
 set terminal svg size 1000,560 font 'sans,10' dynamic
 set output 'tools.svg'
-plot 'tools.dat' using 2:xtic(1) lc rgb '#1f77b4' title 'ringfire', 'tools.dat' using 3 lc rgb '#ff7f0e' title 'wrk', 'tools.dat' using 4 lc rgb '#2ca02c' title 'hey', 'tools.dat' using 5 lc rgb '#9467bd' title 'h2load'
+plot 'tools.dat' using 2:xtic(1) lc rgb '#1f77b4' title 'ringfire', 'tools.dat' using 3 lc rgb '#ff7f0e' title 'wrk', 'tools.dat' using 4 lc rgb '#2ca02c' title 'hey'
