@@ -82,10 +82,10 @@ $(BUILD)/tests/%: tests/unit/%.c $(REPORT_LIB) $(RUNNER_LIB) $(LIB)
 	$(CC) $(CFLAGS) $(INC) $< $(REPORT_LIB) $(RUNNER_LIB) $(LIB) $(LDFLAGS) $(LDLIBS) \
 		-lcriterion -o $@
 
-$(BUILD)/tests/%: tests/integration/%.c $(TEST_HELPERS) $(BIN) $(FIXTURE) $(LIB)
+$(BUILD)/tests/%: tests/integration/%.c $(TEST_HELPERS) $(BIN) $(FIXTURE)
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) $(INC) -DRF_BUILD_DIR='"$(abspath $(BUILD))"' $< $(TEST_HELPERS) $(LIB) \
-		$(LDFLAGS) $(LDLIBS) -lcriterion -o $@
+	$(CC) $(CFLAGS) $(INC) -DRF_BUILD_DIR='"$(abspath $(BUILD))"' $< $(TEST_HELPERS) \
+		$(REPORT_LIB) $(RUNNER_LIB) $(LIB) $(LDFLAGS) $(LDLIBS) -lcriterion -o $@
 
 test:
 	@ci/install-deps test

@@ -9,10 +9,10 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <unistd.h>
 
 #include "charts.h"
 #include "report.h"
+#include "results.h"
 
 #define RP_SCHEMA "ringfire.results/1"
 
@@ -64,22 +64,10 @@ cJSON *rp_load(const char *path, char err[RP_ERR_MAX])
 
 int rp_write_atomic(const char *path, const char *text, char err[RP_ERR_MAX])
 {
-    char tmp[PATH_MAX + 16];
-    snprintf(tmp, sizeof(tmp), "%s.tmp", path);
-    FILE *f = fopen(tmp, "w");
-    if (!f) {
-        snprintf(err, RP_ERR_MAX, "cannot write %s: %s", tmp, strerror(errno));
-        return -1;
-    }
-    size_t len = strlen(text);
-    int bad = fwrite(text, 1, len, f) != len;
-    bad |= fclose(f) != 0;
-    if (bad || rename(tmp, path) != 0) {
-        snprintf(err, RP_ERR_MAX, "cannot write %s: %s", path, strerror(errno));
-        unlink(tmp);
-        return -1;
-    }
-    return 0;
+    int rc = rs_write_atomic(path, text);
+    if (rc < 0)
+        snprintf(err, RP_ERR_MAX, "cannot write %s: %s", path, strerror(-rc));
+    return rc < 0 ? -1 : 0;
 }
 
 static int rp_usage(const char *msg)

@@ -16,8 +16,7 @@ int rp_report_main(int argc, char **argv);
 /* `ringfire gate --baseline B --current C ...` (gate.c): 0 pass, 1 regression, 2 input error. */
 int rp_gate_main(int argc, char **argv);
 
-/* Writes text to path through a temporary file and rename(), so a reader never sees half a
- * file.  Returns 0, or -1 with the reason in err. */
+/* rs_write_atomic, with the reason for people in err.  Returns 0 or -1. */
 int rp_write_atomic(const char *path, const char *text, char err[RP_ERR_MAX]);
 
 /* Loads RESULTS (a results directory or a results.json) and checks its schema.  Returns the

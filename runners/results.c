@@ -3,6 +3,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <math.h>
 #include <openssl/evp.h>
 #include <stdio.h>
@@ -132,19 +133,16 @@ void rs_results_summarize(cJSON *cell, uint64_t seed)
     cJSON_ReplaceItemInObject(cell, "summary", s);
 }
 
-int rs_results_write(const cJSON *doc, const char *dir)
+int rs_write_atomic(const char *path, const char *text)
 {
-    char path[1024], tmp[1040];
-    snprintf(path, sizeof(path), "%s/results.json", dir);
-    snprintf(tmp, sizeof(tmp), "%s.tmp", path);
-    char *text = cJSON_Print(doc);
-    if (!text)
-        return -ENOMEM;
+    char tmp[PATH_MAX + 8];
+    if ((size_t)snprintf(tmp, sizeof(tmp), "%s.tmp", path) >= sizeof(tmp))
+        return -ENAMETOOLONG;
     int rc = 0;
     int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
     size_t len = strlen(text), off = 0;
     if (fd < 0)
-        rc = -errno;
+        return -errno;
     while (rc == 0 && off < len) {
         ssize_t w = write(fd, text + off, len - off);
         if (w < 0 && errno != EINTR)
@@ -152,13 +150,31 @@ int rs_results_write(const cJSON *doc, const char *dir)
         if (w > 0)
             off += (size_t)w;
     }
-    if (rc == 0 && (write(fd, "\n", 1) != 1 || fsync(fd) < 0))
+    if (rc == 0 && fsync(fd) < 0)
         rc = -errno;
-    if (fd >= 0 && close(fd) < 0 && rc == 0)
+    if (close(fd) < 0 && rc == 0)
         rc = -errno;
     if (rc == 0 && rename(tmp, path) < 0)
         rc = -errno;
-    free(text);
+    if (rc < 0)
+        unlink(tmp);
+    return rc;
+}
+
+int rs_results_write(const cJSON *doc, const char *dir)
+{
+    char path[1024];
+    snprintf(path, sizeof(path), "%s/results.json", dir);
+    char *text = cJSON_Print(doc);
+    size_t len = text ? strlen(text) : 0;
+    char *line = text ? realloc(text, len + 2) : NULL; /* the file ends with a newline */
+    if (!line) {
+        free(text);
+        return -ENOMEM;
+    }
+    memcpy(line + len, "\n", 2);
+    int rc = rs_write_atomic(path, line);
+    free(line);
     return rc;
 }
 

@@ -22,8 +22,11 @@ cJSON *rs_results_cell(cJSON *doc, const char *id);
 /* Recomputes a cell's summary from its runs (median, bootstrap interval, cv, noisy, latency
  * and CPU medians, bottleneck). */
 void rs_results_summarize(cJSON *cell, uint64_t seed);
-/* Writes dir/results.json through a temporary file and rename().  Returns 0 or -errno. */
+/* Writes dir/results.json with rs_write_atomic.  Returns 0 or -errno. */
 int rs_results_write(const cJSON *doc, const char *dir);
+/* Writes text to path through path.tmp, fsync() and rename(), so a reader never sees half a
+ * file, and an interrupted write leaves the old one.  Returns 0 or -errno. */
+int rs_write_atomic(const char *path, const char *text);
 /* The sha256 of a file, in hex (65 bytes with the NUL).  Returns 0 or -1. */
 int rs_sha256_file(const char *file, char out[65]);
 

@@ -357,14 +357,15 @@ static uint64_t recv_stamp(struct rf__loop *l, struct io_uring_recvmsg_out *out)
     return 0;
 }
 
-/* The bytes of a receive completion into *n; a recvmsg's come after its header and control
- * messages, whose stamp becomes l->arrival.  NULL when a recvmsg buffer lacks its header. */
+/* The bytes of a receive completion, their number in *n: they follow the recvmsg header and
+ * control messages, whose stamp becomes l->arrival.  None without a buffer (the end of the
+ * stream); NULL when a buffer lacks its header. */
 static const char *recv_bytes(struct rf__loop *l, const struct io_uring_cqe *cqe, size_t *n)
 {
-    char *buf = rf__bufring_data(&l->bufs, cqe->flags >> IORING_CQE_BUFFER_SHIFT);
-    *n = (size_t)cqe->res;
+    *n = 0;
     if (!(cqe->flags & IORING_CQE_F_BUFFER))
-        return buf;
+        return "";
+    char *buf = rf__bufring_data(&l->bufs, cqe->flags >> IORING_CQE_BUFFER_SHIFT);
     struct io_uring_recvmsg_out *out = io_uring_recvmsg_validate(buf, cqe->res, &l->rmsg);
     if (!out)
         return NULL;

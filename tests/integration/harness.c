@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "harness.h"
+#include "report.h"
 
 static void sleep_ms(int ms)
 {
@@ -257,14 +258,6 @@ size_t tcp_recv_all(int fd, char *buf, size_t cap)
 
 cJSON *load_results(const char *out)
 {
-    char path[256];
-    snprintf(path, sizeof(path), "%s/results.json", out);
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return NULL;
-    static char buf[8 << 20];
-    size_t n = fread(buf, 1, sizeof(buf) - 1, f);
-    fclose(f);
-    buf[n] = '\0';
-    return cJSON_Parse(buf);
+    char err[RP_ERR_MAX];
+    return rp_load(out, err);
 }

@@ -40,7 +40,8 @@ struct cmd_result {
 void cmd_run(const char *const *argv, int timeout_s, struct cmd_result *r);
 void cmd_free(struct cmd_result *r);
 
-/* The results.json in a suite's output directory, parsed; NULL when missing or not JSON. */
+/* The results.json in a suite's output directory (rp_load); NULL when missing, not JSON or of
+ * another schema. */
 cJSON *load_results(const char *out);
 
 /* A number at a dotted path ("errors.parse", "status.codes.200"); NaN when missing. */
