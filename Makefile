@@ -5,6 +5,7 @@
 #   make test                install missing packages, build, run unit and integration tests
 #   make test SAN=address,undefined   the same under the sanitizers (in build/san/)
 #   make bench               ringfire vs wrk against the fixture server and nginx
+#                            (PROFILE=1: and where each client's CPU goes, from perf)
 #   make gate                run suites/ci.json, gate it against ci/baselines/ci.json
 #   make baseline            run suites/ci.json, make it the new ci/baselines/ci.json
 #   make install PREFIX=/usr/local
@@ -101,7 +102,7 @@ integration: $(INTEG_BIN)
 check: format-check test
 
 bench: all
-	@ci/install-deps bench
+	@ci/install-deps bench $(if $(filter 1,$(PROFILE)),profile)
 	@ci/bench
 
 # make suite SUITE=NAME: build, install what the suite's tools need, run it.
