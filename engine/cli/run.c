@@ -3,6 +3,7 @@
  */
 #include <errno.h>
 #include <getopt.h>
+#include <sched.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdlib.h>
@@ -372,6 +373,26 @@ static void cli_progress(const struct rf_progress *p, void *arg)
             p->total_s, (unsigned long long)p->responses, (unsigned long long)p->errors);
 }
 
+/* The CPUs this process may run on, as a list such as "0-3,6". */
+static void cli_allowed_cpus(char *buf, size_t n)
+{
+    cpu_set_t set;
+    size_t len = 0;
+    buf[0] = '\0';
+    if (sched_getaffinity(0, sizeof(set), &set) < 0)
+        return;
+    for (int c = 0; c < CPU_SETSIZE && len < n; c++) {
+        if (!CPU_ISSET(c, &set))
+            continue;
+        int last = c;
+        while (last + 1 < CPU_SETSIZE && CPU_ISSET(last + 1, &set))
+            last++;
+        len += (size_t)snprintf(buf + len, n - len, last > c ? "%s%d-%d" : "%s%d", len ? "," : "",
+                                c, last);
+        c = last;
+    }
+}
+
 static void cli_on_signal(int sig)
 {
     (void)sig;
@@ -405,6 +426,16 @@ int rf_cli_run(int argc, char **argv)
                 run.config.url.authority, rf_err_name(res.target_errno),
                 rf_strerror(res.target_errno));
         status = RF_EXIT_NO_TARGET;
+        goto out;
+    }
+    if (rc == RF_ECPUS) {
+        char allowed[256];
+        cli_allowed_cpus(allowed, sizeof(allowed));
+        fprintf(stderr,
+                "ringfire: --cpus '%s': %s; pick CPUs from those it may use (%s), or leave "
+                "--cpus out\n",
+                run.cpus_text, rf_strerror(rc), allowed);
+        status = RF_EXIT_USAGE;
         goto out;
     }
     if (rc == RF_ENOFILE) {

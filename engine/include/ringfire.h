@@ -30,6 +30,7 @@
     X(RF_EBUFRING, "the kernel refused to register a provided buffer ring (needs Linux 5.19+)")    \
     X(RF_ETARGET, "the target never accepted a connection")                                        \
     X(RF_ETHREAD, "a worker thread could not be started")                                          \
+    X(RF_ECPUS, "a CPU to pin a worker to is not one this process may run on")                     \
     X(RF_ENOMEM, "out of memory")
 
 enum rf_err {

@@ -299,6 +299,8 @@ static const struct usage_case usage_cases[] = {
     {"header with CRLF", {"-H", "X-A: 1\r\nX-B: 2"}, "a header is malformed"},
     {"bad method", {"-m", "GE T"}, "-m 'GE T': the method is not a token"},
     {"bad cpu list", {"--cpus", "x"}, "--cpus 'x'"},
+    /* No test machine lets a process run on its 1024th CPU. */
+    {"cpu not allowed", {"--cpus", "1023"}, "--cpus '1023': a CPU to pin a worker to is not one"},
     {"refill deeper than pipeline", {"-p", "4", "--refill", "8"}, "--refill 8"},
     {"missing body file", {"--body", "@/nonexistent/file"}, "--body '@/nonexistent/file'"},
 };
