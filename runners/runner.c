@@ -55,6 +55,7 @@ struct rn {
 
 /* ---- set-up -------------------------------------------------------------------------------- */
 
+/* The number of CPUs in a list the suite loader or rn_cpus has checked. */
 static unsigned rn_count_cpus(const char *list)
 {
     int cpus[1024];
@@ -62,33 +63,43 @@ static unsigned rn_count_cpus(const char *list)
     return n > 0 ? (unsigned)n : 1;
 }
 
-/* Client and target on separate CPUs where there is more than one: the target gets the first
- * half, the client the rest. */
-static void rn_cpus(struct rn *R)
+/* A suite's CPU list that this process may not run on: its programs would run unpinned. */
+static int rn_cpus_check(const char *list, const char *key, char *err, size_t n)
+{
+    int cpus[1024], allowed[1024];
+    int k = rf_parse_cpu_list(list, cpus, 1024);
+    if (k > 0 && rf_cpus_check(cpus, (unsigned)k) == 0)
+        return 0;
+    char text[256];
+    rf_cpus_format(allowed, rf_cpus_allowed(allowed, 1024), text, sizeof(text));
+    snprintf(err, n, "%s \"%s\": %s; pick from the CPUs it may use (%s)", key, list,
+             rf_strerror(RF_ECPUS), text);
+    return -1;
+}
+
+/* Client and target on separate CPUs where there is more than one: of the CPUs this process may
+ * run on, the target gets the first half, the client the rest. */
+static int rn_cpus(struct rn *R, char *err, size_t n)
 {
     const struct rs_suite *s = &R->suite;
     if (s->client_cpus) {
+        if (rn_cpus_check(s->client_cpus, ".cpus.client", err, n) < 0 ||
+            rn_cpus_check(s->target_cpus, ".cpus.target", err, n) < 0)
+            return -1;
         snprintf(R->client_cpus, sizeof(R->client_cpus), "%s", s->client_cpus);
         snprintf(R->target_cpus, sizeof(R->target_cpus), "%s", s->target_cpus);
     } else {
-        long n = sysconf(_SC_NPROCESSORS_ONLN);
-        if (n < 2) {
-            snprintf(R->client_cpus, sizeof(R->client_cpus), "0");
-            snprintf(R->target_cpus, sizeof(R->target_cpus), "0");
-        } else {
-            long half = n / 2;
-            if (half == 1)
-                snprintf(R->target_cpus, sizeof(R->target_cpus), "0");
-            else
-                snprintf(R->target_cpus, sizeof(R->target_cpus), "0-%ld", half - 1);
-            if (n - half == 1)
-                snprintf(R->client_cpus, sizeof(R->client_cpus), "%ld", half);
-            else
-                snprintf(R->client_cpus, sizeof(R->client_cpus), "%ld-%ld", half, n - 1);
-        }
+        int cpus[1024];
+        int k = rf_cpus_allowed(cpus, 1024);
+        if (k < 1)
+            cpus[k++] = 0;
+        int half = k / 2; /* 0 with one CPU: the two share it */
+        rf_cpus_format(cpus, half ? half : k, R->target_cpus, sizeof(R->target_cpus));
+        rf_cpus_format(cpus + half, k - half, R->client_cpus, sizeof(R->client_cpus));
     }
     R->client_ncpus = rn_count_cpus(R->client_cpus);
     R->target_ncpus = rn_count_cpus(R->target_cpus);
+    return 0;
 }
 
 static void rn_git_version(char *out, size_t n)
@@ -508,7 +519,11 @@ int rs_suite_main(int argc, char **argv)
     R.ringfire[n > 0 ? n : 0] = '\0';
     if (R.suite.seed == 0)
         R.suite.seed = (uint64_t)time(NULL);
-    rn_cpus(&R);
+    if (rn_cpus(&R, err, sizeof(err)) < 0) {
+        fprintf(stderr, "%s: %s\n", R.suite.file, err);
+        status = 2;
+        goto out;
+    }
     char sha[65] = "";
     rs_sha256_file(R.suite.file, sha);
 

@@ -3,7 +3,6 @@
  */
 #include <errno.h>
 #include <getopt.h>
-#include <sched.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdlib.h>
@@ -224,6 +223,13 @@ static int cli_parse(struct rf_cli_run *run, int argc, char **argv)
             if (n < 0)
                 return cli_usage_error(
                     "--cpus '%s': expected CPU numbers such as 0,2-3 (each below 1024)", optarg);
+            if (rf_cpus_check(cpus, (unsigned)n) < 0) {
+                int allowed[1024];
+                char text[256];
+                rf_cpus_format(allowed, rf_cpus_allowed(allowed, 1024), text, sizeof(text));
+                return cli_usage_error("--cpus '%s': %s; pick from the CPUs it may use (%s)",
+                                       optarg, rf_strerror(RF_ECPUS), text);
+            }
             cfg->cpus = cpus;
             cfg->ncpus = (unsigned)n;
             run->cpus_text = optarg;
@@ -373,26 +379,6 @@ static void cli_progress(const struct rf_progress *p, void *arg)
             p->total_s, (unsigned long long)p->responses, (unsigned long long)p->errors);
 }
 
-/* The CPUs this process may run on, as a list such as "0-3,6". */
-static void cli_allowed_cpus(char *buf, size_t n)
-{
-    cpu_set_t set;
-    size_t len = 0;
-    buf[0] = '\0';
-    if (sched_getaffinity(0, sizeof(set), &set) < 0)
-        return;
-    for (int c = 0; c < CPU_SETSIZE && len < n; c++) {
-        if (!CPU_ISSET(c, &set))
-            continue;
-        int last = c;
-        while (last + 1 < CPU_SETSIZE && CPU_ISSET(last + 1, &set))
-            last++;
-        len += (size_t)snprintf(buf + len, n - len, last > c ? "%s%d-%d" : "%s%d", len ? "," : "",
-                                c, last);
-        c = last;
-    }
-}
-
 static void cli_on_signal(int sig)
 {
     (void)sig;
@@ -426,16 +412,6 @@ int rf_cli_run(int argc, char **argv)
                 run.config.url.authority, rf_err_name(res.target_errno),
                 rf_strerror(res.target_errno));
         status = RF_EXIT_NO_TARGET;
-        goto out;
-    }
-    if (rc == RF_ECPUS) {
-        char allowed[256];
-        cli_allowed_cpus(allowed, sizeof(allowed));
-        fprintf(stderr,
-                "ringfire: --cpus '%s': %s; pick CPUs from those it may use (%s), or leave "
-                "--cpus out\n",
-                run.cpus_text, rf_strerror(rc), allowed);
-        status = RF_EXIT_USAGE;
         goto out;
     }
     if (rc == RF_ENOFILE) {

@@ -79,6 +79,12 @@ int rf_header_check(const char *header);
 int rf_method_check(const char *method);
 /* "0,2-3" -> {0,2,3}.  Returns the number of CPUs written (>= 1) or RF_EVALUE / RF_ERANGE. */
 int rf_parse_cpu_list(const char *text, int *cpus, int max_cpus);
+/* The CPUs this process may run on (its affinity), ascending: returns how many were written. */
+int rf_cpus_allowed(int *cpus, int max_cpus);
+/* 0 when this process may run on every CPU of the list, else RF_ECPUS. */
+int rf_cpus_check(const int *cpus, unsigned n);
+/* An ascending list as text, "0-3,6" (truncated to fit). */
+void rf_cpus_format(const int *cpus, int n, char *buf, size_t len);
 
 /* ---- histogram: HdrHistogram layout, 3 significant digits, values in nanoseconds -------- */
 

@@ -1,11 +1,14 @@
 /*
- * units.c - parsing of the values people type: durations, counts, sizes and CPU lists.
+ * units.c - parsing of the values people type: durations, counts, sizes and CPU lists (and
+ * which CPUs this process may run on, to check and show such lists).
  *
  * Each parser takes the whole string or fails: "10x", "1.5.2", " 5" and "" are errors, so a typo
  * never turns into a silently different run.
  */
 #include <errno.h>
 #include <limits.h>
+#include <sched.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -121,5 +124,44 @@ int rf_parse_cpu_list(const char *text, int *cpus, int max_cpus)
         if (*end != ',')
             return RF_EVALUE;
         p = end + 1;
+    }
+}
+
+int rf_cpus_allowed(int *cpus, int max_cpus)
+{
+    cpu_set_t set;
+    int n = 0;
+    if (sched_getaffinity(0, sizeof(set), &set) < 0)
+        return 0;
+    for (int c = 0; c < CPU_SETSIZE && n < max_cpus; c++)
+        if (CPU_ISSET(c, &set))
+            cpus[n++] = c;
+    return n;
+}
+
+int rf_cpus_check(const int *cpus, unsigned n)
+{
+    cpu_set_t set;
+    if (sched_getaffinity(0, sizeof(set), &set) < 0)
+        return 0; /* nothing known to check against: pinning will tell */
+    for (unsigned i = 0; i < n; i++)
+        if (cpus[i] < 0 || cpus[i] >= CPU_SETSIZE || !CPU_ISSET(cpus[i], &set))
+            return RF_ECPUS;
+    return 0;
+}
+
+void rf_cpus_format(const int *cpus, int n, char *buf, size_t len)
+{
+    size_t at = 0;
+    if (len)
+        buf[0] = '\0';
+    for (int i = 0; i < n && at < len; i++) {
+        int j = i;
+        while (j + 1 < n && cpus[j + 1] == cpus[j] + 1)
+            j++;
+        int w = snprintf(buf + at, len - at, j > i ? "%s%d-%d" : "%s%d", at ? "," : "", cpus[i],
+                         cpus[j]);
+        at += w > 0 ? (size_t)w : 0;
+        i = j;
     }
 }

@@ -266,6 +266,20 @@ Test(runner, dry_run_and_errors, .init = tmpdir_setup, .fini = tmpdir_teardown)
     cr_assert(eq(int, r.status, 2));
     cr_assert(not(eq(ptr, strstr(r.err, "suites/no-such-suite.json: cannot read"), NULL)));
     cmd_free(&r);
+    /* A CPU the runner may not use (no test machine has 1024) stops it before any target starts. */
+    const char *cpus =
+        tmpdir_write("cpus.json", "{\"name\": \"x\", \"targets\": [\"ringfire-fixture\"], "
+                                  "\"endpoints\": {\"plaintext\": {\"path\": \"/p\"}}, "
+                                  "\"matrix\": {\"connections\": [16]}, "
+                                  "\"cpus\": {\"client\": \"1023\", \"target\": \"0\"}}");
+    char out[128];
+    snprintf(out, sizeof(out), "%s/cpus-out", tmpdir);
+    cmd_run((const char *const[]){RINGFIRE, "suite", cpus, "--out", out, NULL}, 30, &r);
+    cr_assert(eq(int, r.status, 2), "%s", r.err);
+    assert_says(r.err, ".cpus.client \"1023\": a CPU to pin a worker to is not one this process "
+                       "may run on; pick from the CPUs it may use (");
+    cr_assert(eq(int, access(out, F_OK), -1), "nothing was started or written");
+    cmd_free(&r);
 }
 
 /* Each tool on one cell of the fixture: ok where installed, skipped with the package to

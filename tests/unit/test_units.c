@@ -65,3 +65,29 @@ Test(units, cpu_lists)
     cr_assert(eq(int, rf_parse_cpu_list("1,", cpus, 8), RF_EVALUE));
     cr_assert(eq(int, rf_parse_cpu_list("", cpus, 8), RF_EVALUE));
 }
+
+Test(units, cpu_lists_as_text)
+{
+    char buf[32];
+    rf_cpus_format((const int[]){0, 1, 2, 5, 7, 8}, 6, buf, sizeof(buf));
+    cr_assert(eq(str, buf, "0-2,5,7-8"));
+    rf_cpus_format((const int[]){3}, 1, buf, sizeof(buf));
+    cr_assert(eq(str, buf, "3"));
+    rf_cpus_format(NULL, 0, buf, sizeof(buf));
+    cr_assert(eq(str, buf, ""));
+    rf_cpus_format((const int[]){10, 12, 14, 16, 18}, 5, buf, 8); /* truncated, terminated */
+    cr_assert(eq(str, buf, "10,12,1"));
+}
+
+Test(units, allowed_cpus_pass_the_check_and_others_do_not)
+{
+    int cpus[1024];
+    int n = rf_cpus_allowed(cpus, 1024);
+    cr_assert(gt(int, n, 0));
+    for (int i = 1; i < n; i++)
+        cr_assert(gt(int, cpus[i], cpus[i - 1]));
+    cr_assert(eq(int, rf_cpus_check(cpus, (unsigned)n), 0));
+    cr_assert(eq(int, rf_cpus_check((const int[]){cpus[0], 1023}, 2),
+                 RF_ECPUS)); /* no test machine has 1024 */
+    cr_assert(eq(int, rf_cpus_check((const int[]){-1}, 1), RF_ECPUS));
+}
