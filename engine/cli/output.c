@@ -122,11 +122,14 @@ void rf_print_text(FILE *out, const struct rf_cli_run *run, const struct rf_resu
                 (unsigned long long)c->ws_closes);
     if (cfg->websocket) {
         fprintf(out, "  Upgrade answers:");
-        for (int s = 100; s < 600; s++)
+        for (int s = 100; s < 1000; s++)
             if (c->status[s])
                 fprintf(out, " %d x%llu", s, (unsigned long long)c->status[s]);
-        if (c->status_other)
-            fprintf(out, " malformed x%llu", (unsigned long long)c->status_other);
+        uint64_t malformed = c->status_other;
+        for (int s = 600; s < 1000; s += 100)
+            malformed -= out_class(c, s);
+        if (malformed)
+            fprintf(out, " malformed x%llu", (unsigned long long)malformed);
         fprintf(out, "\n");
     } else {
         out_status_line(out, c);
@@ -219,7 +222,7 @@ static cJSON *out_status(const struct rf_counts *c)
         cJSON_AddNumberToObject(o, names[i], (double)out_class(c, (i + 1) * 100));
     cJSON_AddNumberToObject(o, "other", (double)c->status_other);
     cJSON *codes = cJSON_AddObjectToObject(o, "codes");
-    for (int s = 100; s < 600; s++) {
+    for (int s = 100; s < 1000; s++) {
         if (!c->status[s])
             continue;
         char key[8];

@@ -22,9 +22,8 @@ static int http_response(struct rf__worker *w, struct rf__conn *c, const struct 
         return -1;
     }
     rf__conn_answered(w, c);
-    if (r->status >= 100 && r->status < 600)
-        w->counts.status[r->status]++;
-    else
+    w->counts.status[r->status]++;
+    if (r->status >= 600)
         w->counts.status_other++;
     if (r->close || r->upgrade) {
         /* The server said it closes after this response: requests sent behind it are lost. */

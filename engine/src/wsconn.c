@@ -58,8 +58,9 @@ static long ws_upgrade(struct rf__worker *w, struct rf__conn *c, const char *p, 
         rf__conn_retry_later(w, c);
         return -1;
     }
-    if (r.status >= 100 && r.status < 600)
-        w->counts.status[r.status]++;
+    w->counts.status[r.status]++;
+    if (r.status >= 600)
+        w->counts.status_other++;
     if (r.status != 101 || !r.upgrade_websocket || strcmp(r.ws_accept, c->ws->accept) != 0) {
         /* Refused or invalid: never treated as open.  Retried after a back-off, so a server
          * that refuses every upgrade is not hammered in a loop. */

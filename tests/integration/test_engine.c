@@ -107,6 +107,12 @@ Test(engine, status_codes_counted_exactly, .fini = stop)
     cr_assert(eq(dbl, json_num(j, "status.codes.503"), 300));
     cr_assert(eq(dbl, json_num(j, "status.2xx"), 0));
     cJSON_Delete(j);
+    /* Beyond 599 (invalid, RFC 9110 section 15): in no class, but still by exact code. */
+    j = run_ok("http", "/status/999", args);
+    cr_assert(eq(dbl, json_num(j, "status.other"), 300));
+    cr_assert(eq(dbl, json_num(j, "status.codes.999"), 300));
+    cr_assert(eq(dbl, json_num(j, "status.5xx"), 0));
+    cJSON_Delete(j);
 }
 
 Test(engine, chunked_bodies, .fini = stop)
