@@ -179,8 +179,8 @@ struct rf_counts {
     uint64_t bytes_sent;
     uint64_t bytes_received;
     uint64_t status[1000]; /* by exact code, 100..999 (the parser allows no others) */
-    uint64_t
-        status_other; /* 600..999, which RFC 9110 calls invalid, and malformed upgrade answers */
+    /* In no class: 600..999 (invalid, RFC 9110 section 15), and malformed upgrade answers. */
+    uint64_t status_other;
     uint64_t errors[RF_ERRK_COUNT_];
     uint64_t errno_by_kind[RF_ERRK_COUNT_][RF_ERRNO_MAX + 1];
     uint64_t lost;       /* requests in flight on connections given up after a failure */

@@ -69,13 +69,8 @@ static int run_check(const struct rf_config *cfg)
         return RF_EURL_SCHEME;
     if (cfg->websocket && (!cfg->ws_message || cfg->ws_message_len > RF_MAX_WS_MESSAGE))
         return RF_ERANGE;
-    cpu_set_t allowed; /* a worker pinned elsewhere would run unpinned, unnoticed */
-    if (cfg->ncpus && sched_getaffinity(0, sizeof(allowed), &allowed) == 0)
-        for (unsigned i = 0; i < cfg->ncpus; i++)
-            if (cfg->cpus[i] < 0 || cfg->cpus[i] >= CPU_SETSIZE ||
-                !CPU_ISSET(cfg->cpus[i], &allowed))
-                return RF_ECPUS;
-    return 0;
+    /* a worker pinned where this process may not run would run unpinned, unnoticed */
+    return cfg->ncpus ? rf_cpus_check(cfg->cpus, cfg->ncpus) : 0;
 }
 
 static int run_address(const struct rf_url *url, struct sockaddr_storage *ss, socklen_t *len)

@@ -90,4 +90,15 @@ Test(units, allowed_cpus_pass_the_check_and_others_do_not)
     cr_assert(eq(int, rf_cpus_check((const int[]){cpus[0], 1023}, 2),
                  RF_ECPUS)); /* no test machine has 1024 */
     cr_assert(eq(int, rf_cpus_check((const int[]){-1}, 1), RF_ECPUS));
+    /* The engine refuses such a list before it opens anything (port 1: nothing listens). */
+    struct rf_config cfg = {.connections = 1,
+                            .pipeline = 1,
+                            .duration_ns = 1000000,
+                            .timeout_ns = 1000000,
+                            .cpus = (const int[]){1023},
+                            .ncpus = 1};
+    cr_assert(eq(int, rf_url_parse("http://127.0.0.1:1/", &cfg.url), 0));
+    struct rf_result res;
+    cr_assert(eq(int, rf_run(&cfg, &res), RF_ECPUS));
+    rf_result_free(&res);
 }
