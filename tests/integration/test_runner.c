@@ -113,7 +113,8 @@ Test(runner, the_committed_ci_baseline_is_usable_by_the_gate)
 /* Whether the hanging build's "sleep 60" still runs. */
 static int still_sleeping(void)
 {
-    return system("pgrep -f '^[s]leep 60$' >/dev/null") == 0;
+    /* An odd duration, so that no other sleep on the machine is taken for the hung build. */
+    return system("pgrep -f '^[s]leep 60.0417$' >/dev/null") == 0;
 }
 
 Test(runner, failing_targets_are_data, .init = tmpdir_setup, .fini = tmpdir_teardown)
@@ -128,7 +129,7 @@ Test(runner, failing_targets_are_data, .init = tmpdir_setup, .fini = tmpdir_tear
         "    \"endpoints\": [\"hello\"]},\n"
         "   {\"name\": \"dies\", \"start\": \"exec timeout 2 build/ringfire-fixture --port {port} "
         "--quiet\", \"endpoints\": [\"plaintext\"]},\n"
-        "   {\"name\": \"hangs\", \"build\": \"sleep 60\", \"build_timeout\": \"1s\","
+        "   {\"name\": \"hangs\", \"build\": \"sleep 60.0417\", \"build_timeout\": \"1s\","
         "    \"start\": \"exec build/ringfire-fixture --port {port}\", \"endpoints\": "
         "[\"plaintext\"]}],\n"
         " \"endpoints\": {\"plaintext\": {\"path\": \"/plaintext\", \"body\": \"Hello, World!\"},\n"
