@@ -66,14 +66,13 @@ static unsigned rn_count_cpus(const char *list)
 /* A suite's CPU list that this process may not run on: its programs would run unpinned. */
 static int rn_cpus_check(const char *list, const char *key, char *err, size_t n)
 {
-    int cpus[1024], allowed[1024];
-    int k = rf_parse_cpu_list(list, cpus, 1024);
-    if (k > 0 && rf_cpus_check(cpus, (unsigned)k) == 0)
+    int cpus[1024];
+    char allowed[256];
+    int k = rf_parse_cpu_list(list, cpus, 1024); /* the suite loader checked its form */
+    if (k < 1 || rf_cpus_check(cpus, (unsigned)k, allowed, sizeof(allowed)) == 0)
         return 0;
-    char text[256];
-    rf_cpus_format(allowed, rf_cpus_allowed(allowed, 1024), text, sizeof(text));
     snprintf(err, n, "%s \"%s\": %s; pick from the CPUs it may use (%s)", key, list,
-             rf_strerror(RF_ECPUS), text);
+             rf_strerror(RF_ECPUS), allowed);
     return -1;
 }
 

@@ -223,13 +223,10 @@ static int cli_parse(struct rf_cli_run *run, int argc, char **argv)
             if (n < 0)
                 return cli_usage_error(
                     "--cpus '%s': expected CPU numbers such as 0,2-3 (each below 1024)", optarg);
-            if (rf_cpus_check(cpus, (unsigned)n) < 0) {
-                int allowed[1024];
-                char text[256];
-                rf_cpus_format(allowed, rf_cpus_allowed(allowed, 1024), text, sizeof(text));
+            char allowed[256];
+            if (rf_cpus_check(cpus, (unsigned)n, allowed, sizeof(allowed)) < 0)
                 return cli_usage_error("--cpus '%s': %s; pick from the CPUs it may use (%s)",
-                                       optarg, rf_strerror(RF_ECPUS), text);
-            }
+                                       optarg, rf_strerror(RF_ECPUS), allowed);
             cfg->cpus = cpus;
             cfg->ncpus = (unsigned)n;
             run->cpus_text = optarg;

@@ -81,8 +81,9 @@ int rf_method_check(const char *method);
 int rf_parse_cpu_list(const char *text, int *cpus, int max_cpus);
 /* The CPUs this process may run on (its affinity), ascending: returns how many were written. */
 int rf_cpus_allowed(int *cpus, int max_cpus);
-/* 0 when this process may run on every CPU of the list, else RF_ECPUS. */
-int rf_cpus_check(const int *cpus, unsigned n);
+/* 0 when this process may run on every CPU of the list, else RF_ECPUS, and then, where allowed
+ * is not NULL, the CPUs it may run on as text for the message ("0-3,6"). */
+int rf_cpus_check(const int *cpus, unsigned n, char *allowed, size_t len);
 /* An ascending list as text, "0-3,6" (truncated to fit). */
 void rf_cpus_format(const int *cpus, int n, char *buf, size_t len);
 

@@ -70,7 +70,7 @@ static int run_check(const struct rf_config *cfg)
     if (cfg->websocket && (!cfg->ws_message || cfg->ws_message_len > RF_MAX_WS_MESSAGE))
         return RF_ERANGE;
     /* a worker pinned where this process may not run would run unpinned, unnoticed */
-    return cfg->ncpus ? rf_cpus_check(cfg->cpus, cfg->ncpus) : 0;
+    return cfg->ncpus ? rf_cpus_check(cfg->cpus, cfg->ncpus, NULL, 0) : 0;
 }
 
 static int run_address(const struct rf_url *url, struct sockaddr_storage *ss, socklen_t *len)

@@ -139,14 +139,20 @@ int rf_cpus_allowed(int *cpus, int max_cpus)
     return n;
 }
 
-int rf_cpus_check(const int *cpus, unsigned n)
+int rf_cpus_check(const int *cpus, unsigned n, char *allowed, size_t len)
 {
     cpu_set_t set;
     if (sched_getaffinity(0, sizeof(set), &set) < 0)
         return 0; /* nothing known to check against: pinning will tell */
-    for (unsigned i = 0; i < n; i++)
-        if (cpus[i] < 0 || cpus[i] >= CPU_SETSIZE || !CPU_ISSET(cpus[i], &set))
-            return RF_ECPUS;
+    for (unsigned i = 0; i < n; i++) {
+        if (cpus[i] >= 0 && cpus[i] < CPU_SETSIZE && CPU_ISSET(cpus[i], &set))
+            continue;
+        if (allowed) {
+            int list[CPU_SETSIZE];
+            rf_cpus_format(list, rf_cpus_allowed(list, CPU_SETSIZE), allowed, len);
+        }
+        return RF_ECPUS;
+    }
     return 0;
 }
 

@@ -110,7 +110,7 @@ Test(runner, the_committed_ci_baseline_is_usable_by_the_gate)
     cmd_free(&r);
 }
 
-/* Whether the hanging build's "sleep 60" still runs. */
+/* Whether the hanging build's sleep still runs. */
 static int still_sleeping(void)
 {
     /* An odd duration, so that no other sleep on the machine is taken for the hung build. */
