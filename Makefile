@@ -32,24 +32,29 @@ LDFLAGS += -fsanitize=$(SAN)
 endif
 
 ENGINE_SRC := $(wildcard engine/src/*.c)
-CLI_SRC := $(wildcard engine/cli/*.c)
+SCHEMA_SRC := $(wildcard schema/*.c)
 RUNNER_SRC := $(wildcard runners/*.c)
 REPORT_SRC := $(wildcard reports/*.c)
+CLI_SRC := $(filter-out cli/main.c,$(wildcard cli/*.c))
 FIXTURE_SRC := $(wildcard fixtures/server/*.c)
 UNIT_SRC := $(wildcard tests/unit/test_*.c)
 INTEG_SRC := $(wildcard tests/integration/test_*.c)
 TEST_HELPERS := tests/integration/harness.c
-FORMAT_FILES := $(shell find engine fixtures tests runners reports -name '*.[ch]' 2>/dev/null)
+FORMAT_FILES := $(shell find cli engine schema runners reports fixtures tests -name '*.[ch]' 2>/dev/null)
 
 LIB := $(BUILD)/libringfire.a
+SCHEMA_LIB := $(BUILD)/libschema.a
 RUNNER_LIB := $(BUILD)/librunners.a
 REPORT_LIB := $(BUILD)/libreports.a
+CLI_LIB := $(BUILD)/libcli.a
+# Above the engine, top to bottom: each library uses only those after it.
+LIBS := $(CLI_LIB) $(REPORT_LIB) $(RUNNER_LIB) $(SCHEMA_LIB) $(LIB)
 BIN := $(BUILD)/ringfire
 FIXTURE := $(BUILD)/ringfire-fixture
 UNIT_BIN := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(UNIT_SRC))
 INTEG_BIN := $(patsubst tests/integration/%.c,$(BUILD)/tests/%,$(INTEG_SRC))
 
-INC := -Iengine/include -Iengine/src -Irunners -Ireports
+INC := -Iengine/include -Iengine/src -Ischema -Irunners -Ireports -Icli
 
 .PHONY: all deps test unit integration check bench suite gate baseline format format-check clean \
 	install
@@ -66,27 +71,32 @@ $(BUILD)/%.o: %.c
 $(LIB): $(patsubst %.c,$(BUILD)/%.o,$(ENGINE_SRC))
 	$(AR) rcs $@ $^
 
+$(SCHEMA_LIB): $(patsubst %.c,$(BUILD)/%.o,$(SCHEMA_SRC))
+	$(AR) rcs $@ $^
+
 $(RUNNER_LIB): $(patsubst %.c,$(BUILD)/%.o,$(RUNNER_SRC))
 	$(AR) rcs $@ $^
 
 $(REPORT_LIB): $(patsubst %.c,$(BUILD)/%.o,$(REPORT_SRC))
 	$(AR) rcs $@ $^
 
-$(BIN): $(patsubst %.c,$(BUILD)/%.o,$(CLI_SRC)) $(REPORT_LIB) $(RUNNER_LIB) $(LIB)
+$(CLI_LIB): $(patsubst %.c,$(BUILD)/%.o,$(CLI_SRC))
+	$(AR) rcs $@ $^
+
+$(BIN): $(BUILD)/cli/main.o $(LIBS)
 	$(CC) $(LDFLAGS) $^ $(LDLIBS) -o $@
 
 $(FIXTURE): $(patsubst %.c,$(BUILD)/%.o,$(FIXTURE_SRC))
 	$(CC) $(LDFLAGS) $^ $(LDLIBS) -o $@
 
-$(BUILD)/tests/%: tests/unit/%.c $(REPORT_LIB) $(RUNNER_LIB) $(LIB)
+$(BUILD)/tests/%: tests/unit/%.c $(LIBS)
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) $(INC) $< $(REPORT_LIB) $(RUNNER_LIB) $(LIB) $(LDFLAGS) $(LDLIBS) \
-		-lcriterion -o $@
+	$(CC) $(CFLAGS) $(INC) $< $(LIBS) $(LDFLAGS) $(LDLIBS) -lcriterion -o $@
 
 $(BUILD)/tests/%: tests/integration/%.c $(TEST_HELPERS) $(BIN) $(FIXTURE)
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) $(INC) -DRF_BUILD_DIR='"$(abspath $(BUILD))"' $< $(TEST_HELPERS) \
-		$(REPORT_LIB) $(RUNNER_LIB) $(LIB) $(LDFLAGS) $(LDLIBS) -lcriterion -o $@
+		$(LIBS) $(LDFLAGS) $(LDLIBS) -lcriterion -o $@
 
 test:
 	@ci/install-deps test
@@ -111,7 +121,7 @@ suite: all
 	@if [ ! -f suites/$(SUITE).json ] && [ ! -f $(SUITE) ]; then \
 	    echo "make suite: no suite '$(SUITE)' (suites/$(SUITE).json); the suites here:" \
 	        $$(ls suites | sed -n 's/\.json$$//p') >&2; \
-	    echo "  the frameworks suite is not written yet; try: make suite SUITE=smoke" >&2; \
+	    echo "  for example: make suite SUITE=smoke" >&2; \
 	    exit 2; fi
 	@ci/install-deps suite
 	@out=results/$(SUITE)-$$(date -u +%Y%m%dT%H%M%SZ); \

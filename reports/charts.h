@@ -4,30 +4,45 @@
 #ifndef RF_CHARTS_H
 #define RF_CHARTS_H
 
-#include <cjson/cJSON.h>
+#include "results.h"
 
 #define RP_MAX_CHARTS 64
+#define RP_CHART_NAME_MAX 128
+#define RP_CHART_KINDS 4
+#define RP_CHART_TOOLS "tools" /* the tool comparison chart */
 
-/* The charts drawn for one endpoint and pipeline depth:
- *   ENDPOINT-pP-rps       throughput against connections, one line per target
- *   ENDPOINT-pP-bars      sorted bars at the highest connection count
- *   ENDPOINT-cC-pP-latency  the latency percentile spectrum at the highest connection count
- *   ENDPOINT-cC-pP-timeline responses in each second of the first run
+/* The charts drawn for one endpoint and pipeline depth, named after the endpoint's rr_slug():
+ *   SLUG-pP-rps        throughput against connections, one line per target
+ *   SLUG-pP-bars       sorted bars at the highest connection count
+ *   SLUG-cC-pP-latency the latency percentile spectrum at the highest connection count
+ *   SLUG-cC-pP-timeline responses in each second of the first run
  * and "tools" (the tool comparison) when any cell was measured by several tools. */
 struct rp_chart {
-    char endpoint[128];
+    const char *endpoint;
     int pipeline;
     int connections; /* the highest */
     int websocket;
+    char files[RP_CHART_KINDS][RP_CHART_NAME_MAX]; /* the four names above, without extension */
 };
 
 struct rp_chart_list {
     struct rp_chart charts[RP_MAX_CHARTS];
     int n;
+    int dropped; /* endpoint and pipeline groups beyond RP_MAX_CHARTS, not drawn */
 };
 
-/* Draws every chart into dir (.dat, .gp, .png, .svg).  Returns 0, or -1 when gnuplot failed
- * on one (its messages are in dir/gnuplot.log). */
-int rp_charts(const cJSON *doc, const char *dir, struct rp_chart_list *list);
+/* Draws one script: runs it in dir, where it writes its images.  Returns 0 or -1. */
+typedef int rp_plot_fn(const char *dir, const char *script, void *arg);
+
+/* gnuplot on the script (an argument vector, no shell), in dir, its messages appended to
+ * dir/gnuplot.log. */
+int rp_gnuplot(const char *dir, const char *script, void *arg);
+/* Whether gnuplot runs here. */
+int rp_gnuplot_available(void);
+
+/* Writes every chart's .dat and .gp into dir and has plot draw it (.png, .svg); plot NULL
+ * means rp_gnuplot.  Returns 0, or -1 when a file could not be written or a plot failed. */
+int rp_charts(const struct rr_doc *doc, const char *dir, struct rp_chart_list *list,
+              rp_plot_fn *plot, void *arg);
 
 #endif

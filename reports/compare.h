@@ -9,9 +9,6 @@
 
 #include "diff.h"
 
-/* `ringfire compare BASELINE CURRENT [--metrics LIST] [--threshold PCT]`: the exit status. */
-int rp_compare_main(int argc, char **argv);
-
 const char *rp_verdict_name(enum rp_verdict v);
 /* How to read the table: the rule, the confidence, the threshold. */
 void rp_diff_intro(FILE *out, const struct rp_diff *d);
@@ -20,8 +17,10 @@ void rp_diff_table(FILE *out, const struct rp_diff *d, int changed_only);
 /* The cells that could not be compared, and the notes. */
 void rp_diff_lists(FILE *out, const struct rp_diff *d);
 /* A warning listing how the two environments differ; nothing when they do not. */
-void rp_env_warnings(FILE *out, const cJSON *base, const cJSON *cur);
-/* "5%", "5" or "2.5%" as a fraction (0.05); 0 <= value < 100%.  Returns 0 or -1. */
-int rp_parse_percent(const char *s, double *out);
+void rp_env_warnings(FILE *out, const struct rr_doc *base, const struct rr_doc *cur);
+/* The whole comparison of two results as markdown, for `ringfire compare`; the two are named
+ * by the paths they were read from. */
+void rp_compare_markdown(FILE *out, const struct rp_diff *d, const char *base_path,
+                         const struct rr_doc *base, const char *cur_path, const struct rr_doc *cur);
 
 #endif

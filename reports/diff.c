@@ -32,16 +32,18 @@
 #include <string.h>
 
 #include "diff.h"
-#include "jsonx.h"
 #include "report.h"
 #include "stats.h"
 
+#define RUN_AT(member) offsetof(struct rr_run, member)
 const struct rp_metric_info rp_metric_info[RP_NMETRICS] = {
-    [RP_M_RPS] = {"rps", "req/s", "req/s", 1},
-    [RP_M_P50] = {"p50", "p50 latency", "us", 0},
-    [RP_M_P99] = {"p99", "p99 latency", "us", 0},
-    [RP_M_CPU] = {"cpu", "server CPU per response", "us/response", 0},
-    [RP_M_CLIENT_CPU] = {"client-cpu", "client CPU per response", "us/response", 0},
+    [RP_M_RPS] = {"rps", "req/s", "req/s", 1, RUN_AT(rps), "throughput"},
+    [RP_M_P50] = {"p50", "p50 latency", "us", 0, RUN_AT(latency_us[RR_P50]), "latency-p50"},
+    [RP_M_P99] = {"p99", "p99 latency", "us", 0, RUN_AT(latency_us[RR_P99]), "latency-p99"},
+    [RP_M_CPU] = {"cpu", "server CPU per response", "us/response", 0,
+                  RUN_AT(cpu_us_per_response.target), "server-cpu-per-response"},
+    [RP_M_CLIENT_CPU] = {"client-cpu", "client CPU per response", "us/response", 0,
+                         RUN_AT(cpu_us_per_response.client), "client-cpu-per-response"},
 };
 
 int rp_metrics_parse(const char *list, char *bad, size_t n)
@@ -69,47 +71,15 @@ int rp_metrics_parse(const char *list, char *bad, size_t n)
     return mask ? mask : -1;
 }
 
-static double df_run_value(const cJSON *run, enum rp_metric m)
-{
-    switch (m) {
-    case RP_M_RPS:
-        return rs_json_num(run, "rps");
-    case RP_M_P50:
-        return rs_json_num(cJSON_GetObjectItem(run, "latency_us"), "p50");
-    case RP_M_P99:
-        return rs_json_num(cJSON_GetObjectItem(run, "latency_us"), "p99");
-    case RP_M_CPU:
-        return rs_json_num(cJSON_GetObjectItem(run, "cpu_us_per_response"), "target");
-    case RP_M_CLIENT_CPU:
-        return rs_json_num(cJSON_GetObjectItem(run, "cpu_us_per_response"), "client");
-    case RP_NMETRICS:
-        break;
-    }
-    return NAN;
-}
-
-unsigned rp_cell_values(const cJSON *cell, enum rp_metric m, double *v)
+unsigned rp_cell_values(const struct rr_cell *cell, enum rp_metric m, double *v)
 {
     unsigned n = 0;
-    const cJSON *run;
-    cJSON_ArrayForEach(run, cJSON_GetObjectItem(cell, "runs"))
-    {
-        double x = df_run_value(run, m);
+    for (size_t i = 0; i < cell->nruns; i++) {
+        double x = *(const double *)((const char *)&cell->runs[i] + rp_metric_info[m].offset);
         if (!isnan(x) && n < RP_RUNS_MAX)
             v[n++] = x;
     }
     return n;
-}
-
-static const cJSON *df_find(const cJSON *doc, const char *id)
-{
-    const cJSON *c;
-    cJSON_ArrayForEach(c, cJSON_GetObjectItem(doc, "cells"))
-    {
-        if (strcmp(rs_json_str(c, "id"), id) == 0)
-            return c;
-    }
-    return NULL;
 }
 
 /* Grows a list of lines by one; returns the new line, or NULL when memory runs out. */
@@ -134,18 +104,12 @@ static struct rp_change *df_change(struct rp_diff *d, const char *id)
     return c;
 }
 
-static const char *df_status(const cJSON *cell)
-{
-    return rs_json_str(cell, "status");
-}
-
 /* The reason of a cell that was not measured, for a line of text. */
-static const char *df_reason(const cJSON *cell)
+static const char *df_reason(const struct rr_cell *cell)
 {
-    const char *r = rs_json_str(cell, "reason");
-    return r[0]                                      ? r
-           : strcmp(df_status(cell), "pending") == 0 ? "not run: the suite stopped first"
-                                                     : "no reason recorded";
+    return cell->reason && cell->reason[0] ? cell->reason
+           : cell->status == RR_PENDING    ? "not run: the suite stopped first"
+                                           : "no reason recorded";
 }
 
 static double df_geomean(const double *v, unsigned n)
@@ -170,26 +134,25 @@ static enum rp_verdict df_decide(const struct rp_change *c, double threshold)
 }
 
 /* One cell present on both sides: a change per metric, or the reason it cannot be compared. */
-static int df_cell(struct rp_diff *d, const cJSON *b, const cJSON *c, unsigned mask,
-                   unsigned min_runs)
+static int df_cell(struct rp_diff *d, const struct rr_cell *b, const struct rr_cell *c,
+                   unsigned mask, unsigned min_runs)
 {
-    const char *id = rs_json_str(b, "id");
-    const char *bs = df_status(b), *cs = df_status(c);
+    const char *id = b->id;
     char *line;
-    if (strcmp(bs, "skipped") == 0 && strcmp(cs, "skipped") == 0) {
+    if (b->status == RR_SKIPPED && c->status == RR_SKIPPED) {
         if (!(line = df_line(&d->notes, &d->nnotes)))
             return -1;
         snprintf(line, RP_LINE_MAX, "%s: skipped on both sides (%s)", id, df_reason(c));
         return 0;
     }
-    if (strcmp(bs, "ok") != 0) {
+    if (b->status != RR_OK) {
         if (!(line = df_line(&d->problems, &d->nproblems)))
             return -1;
         snprintf(line, RP_LINE_MAX, "%s: the baseline has no result (%s: %s); refresh the baseline",
-                 id, bs, df_reason(b));
+                 id, rr_status_name(b->status), df_reason(b));
         return 0;
     }
-    if (strcmp(cs, "failed") == 0) {
+    if (c->status == RR_FAILED) {
         struct rp_change *ch = df_change(d, id);
         if (!ch)
             return -1;
@@ -198,11 +161,11 @@ static int df_cell(struct rp_diff *d, const cJSON *b, const cJSON *c, unsigned m
         ch->verdict = RP_FAILED;
         return 0;
     }
-    if (strcmp(cs, "ok") != 0) {
+    if (c->status != RR_OK) {
         if (!(line = df_line(&d->problems, &d->nproblems)))
             return -1;
-        snprintf(line, RP_LINE_MAX, "%s: the current run has no result (%s: %s)", id, cs,
-                 df_reason(c));
+        snprintf(line, RP_LINE_MAX, "%s: the current run has no result (%s: %s)", id,
+                 rr_status_name(c->status), df_reason(c));
         return 0;
     }
     for (int m = 0; m < RP_NMETRICS; m++) {
@@ -215,7 +178,7 @@ static int df_cell(struct rp_diff *d, const cJSON *b, const cJSON *c, unsigned m
             if (!(line = df_line(&d->notes, &d->nnotes)))
                 return -1;
             snprintf(line, RP_LINE_MAX, "%s: %s is not measured by %s", id, rp_metric_info[m].name,
-                     rs_json_str(b, "tool"));
+                     b->tool);
             continue;
         }
         if (tmp.nbase == 0 || tmp.ncur == 0) {
@@ -251,32 +214,27 @@ static int df_cell(struct rp_diff *d, const cJSON *b, const cJSON *c, unsigned m
     return 0;
 }
 
-int rp_diff(const cJSON *base, const cJSON *cur, unsigned mask, double threshold, unsigned min_runs,
-            struct rp_diff *out)
+int rp_diff(const struct rr_doc *base, const struct rr_doc *cur, unsigned mask, double threshold,
+            unsigned min_runs, struct rp_diff *out)
 {
     memset(out, 0, sizeof(*out));
     out->threshold = threshold;
-    const cJSON *b, *c;
     char *line;
-    cJSON_ArrayForEach(b, cJSON_GetObjectItem(base, "cells"))
-    {
-        const char *id = rs_json_str(b, "id");
-        const cJSON *match = df_find(cur, id);
+    for (size_t i = 0; i < base->ncells; i++) {
+        const struct rr_cell *b = &base->cells[i], *match = rr_cell_find(cur, b->id);
         if (!match) {
             if (!(line = df_line(&out->problems, &out->nproblems)))
                 return -1;
-            snprintf(line, RP_LINE_MAX, "%s: in the baseline only", id);
+            snprintf(line, RP_LINE_MAX, "%s: in the baseline only", b->id);
         } else if (df_cell(out, b, match, mask, min_runs) < 0) {
             return -1;
         }
     }
-    cJSON_ArrayForEach(c, cJSON_GetObjectItem(cur, "cells"))
-    {
-        const char *id = rs_json_str(c, "id");
-        if (!df_find(base, id)) {
+    for (size_t i = 0; i < cur->ncells; i++) {
+        if (!rr_cell_find(base, cur->cells[i].id)) {
             if (!(line = df_line(&out->problems, &out->nproblems)))
                 return -1;
-            snprintf(line, RP_LINE_MAX, "%s: in the current run only", id);
+            snprintf(line, RP_LINE_MAX, "%s: in the current run only", cur->cells[i].id);
         }
     }
     /* The correction needs the number of decisions, so the intervals come last. */
@@ -285,7 +243,7 @@ int rp_diff(const cJSON *base, const cJSON *cur, unsigned mask, double threshold
         struct rp_change *ch = &out->changes[i];
         if (ch->verdict != RP_SAME)
             continue;
-        if (rs_ratio_interval(ch->vbase, ch->nbase, ch->vcur, ch->ncur, out->level, &ch->ratio,
+        if (rr_ratio_interval(ch->vbase, ch->nbase, ch->vcur, ch->ncur, out->level, &ch->ratio,
                               &ch->lo, &ch->hi) < 0)
             ch->verdict = RP_FEW; /* fewer than 2 runs: min_runs was below 2 */
         else
@@ -312,43 +270,47 @@ static int df_env_line(char (*lines)[RP_LINE_MAX], int n, int max, const char *w
     return n + 1;
 }
 
-int rp_env_diff(const cJSON *base, const cJSON *cur, char (*lines)[RP_LINE_MAX], int max)
+/* The versions of one group (tools or targets) that differ, with what only one side has. */
+static int df_map_diff(char (*lines)[RP_LINE_MAX], int n, int max, const char *group,
+                       const struct rr_map *a, const struct rr_map *b)
 {
-    const cJSON *eb = cJSON_GetObjectItem(base, "env"), *ec = cJSON_GetObjectItem(cur, "env");
-    static const char *const keys[][2] = {{"cpu_model", "CPU"},
-                                          {"kernel", "kernel"},
-                                          {"ringfire", "ringfire"},
-                                          {"client_cpus", "client CPUs"},
-                                          {"target_cpus", "target CPUs"}};
-    int n = 0;
-    for (size_t k = 0; k < sizeof(keys) / sizeof(keys[0]); k++)
-        n = df_env_line(lines, n, max, keys[k][1], rs_json_str(eb, keys[k][0]),
-                        rs_json_str(ec, keys[k][0]));
-    char a[32], b[32];
-    snprintf(a, sizeof(a), "%g", rs_json_num(eb, "cores"));
-    snprintf(b, sizeof(b), "%g", rs_json_num(ec, "cores"));
-    n = df_env_line(lines, n, max, "cores", a, b);
-    static const char *const groups[] = {"tools", "targets"};
-    for (int g = 0; g < 2; g++) {
-        const cJSON *gb = cJSON_GetObjectItem(eb, groups[g]),
-                    *gc = cJSON_GetObjectItem(ec, groups[g]);
-        const cJSON *v;
-        char what[128];
-        cJSON_ArrayForEach(v, gb)
-        {
-            snprintf(what, sizeof(what), "%s %s", groups[g], v->string);
-            n = df_env_line(lines, n, max, what, rs_json_str(gb, v->string),
-                            rs_json_str(gc, v->string));
-        }
-        cJSON_ArrayForEach(v, gc)
-        {
-            if (cJSON_GetObjectItem(gb, v->string))
+    char what[128];
+    for (int side = 0; side < 2; side++) {
+        const struct rr_map *m = side ? b : a, *other = side ? a : b;
+        for (size_t i = 0; i < m->n; i++) {
+            const char *theirs = "";
+            int found = 0;
+            for (size_t k = 0; k < other->n && !found; k++)
+                if (strcmp(other->v[k].name, m->v[i].name) == 0) {
+                    theirs = other->v[k].value;
+                    found = 1;
+                }
+            if (side && found) /* said from the baseline's side already */
                 continue;
-            snprintf(what, sizeof(what), "%s %s", groups[g], v->string);
-            n = df_env_line(lines, n, max, what, "", rs_json_str(gc, v->string));
+            snprintf(what, sizeof(what), "%s %s", group, m->v[i].name);
+            n = side ? df_env_line(lines, n, max, what, "", m->v[i].value)
+                     : df_env_line(lines, n, max, what, m->v[i].value, theirs);
         }
     }
     return n;
+}
+
+int rp_env_diff(const struct rr_doc *base, const struct rr_doc *cur, char (*lines)[RP_LINE_MAX],
+                int max)
+{
+    const struct rr_env *eb = &base->env, *ec = &cur->env;
+    int n = 0;
+    n = df_env_line(lines, n, max, "CPU", eb->cpu_model, ec->cpu_model);
+    n = df_env_line(lines, n, max, "kernel", eb->kernel, ec->kernel);
+    n = df_env_line(lines, n, max, "ringfire", eb->ringfire, ec->ringfire);
+    n = df_env_line(lines, n, max, "client CPUs", eb->client_cpus, ec->client_cpus);
+    n = df_env_line(lines, n, max, "target CPUs", eb->target_cpus, ec->target_cpus);
+    char a[32], b[32];
+    snprintf(a, sizeof(a), "%u", eb->cores);
+    snprintf(b, sizeof(b), "%u", ec->cores);
+    n = df_env_line(lines, n, max, "cores", a, b);
+    n = df_map_diff(lines, n, max, "tools", &eb->tools, &ec->tools);
+    return df_map_diff(lines, n, max, "targets", &eb->targets, &ec->targets);
 }
 
 void rp_fmt_change(double ratio, char *out, size_t n)

@@ -6,7 +6,9 @@
 #ifndef RF_DIFF_H
 #define RF_DIFF_H
 
-#include <cjson/cJSON.h>
+#include <stddef.h>
+
+#include "results.h"
 
 #define RP_RUNS_MAX 64  /* repetitions read per cell and side */
 #define RP_ALPHA 0.05   /* the chance of a false alarm over all the decisions of one diff */
@@ -19,6 +21,8 @@ struct rp_metric_info {
     const char *label; /* in tables */
     const char *unit;  /* req/s, us, us/response */
     int higher_is_better;
+    size_t offset;    /* of the figure in struct rr_run */
+    const char *slug; /* Bencher's measure */
 };
 
 extern const struct rp_metric_info rp_metric_info[RP_NMETRICS];
@@ -34,7 +38,7 @@ enum rp_verdict {
 
 struct rp_change {
     const char *id;
-    const cJSON *base, *cur; /* the two cells */
+    const struct rr_cell *base, *cur;
     enum rp_metric metric;
     unsigned nbase, ncur;
     double vbase[RP_RUNS_MAX], vcur[RP_RUNS_MAX];
@@ -61,19 +65,20 @@ int rp_metrics_parse(const char *list, char *bad, size_t n);
 
 /* The values of a metric in the runs of a cell, at most RP_RUNS_MAX; runs that did not
  * measure it are left out.  Returns how many. */
-unsigned rp_cell_values(const cJSON *cell, enum rp_metric m, double *v);
+unsigned rp_cell_values(const struct rr_cell *cell, enum rp_metric m, double *v);
 
 /* Compares every cell of base with the cell of the same id in cur, for the metrics in mask.
  * A change counts when the interval of the ratio of the runs' geometric means lies wholly
  * beyond threshold (a fraction: 0.05); min_runs (2 or more) is the fewest runs a side needs
  * for a verdict.  Returns 0, or -1 when memory runs out. */
-int rp_diff(const cJSON *base, const cJSON *cur, unsigned mask, double threshold, unsigned min_runs,
-            struct rp_diff *out);
+int rp_diff(const struct rr_doc *base, const struct rr_doc *cur, unsigned mask, double threshold,
+            unsigned min_runs, struct rp_diff *out);
 void rp_diff_free(struct rp_diff *d);
 
 /* Lists how the environments of two results differ (CPU model, cores, kernel, ringfire, tool
  * and target versions), one line each.  Returns the number of lines. */
-int rp_env_diff(const cJSON *base, const cJSON *cur, char (*lines)[RP_LINE_MAX], int max);
+int rp_env_diff(const struct rr_doc *base, const struct rr_doc *cur, char (*lines)[RP_LINE_MAX],
+                int max);
 
 /* "+4.2%", "-20.0%" */
 void rp_fmt_change(double ratio, char *out, size_t n);

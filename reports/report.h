@@ -1,34 +1,35 @@
 /*
- * report.h - results (ringfire.results/1) for people: a markdown report with gnuplot charts,
- * and the comparison of two results.
+ * report.h - results (ringfire.results/2) for people: a markdown report with gnuplot charts.
+ * The report and its charts read only the typed document (results.h); every name and text in
+ * it is escaped for where it goes (escape.h).
  */
 #ifndef RF_REPORT_H
 #define RF_REPORT_H
 
-#include <cjson/cJSON.h>
+#include <stddef.h>
 #include <stdio.h>
 
+#include "results.h"
+
 #define RP_ERR_MAX 4608
-
-/* `ringfire report RESULTS [--out DIR] [--no-charts]`: the exit status. */
-int rp_report_main(int argc, char **argv);
-
-/* `ringfire gate --baseline B --current C ...` (gate.c): 0 pass, 1 regression, 2 input error. */
-int rp_gate_main(int argc, char **argv);
-
-/* rs_write_atomic, with the reason for people in err.  Returns 0 or -1. */
-int rp_write_atomic(const char *path, const char *text, char err[RP_ERR_MAX]);
-
-/* Loads RESULTS (a results directory or a results.json) and checks its schema.  Returns the
- * document, or NULL with the reason in err. */
-cJSON *rp_load(const char *path, char err[RP_ERR_MAX]);
 
 struct rp_chart_list;
 
 /* Writes the markdown report of doc to out.  charts_dir names the directory the charts are in,
- * relative to the report, and charts lists them; both NULL when there are none. */
-void rp_markdown(FILE *out, const cJSON *doc, const char *charts_dir,
-                 const struct rp_chart_list *charts);
+ * relative to the report, and charts lists them; both NULL when there are none.  Returns 0, or
+ * -1 when out of memory. */
+int rp_markdown(FILE *out, const struct rr_doc *doc, const char *charts_dir,
+                const struct rp_chart_list *charts);
+
+enum rp_report_status {
+    RP_REPORT_OK = 0,
+    RP_REPORT_FAILED = -1,        /* nothing usable written: err says why */
+    RP_REPORT_CHARTS_FAILED = -2, /* report.md written; a chart could not be drawn */
+};
+
+/* Writes dir/report.md (atomically) and, when charts is set, dir/charts/ with every chart.
+ * Returns an rp_report_status, with the reason in err for a failure. */
+int rp_report_write(const struct rr_doc *doc, const char *dir, int charts, char err[RP_ERR_MAX]);
 
 /* A rate for people: "1.23M", "456.7k", "789"; "–" for NaN. */
 void rp_fmt_rate(double v, char *out, size_t n);

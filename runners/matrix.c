@@ -6,7 +6,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "results.h"
 #include "suite.h"
+#include "tools.h"
 
 int rs_match_cell(const struct rs_suite *s, const struct rs_match *m, const struct rs_cell *c)
 {
@@ -66,7 +68,7 @@ int rs_expand(const struct rs_suite *s, struct rs_cell **out)
                                 *c = (struct rs_cell){
                                     .target = t,
                                     .endpoint = e,
-                                    .tool = (enum rs_tool)s->tools[k],
+                                    .tool = s->tools[k],
                                     .connections = s->connections[ci],
                                     .pipeline = s->pipeline[pi],
                                     .threads = s->threads[ti],
@@ -74,13 +76,10 @@ int rs_expand(const struct rs_suite *s, struct rs_cell **out)
                                 };
                                 if (!mx_keep(s, c))
                                     continue;
-                                int len = snprintf(c->id, sizeof(c->id), "%s/%s/%s/c%u/p%u/t%u",
-                                                   s->targets[t].name, s->endpoints[e].name,
-                                                   rs_tool_name(c->tool), c->connections,
-                                                   c->pipeline, c->threads);
-                                if (ws && len > 0 && (size_t)len < sizeof(c->id))
-                                    snprintf(c->id + len, sizeof(c->id) - (size_t)len, "/m%u",
-                                             c->ws_bytes);
+                                rr_cell_id(c->id, sizeof(c->id), s->targets[t].name,
+                                           s->endpoints[e].name, rs_tool_name(c->tool),
+                                           c->connections, c->pipeline, c->threads, ws,
+                                           c->ws_bytes);
                                 n++;
                             }
         }

@@ -9,13 +9,13 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "json.h"
+
 #define RS_MAX_AXIS 32
 #define RS_MAX_NAMES 32
-#define RS_ERR_MAX 512
-
-enum rs_tool { RS_TOOL_RINGFIRE, RS_TOOL_WRK, RS_TOOL_HEY, RS_TOOL_H2LOAD, RS_TOOL_COUNT_ };
-
-const char *rs_tool_name(enum rs_tool tool);
+#define RS_MAX_TOOLS 16
+#define RS_MAX_CELLS 100000
+#define RS_ERR_MAX RJ_ERR_MAX
 
 struct rs_endpoint {
     char *name;
@@ -48,7 +48,7 @@ struct rs_target {
 struct rs_match {
     char *target;
     char *endpoint;
-    int tool;                       /* -1: any */
+    int tool;                       /* a place in rs_tools[]; -1: any */
     unsigned connections, pipeline; /* 0: any */
 };
 
@@ -60,6 +60,7 @@ struct rs_override {
 
 struct rs_suite {
     char *file;
+    char sha256[65]; /* of the suite file, in hex */
     char *name;
     char *description;
     struct rs_target targets[RS_MAX_NAMES];
@@ -74,7 +75,7 @@ struct rs_suite {
     unsigned nthreads;
     unsigned ws_bytes[RS_MAX_AXIS]; /* WebSocket message sizes */
     unsigned nws_bytes;
-    int tools[RS_TOOL_COUNT_];
+    int tools[RS_MAX_TOOLS]; /* places in rs_tools[], each once */
     unsigned ntools;
     unsigned repetitions;
     uint64_t duration_ns;
@@ -93,19 +94,20 @@ struct rs_suite {
 struct rs_cell {
     unsigned target;
     unsigned endpoint;
-    enum rs_tool tool;
+    int tool; /* a place in rs_tools[] */
     unsigned connections;
     unsigned pipeline;
     unsigned threads;
     unsigned ws_bytes; /* 0 for HTTP */
     unsigned repetitions;
     uint64_t duration_ns;
-    char id[160]; /* "nginx/json/ringfire/c64/p16/t0" */
+    char id[256]; /* rr_cell_id(): "nginx/json/ringfire/c64/p16/t0" */
 };
 
 /* Loads and checks a suite.  NAME without a slash or ".json" means suites/NAME.json; recipes
- * named by a target are read from fixtures/targets/NAME.json.  Returns 0, or -1 with the
- * message in err. */
+ * named by a target are read from fixtures/targets/NAME.json.  Target, endpoint and suite names
+ * must be rr_name_ok(), apt entries Debian package names.  Returns 0, or -1 with the message
+ * in err. */
 int rs_suite_load(const char *name_or_path, struct rs_suite *suite, char err[RS_ERR_MAX]);
 void rs_suite_free(struct rs_suite *suite);
 

@@ -1,95 +1,124 @@
 /*
- * tools.c - adapters for the load generators: ringfire (its --json), wrk (a generated Lua
- * script whose done() hook prints JSON), hey (its text summary) and h2load --h1 (its text).
+ * tools.c - the table of load generators and what is common to all of them (tools.h).
  */
-#include <math.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
-#include "target.h"
-#include "jsonx.h"
+#include "proc.h"
 #include "tools.h"
 
-const char *const rs_lat_keys[RS_NLAT] = {"p50", "p75", "p90", "p99", "p99_9", "p99_99", "max"};
+/* The ringfire command itself, whatever its path. */
+static const char RS_SELF[] = "(ringfire)";
 
-int rs_tool_supports(enum rs_tool tool, const struct rs_cell *c, const struct rs_endpoint *e,
-                     char *why, size_t n)
+static const char *const rs_ringfire_version[] = {RS_SELF, "--version", NULL};
+static const char *const rs_wrk_version[] = {"wrk", "-v", NULL};
+/* hey prints no version; Debian's package has one. */
+static const char *const rs_hey_version[] = {"dpkg-query", "-W", "-f=hey ${Version}", "hey", NULL};
+static const char *const rs_h2load_version[] = {"h2load", "--version", NULL};
+
+const struct rs_tool rs_tools[] = {
+    {"ringfire", NULL, rs_ringfire_version, RS_OWN_WARMUP, rs_ringfire_command, rs_ringfire_parse},
+    {"wrk", "wrk", rs_wrk_version, RS_NO_WEBSOCKET, rs_wrk_command, rs_wrk_parse},
+    {"hey", "hey", rs_hey_version, RS_NO_WEBSOCKET | RS_NO_PIPELINE, rs_hey_command, rs_hey_parse},
+    {"h2load", "nghttp2-client", rs_h2load_version, RS_NO_WEBSOCKET | RS_OWN_WARMUP,
+     rs_h2load_command, rs_h2load_parse},
+};
+const int rs_ntools = sizeof(rs_tools) / sizeof(rs_tools[0]);
+
+void rs_arg(struct rs_argv *a, const char *fmt, ...)
 {
-    if (e->websocket && tool != RS_TOOL_RINGFIRE) {
-        snprintf(why, n, "%s has no WebSocket load", rs_tool_name(tool));
+    if (a->n == RS_ARGV_MAX) {
+        a->overflow = 1;
+        return;
+    }
+    va_list ap;
+    va_start(ap, fmt);
+    int len = vsnprintf(a->store[a->n], RS_ARG_MAX, fmt, ap);
+    va_end(ap);
+    if (len < 0 || len >= RS_ARG_MAX) {
+        a->overflow = 1;
+        return;
+    }
+    a->v[a->n] = a->store[a->n];
+    a->v[++a->n] = NULL;
+}
+
+int rs_tool_find(const char *name)
+{
+    for (int t = 0; t < rs_ntools; t++)
+        if (strcmp(name, rs_tools[t].name) == 0)
+            return t;
+    return -1;
+}
+
+const char *rs_tool_name(int tool)
+{
+    return tool >= 0 && tool < rs_ntools ? rs_tools[tool].name : "unknown";
+}
+
+const char *rs_tool_list(char *buf, size_t n)
+{
+    buf[0] = '\0';
+    for (int t = 0; t < rs_ntools; t++)
+        snprintf(buf + strlen(buf), n - strlen(buf), "%s%s", t ? ", " : "", rs_tools[t].name);
+    return buf;
+}
+
+int rs_tool_supports(int tool, const struct rs_cell *c, const struct rs_endpoint *e, char *why,
+                     size_t n)
+{
+    unsigned flags = rs_tools[tool].flags;
+    if (e->websocket && (flags & RS_NO_WEBSOCKET)) {
+        snprintf(why, n, "%s has no WebSocket load", rs_tools[tool].name);
         return 0;
     }
-    if (tool == RS_TOOL_HEY && c->pipeline > 1) {
-        snprintf(why, n, "hey cannot pipeline requests (pipeline %u)", c->pipeline);
+    if (c->pipeline > 1 && (flags & RS_NO_PIPELINE)) {
+        snprintf(why, n, "%s cannot pipeline requests (pipeline %u)", rs_tools[tool].name,
+                 c->pipeline);
         return 0;
     }
     return 1;
 }
 
-static int tl_on_path(const char *prog)
+int rs_tool_installed(int tool, const char *ringfire, char *why, size_t n)
 {
-    const char *path = getenv("PATH");
-    char buf[4096];
-    snprintf(buf, sizeof(buf), "%s", path ? path : "/usr/bin:/bin");
-    for (char *save, *dir = strtok_r(buf, ":", &save); dir; dir = strtok_r(NULL, ":", &save)) {
-        char full[4200];
-        snprintf(full, sizeof(full), "%s/%s", dir, prog);
-        if (access(full, X_OK) == 0)
-            return 1;
-    }
-    return 0;
-}
-
-int rs_tool_installed(enum rs_tool tool, const char *ringfire, char *why, size_t n)
-{
-    static const char *const package[RS_TOOL_COUNT_] = {NULL, "wrk", "hey", "nghttp2-client"};
-    if (tool == RS_TOOL_RINGFIRE)
+    const struct rs_tool *t = &rs_tools[tool];
+    if (!t->package)
         return access(ringfire, X_OK) == 0;
-    if (tl_on_path(rs_tool_name(tool)))
+    if (rs_which(t->name))
         return 1;
-    snprintf(why, n, "%s is not installed (Debian package %s)", rs_tool_name(tool), package[tool]);
+    snprintf(why, n, "%s is not installed (Debian package %s)", t->name, t->package);
     return 0;
 }
 
-void rs_tool_version(enum rs_tool tool, const char *ringfire, char *out, size_t n)
+void rs_tool_version(int tool, const char *ringfire, char *out, size_t n)
 {
-    const char *argv[4] = {NULL, NULL, NULL, NULL};
-    switch (tool) {
-    case RS_TOOL_RINGFIRE:
-        argv[0] = ringfire;
-        argv[1] = "--version";
-        break;
-    case RS_TOOL_WRK:
-        argv[0] = "wrk";
-        argv[1] = "-v";
-        break;
-    case RS_TOOL_HEY:
-        /* hey prints no version; Debian's package has one. */
-        argv[0] = "dpkg-query";
-        argv[1] = "-W";
-        argv[2] = "hey";
-        break;
-    case RS_TOOL_H2LOAD:
-        argv[0] = "h2load";
-        argv[1] = "--version";
-        break;
-    case RS_TOOL_COUNT_:
-        break;
-    }
+    const char *argv[8];
+    int k = 0;
+    for (const char *const *v = rs_tools[tool].version; *v && k < 7; v++)
+        argv[k++] = *v == RS_SELF ? ringfire : *v;
+    argv[k] = NULL;
     char *text = NULL;
     out[0] = '\0';
-    if (argv[0] && rs_run_capture(argv, NULL, 10, NULL, &text, NULL, NULL) >= 0 && text)
-        snprintf(out, n, "%.*s", (int)strcspn(text, "\n"), text);
-    else if (text && text[0]) /* wrk -v exits 1 after printing its version */
-        snprintf(out, n, "%.*s", (int)strcspn(text, "\n"), text);
+    /* wrk -v exits 1 after printing its version: what it printed counts. */
+    rs_proc_run(argv, &(struct rs_proc){.timeout_s = 10}, &text, NULL);
+    if (text) {
+        size_t len = strcspn(text, "\n");
+        char *cut = strstr(text, " Copyright");
+        if (cut && (size_t)(cut - text) < len)
+            len = (size_t)(cut - text);
+        snprintf(out, n, "%.*s", (int)len, text);
+        for (char *p = out; *p; p++)
+            if (*p == '\t' || (unsigned char)*p < 32)
+                *p = ' ';
+    }
     free(text);
 }
 
-/* ---- commands ----------------------------------------------------------------------------- */
-
-static unsigned tl_threads(const struct rs_tool_ctx *ctx)
+unsigned rs_tool_threads(const struct rs_tool_ctx *ctx)
 {
     unsigned t = ctx->cell->threads ? ctx->cell->threads : ctx->client_ncpus;
     if (t < 1)
@@ -97,306 +126,8 @@ static unsigned tl_threads(const struct rs_tool_ctx *ctx)
     return t > ctx->cell->connections ? ctx->cell->connections : t;
 }
 
-static unsigned tl_seconds(uint64_t ns)
+unsigned rs_tool_seconds(uint64_t ns)
 {
     unsigned s = (unsigned)((ns + 999999999ULL) / 1000000000ULL);
     return s ? s : 1;
-}
-
-/* The Lua script that makes wrk pipeline, and print its figures as JSON when done. */
-static int tl_wrk_script(const struct rs_tool_ctx *ctx, char *path, size_t n)
-{
-    snprintf(path, n, "%s/wrk-p%u.lua", ctx->dir, ctx->cell->pipeline);
-    FILE *f = fopen(path, "w");
-    if (!f)
-        return -1;
-    fprintf(f,
-            "-- generated by ringfire suite: %u requests per write, figures as JSON at the end\n"
-            "init = function(args)\n"
-            "  local r = {}\n"
-            "  for i = 1, %u do r[i] = wrk.format(nil) end\n"
-            "  req = table.concat(r)\n"
-            "end\n"
-            "request = function() return req end\n"
-            "done = function(summary, latency, requests)\n"
-            "  local p = function(q) return latency:percentile(q) end\n"
-            "  local e = summary.errors\n"
-            "  io.write(string.format('RINGFIRE_WRK "
-            "{\"pipeline\":%u,\"requests\":%%d,\"duration_us\":%%d,"
-            "\"bytes\":%%d,\"errors\":{\"connect\":%%d,\"read\":%%d,\"write\":%%d,"
-            "\"status\":%%d,\"timeout\":%%d},\"latency_us\":{\"mean\":%%.2f,\"stdev\":%%.2f,"
-            "\"min\":%%d,\"p50\":%%d,\"p75\":%%d,\"p90\":%%d,\"p99\":%%d,\"p99_9\":%%d,"
-            "\"p99_99\":%%d,\"max\":%%d}}\\n',\n"
-            "    summary.requests, summary.duration, summary.bytes, e.connect, e.read, e.write,\n"
-            "    e.status, e.timeout, latency.mean, latency.stdev, latency.min, p(50), p(75),\n"
-            "    p(90), p(99), p(99.9), p(99.99), latency.max))\n"
-            "end\n",
-            ctx->cell->pipeline, ctx->cell->pipeline, ctx->cell->pipeline);
-    return fclose(f) == 0 ? 0 : -1;
-}
-
-int rs_tool_command(const struct rs_tool_ctx *ctx, int warmup, const char **argv,
-                    char storage[][256])
-{
-    const struct rs_cell *c = ctx->cell;
-    const struct rs_endpoint *e = &ctx->suite->endpoints[c->endpoint];
-    uint64_t dur = warmup ? ctx->suite->warmup_ns : c->duration_ns;
-    int n = 0, s = 0;
-#define ARG(...) (snprintf(storage[s], 256, __VA_ARGS__), argv[n++] = storage[s++])
-    switch (c->tool) {
-    case RS_TOOL_RINGFIRE:
-        ARG("%s", ctx->ringfire);
-        ARG("%s://127.0.0.1:%u%s", e->websocket ? "ws" : "http", ctx->port, e->path);
-        ARG("-c");
-        ARG("%u", c->connections);
-        ARG("-p");
-        ARG("%u", c->pipeline);
-        ARG("-t");
-        ARG("%u", tl_threads(ctx));
-        ARG("-d");
-        ARG("%llums", (unsigned long long)(c->duration_ns / 1000000));
-        ARG("--warmup");
-        ARG("%llums", (unsigned long long)(ctx->suite->warmup_ns / 1000000));
-        ARG("--timeout");
-        ARG("%llums", (unsigned long long)(ctx->suite->timeout_ns / 1000000));
-        if (e->websocket) {
-            ARG("--ws-size");
-            ARG("%u", c->ws_bytes);
-        }
-        ARG("--json");
-        ARG("-q");
-        break;
-    case RS_TOOL_WRK:
-        ARG("wrk");
-        ARG("-t");
-        ARG("%u", tl_threads(ctx));
-        ARG("-c");
-        ARG("%u", c->connections);
-        ARG("-d");
-        ARG("%us", tl_seconds(dur));
-        ARG("--timeout");
-        ARG("%us", tl_seconds(ctx->suite->timeout_ns));
-        if (!warmup) {
-            if (tl_wrk_script(ctx, storage[s], 256) < 0)
-                return -1;
-            argv[n++] = "-s";
-            argv[n++] = storage[s++];
-        }
-        ARG("http://127.0.0.1:%u%s", ctx->port, e->path);
-        break;
-    case RS_TOOL_HEY:
-        ARG("hey");
-        ARG("-z");
-        ARG("%llums", (unsigned long long)(dur / 1000000));
-        ARG("-c");
-        ARG("%u", c->connections);
-        ARG("-cpus");
-        ARG("%u", tl_threads(ctx));
-        ARG("-t");
-        ARG("%u", tl_seconds(ctx->suite->timeout_ns));
-        ARG("http://127.0.0.1:%u%s", ctx->port, e->path);
-        break;
-    case RS_TOOL_H2LOAD:
-        ARG("h2load");
-        ARG("--h1");
-        ARG("-D");
-        ARG("%u", tl_seconds(dur));
-        ARG("--warm-up-time=%u", tl_seconds(ctx->suite->warmup_ns));
-        ARG("-c");
-        ARG("%u", c->connections);
-        ARG("-m");
-        ARG("%u", c->pipeline);
-        ARG("-t");
-        ARG("%u", tl_threads(ctx));
-        ARG("http://127.0.0.1:%u%s", ctx->port, e->path);
-        break;
-    case RS_TOOL_COUNT_:
-        return -1;
-    }
-#undef ARG
-    argv[n] = NULL;
-    return n;
-}
-
-/* ---- output -------------------------------------------------------------------------------- */
-
-static void tl_reset(struct rs_run *run)
-{
-    cJSON_Delete(run->raw);
-    run->raw = NULL;
-    run->rps = run->duration_s = run->responses = run->errors = 0;
-    for (int i = 0; i < RS_NLAT; i++)
-        run->latency_us[i] = NAN;
-}
-
-static double tl_sum(const cJSON *o)
-{
-    double sum = 0;
-    const cJSON *v;
-    cJSON_ArrayForEach(v, o) if (cJSON_IsNumber(v)) sum += v->valuedouble;
-    return sum;
-}
-
-static void tl_latencies(struct rs_run *run, const cJSON *lat)
-{
-    for (int i = 0; i < RS_NLAT; i++)
-        run->latency_us[i] = rs_json_num(lat, rs_lat_keys[i]);
-}
-
-int rs_parse_ringfire(const char *out, struct rs_run *run)
-{
-    tl_reset(run);
-    cJSON *j = cJSON_Parse(out);
-    const cJSON *schema = cJSON_GetObjectItem(j, "schema");
-    if (!cJSON_IsString(schema) || strcmp(schema->valuestring, "ringfire.run/1") != 0) {
-        cJSON_Delete(j);
-        return -1;
-    }
-    run->raw = j;
-    run->rps = rs_json_num(j, "rps");
-    run->duration_s = rs_json_num(j, "duration_s");
-    run->responses = rs_json_num(j, "responses");
-    const cJSON *errors = cJSON_GetObjectItem(j, "errors");
-    static const char *const kinds[] = {"connect", "read", "write", "timeout", "parse", "closed"};
-    for (size_t i = 0; i < sizeof(kinds) / sizeof(kinds[0]); i++)
-        run->errors += rs_json_num(errors, kinds[i]);
-    run->errors += fmax(0, rs_json_num(cJSON_GetObjectItem(j, "websocket"), "mismatches"));
-    tl_latencies(run, cJSON_GetObjectItem(j, "latency_us"));
-    return 0;
-}
-
-int rs_parse_wrk(const char *out, struct rs_run *run)
-{
-    tl_reset(run);
-    const char *line = strstr(out, "RINGFIRE_WRK ");
-    cJSON *j = line ? cJSON_Parse(line + 13) : NULL;
-    if (!j)
-        return -1;
-    run->raw = j;
-    run->responses = rs_json_num(j, "requests");
-    run->duration_s = rs_json_num(j, "duration_us") / 1e6;
-    run->rps = run->duration_s > 0 ? run->responses / run->duration_s : 0;
-    run->errors = tl_sum(cJSON_GetObjectItem(j, "errors"));
-    /* wrk times a pipelined batch as one request, from its write to its last response, and
-     * its percentiles of those come out wrong (at -c 64 -p 16: p90 and p99 of 0 us): beyond
-     * depth 1 its latency is not reported. */
-    if (!(rs_json_num(j, "pipeline") > 1))
-        tl_latencies(run, cJSON_GetObjectItem(j, "latency_us"));
-    return 0;
-}
-
-/* A "label:<spaces or tabs>number" value from a text summary. */
-static double tl_after(const char *out, const char *label)
-{
-    const char *p = strstr(out, label);
-    return p ? strtod(p + strlen(label), NULL) : NAN;
-}
-
-int rs_parse_hey(const char *out, struct rs_run *run)
-{
-    tl_reset(run);
-    if (!strstr(out, "Summary:") || !strstr(out, "Requests/sec:"))
-        return -1;
-    cJSON *j = cJSON_CreateObject();
-    run->raw = j;
-    run->rps = tl_after(out, "Requests/sec:");
-    run->duration_s = tl_after(out, "Total:");
-    /* Latency distribution: "  50% in 0.0002 secs", in seconds. */
-    static const int pct[] = {50, 75, 90, 99};
-    cJSON *lat = cJSON_AddObjectToObject(j, "latency_us");
-    for (int i = 0; i < 4; i++) {
-        char label[16];
-        snprintf(label, sizeof(label), "  %d%% in ", pct[i]);
-        run->latency_us[i] = tl_after(out, label) * 1e6;
-        cJSON_AddNumberToObject(lat, rs_lat_keys[i], run->latency_us[i]);
-    }
-    run->latency_us[6] = tl_after(out, "Slowest:") * 1e6;
-    cJSON_AddNumberToObject(lat, "max", run->latency_us[6]);
-    cJSON_AddNumberToObject(lat, "mean", tl_after(out, "Average:") * 1e6);
-    /* "  [200]\t40862 responses" and, under "Error distribution:", "  [20]\tGet ...". */
-    cJSON *codes = cJSON_AddObjectToObject(j, "status");
-    const char *p = strstr(out, "Status code distribution:"),
-               *errs = strstr(out, "Error distribution:");
-    while (p && (p = strstr(p, "\n  [")) != NULL && (!errs || p < errs)) {
-        char code[8];
-        double count;
-        if (sscanf(p + 4, "%7[0-9]]%lf", code, &count) == 2) {
-            cJSON_AddNumberToObject(codes, code, count);
-            run->responses += count;
-        }
-        p += 4;
-    }
-    for (p = errs; p && (p = strstr(p, "\n  [")) != NULL; p += 4)
-        run->errors += strtod(p + 4, NULL);
-    cJSON_AddNumberToObject(j, "errors", run->errors);
-    cJSON_AddNumberToObject(j, "rps", run->rps);
-    cJSON_AddNumberToObject(j, "duration_s", run->duration_s);
-    return 0;
-}
-
-/* "24us", "3.86ms", "1.2s" in microseconds. */
-static double tl_h2_time(const char *s)
-{
-    char *end;
-    double v = strtod(s, &end);
-    if (strncmp(end, "us", 2) == 0)
-        return v;
-    if (strncmp(end, "ms", 2) == 0)
-        return v * 1e3;
-    if (*end == 's')
-        return v * 1e6;
-    return NAN;
-}
-
-int rs_parse_h2load(const char *out, struct rs_run *run)
-{
-    tl_reset(run);
-    const char *fin = strstr(out, "finished in ");
-    const char *req = strstr(out, "\nrequests: ");
-    if (!fin || !req)
-        return -1;
-    double total, started, done, ok, failed, errored, timeout;
-    if (sscanf(fin, "finished in %lfs, %lf req/s", &run->duration_s, &run->rps) != 2 ||
-        sscanf(req,
-               "\nrequests: %lf total, %lf started, %lf done, %lf succeeded, %lf failed, "
-               "%lf errored, %lf timeout",
-               &total, &started, &done, &ok, &failed, &errored, &timeout) != 7)
-        return -1;
-    run->responses = done;
-    run->errors = errored + timeout;
-    cJSON *j = cJSON_CreateObject();
-    run->raw = j;
-    cJSON_AddNumberToObject(j, "succeeded", ok);
-    cJSON_AddNumberToObject(j, "failed", failed);
-    cJSON_AddNumberToObject(j, "errored", errored);
-    cJSON_AddNumberToObject(j, "timeout", timeout);
-    const char *t = strstr(out, "time for request:");
-    if (t) {
-        char mn[32], mx[32], mean[32];
-        if (sscanf(t, "time for request: %31s %31s %31s", mn, mx, mean) == 3) {
-            run->latency_us[6] = tl_h2_time(mx);
-            cJSON *lat = cJSON_AddObjectToObject(j, "latency_us");
-            cJSON_AddNumberToObject(lat, "min", tl_h2_time(mn));
-            cJSON_AddNumberToObject(lat, "max", run->latency_us[6]);
-            cJSON_AddNumberToObject(lat, "mean", tl_h2_time(mean));
-        }
-    }
-    return 0;
-}
-
-int rs_tool_parse(enum rs_tool tool, const char *out, struct rs_run *run)
-{
-    switch (tool) {
-    case RS_TOOL_RINGFIRE:
-        return rs_parse_ringfire(out, run);
-    case RS_TOOL_WRK:
-        return rs_parse_wrk(out, run);
-    case RS_TOOL_HEY:
-        return rs_parse_hey(out, run);
-    case RS_TOOL_H2LOAD:
-        return rs_parse_h2load(out, run);
-    case RS_TOOL_COUNT_:
-        break;
-    }
-    return -1;
 }

@@ -1,61 +1,87 @@
 /*
- * tools.h - the load generators a suite can run on a cell, behind one adapter shape: whether
- * a tool can do the cell, the exact command, and its output read into one record.
+ * tools.h - the load generators a suite can run on a cell: one row per tool in rs_tools[]
+ * (name, Debian package, version command, what it cannot do, command builder, output
+ * parser).  Adding a tool is a row here and its two functions in tool_NAME.c.
  */
 #ifndef RF_TOOLS_H
 #define RF_TOOLS_H
 
-#include <cjson/cJSON.h>
-#include <stdint.h>
+#include <stddef.h>
 
+#include "results.h"
 #include "suite.h"
 
-#define RS_CMD_MAX 1024
+#define RS_ARGV_MAX 48
+#define RS_ARG_MAX 512
 
-/* The latencies every tool reports, in microseconds: p50 p75 p90 p99 p99.9 p99.99 max. */
-#define RS_NLAT 7
-extern const char *const rs_lat_keys[RS_NLAT];
-
-struct rs_run {
-    double rps;
-    double duration_s;
-    double responses;
-    double errors;
-    double latency_us[RS_NLAT]; /* NaN where the tool does not report one */
-    cJSON *raw;                 /* the tool's own figures, as JSON */
-    char command[RS_CMD_MAX];   /* the exact command line */
+/* A command line being built: argv points into store. */
+struct rs_argv {
+    const char *v[RS_ARGV_MAX + 1];
+    char store[RS_ARGV_MAX][RS_ARG_MAX];
+    int n;
+    int overflow; /* an argument did not fit: the line is not usable */
 };
 
-/* What a cell is run with: the target's port, the client's CPUs, where scripts go. */
+/* Appends one argument (printf-style); one that does not fit sets a->overflow. */
+__attribute__((format(printf, 2, 3))) void rs_arg(struct rs_argv *a, const char *fmt, ...);
+
+/* What a cell is run with. */
 struct rs_tool_ctx {
     const struct rs_suite *suite;
     const struct rs_cell *cell;
     unsigned port;
-    const char *client_cpus;
     unsigned client_ncpus;
     const char *ringfire; /* path of the ringfire command */
     const char *dir;      /* the results directory, for generated scripts */
-    const char *log;      /* the clients' stderr */
 };
 
+#define RS_NO_WEBSOCKET 1
+#define RS_NO_PIPELINE 2
+#define RS_OWN_WARMUP 4 /* it warms up within its run; others get a separate warm-up run */
+
+struct rs_tool {
+    const char *name;
+    const char *package;        /* the Debian package; NULL: ringfire itself */
+    const char *const *version; /* argv printing its version on the first line */
+    unsigned flags;
+    /* Builds the measured command (warmup 0) or the warm-up command (1).  Returns 0 or -1. */
+    int (*command)(const struct rs_tool_ctx *ctx, int warmup, struct rs_argv *argv);
+    /* Reads the tool's output into a run record (rps, responses, errors, latency, the tool's
+     * own figures in raw).  Returns 0, or -1 when the output is not what it prints. */
+    int (*parse)(const char *out, struct rr_run *run);
+};
+
+extern const struct rs_tool rs_tools[];
+extern const int rs_ntools;
+
+/* A tool's place in rs_tools[], or -1. */
+int rs_tool_find(const char *name);
+/* A tool's name ("unknown" for a bad place). */
+const char *rs_tool_name(int tool);
+/* "ringfire, wrk, hey, h2load", for messages. */
+const char *rs_tool_list(char *buf, size_t n);
+
 /* Whether the tool can measure the cell; if not, why (the cell is skipped). */
-int rs_tool_supports(enum rs_tool tool, const struct rs_cell *cell, const struct rs_endpoint *e,
-                     char *why, size_t n);
+int rs_tool_supports(int tool, const struct rs_cell *cell, const struct rs_endpoint *e, char *why,
+                     size_t n);
 /* Whether the tool is installed; if not, what to install. */
-int rs_tool_installed(enum rs_tool tool, const char *ringfire, char *why, size_t n);
-/* The first line of `tool --version` (or its equivalent). */
-void rs_tool_version(enum rs_tool tool, const char *ringfire, char *out, size_t n);
+int rs_tool_installed(int tool, const char *ringfire, char *why, size_t n);
+/* The first line of its version, cleaned for a table (no tabs, no copyright notice). */
+void rs_tool_version(int tool, const char *ringfire, char *out, size_t n);
 
-/* Builds the measured command into argv (pointers into storage).  Returns argc, or -1. */
-int rs_tool_command(const struct rs_tool_ctx *ctx, int warmup, const char **argv,
-                    char storage[][256]);
+/* Threads for a cell: the cell's, or one per client CPU; at most one per connection. */
+unsigned rs_tool_threads(const struct rs_tool_ctx *ctx);
+/* Whole seconds, at least 1, for tools that take no fractions. */
+unsigned rs_tool_seconds(uint64_t ns);
 
-/* Reads a tool's output; the tool's own figures go into run->raw.  Returns 0, or -1 when the
- * output is not what that tool prints. */
-int rs_parse_ringfire(const char *out, struct rs_run *run);
-int rs_parse_wrk(const char *out, struct rs_run *run);
-int rs_parse_hey(const char *out, struct rs_run *run);
-int rs_parse_h2load(const char *out, struct rs_run *run);
-int rs_tool_parse(enum rs_tool tool, const char *out, struct rs_run *run);
+/* The adapters (tool_*.c). */
+int rs_ringfire_command(const struct rs_tool_ctx *ctx, int warmup, struct rs_argv *argv);
+int rs_ringfire_parse(const char *out, struct rr_run *run);
+int rs_wrk_command(const struct rs_tool_ctx *ctx, int warmup, struct rs_argv *argv);
+int rs_wrk_parse(const char *out, struct rr_run *run);
+int rs_hey_command(const struct rs_tool_ctx *ctx, int warmup, struct rs_argv *argv);
+int rs_hey_parse(const char *out, struct rr_run *run);
+int rs_h2load_command(const struct rs_tool_ctx *ctx, int warmup, struct rs_argv *argv);
+int rs_h2load_parse(const char *out, struct rr_run *run);
 
 #endif

@@ -243,5 +243,7 @@ void rf_stop(void);
 
 /* Reads kernel, CPU model and core count. */
 void rf_env_read(struct rf_env *env);
+/* The ring set-up flags in effect, for people: "SINGLE_ISSUER|DEFER_TASKRUN", ..., "none". */
+const char *rf_ring_flags_name(unsigned flags);
 
 #endif

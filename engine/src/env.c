@@ -1,6 +1,7 @@
 /*
  * env.c - what a result needs to say about the machine it was measured on.
  */
+#include <liburing.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/utsname.h>
@@ -34,4 +35,15 @@ void rf_env_read(struct rf_env *env)
         break;
     }
     fclose(f);
+}
+
+const char *rf_ring_flags_name(unsigned flags)
+{
+    if ((flags & IORING_SETUP_SINGLE_ISSUER) && (flags & IORING_SETUP_DEFER_TASKRUN))
+        return "SINGLE_ISSUER|DEFER_TASKRUN";
+    if ((flags & IORING_SETUP_SINGLE_ISSUER) && (flags & IORING_SETUP_COOP_TASKRUN))
+        return "SINGLE_ISSUER|COOP_TASKRUN";
+    if (flags & IORING_SETUP_COOP_TASKRUN)
+        return "COOP_TASKRUN";
+    return "none";
 }

@@ -1,6 +1,8 @@
 /*
  * harness.c - integration-test helpers (see harness.h).
  */
+#include <criterion/criterion.h>
+#include <criterion/logging.h>
 #include <errno.h>
 #include <math.h>
 #include <netinet/in.h>
@@ -16,7 +18,7 @@
 #include <unistd.h>
 
 #include "harness.h"
-#include "report.h"
+#include "results.h"
 
 static void sleep_ms(int ms)
 {
@@ -256,8 +258,11 @@ size_t tcp_recv_all(int fd, char *buf, size_t cap)
     return got;
 }
 
-cJSON *load_results(const char *out)
+int load_results(const char *out, struct rr_doc *doc)
 {
-    char err[RP_ERR_MAX];
-    return rp_load(out, err);
+    char err[RR_ERR_MAX];
+    int rc = rr_load(out, doc, err);
+    if (rc < 0)
+        cr_log_warn("%s", err);
+    return rc;
 }

@@ -40,9 +40,11 @@ struct cmd_result {
 void cmd_run(const char *const *argv, int timeout_s, struct cmd_result *r);
 void cmd_free(struct cmd_result *r);
 
-/* The results.json in a suite's output directory (rp_load); NULL when missing, not JSON or of
- * another schema. */
-cJSON *load_results(const char *out);
+struct rr_doc;
+
+/* The results.json in a suite's output directory, through the one loader (rr_load): 0, or -1
+ * (the reason logged) when missing or not valid. */
+int load_results(const char *out, struct rr_doc *doc);
 
 /* A number at a dotted path ("errors.parse", "status.codes.200"); NaN when missing. */
 double json_num(const cJSON *root, const char *path);

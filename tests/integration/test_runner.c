@@ -19,28 +19,24 @@
 #include "../says.h"
 #include "../tmpdir.h"
 #include "harness.h"
+#include "results.h"
 
-static const cJSON *cell(const cJSON *doc, const char *id)
+static const struct rr_cell *cell(const struct rr_doc *doc, const char *id)
 {
-    const cJSON *c;
-    cJSON_ArrayForEach(c, cJSON_GetObjectItem(doc, "cells"))
-    {
-        if (strcmp(cJSON_GetObjectItem(c, "id")->valuestring, id) == 0)
-            return c;
-    }
-    cr_fatal("no cell %s", id);
-    return NULL;
+    const struct rr_cell *c = rr_cell_find(doc, id);
+    if (!c)
+        cr_fatal("no cell %s", id);
+    return c;
 }
 
-static const char *str_of(const cJSON *o, const char *key)
+static const char *reason_of(const struct rr_cell *c)
 {
-    const cJSON *v = cJSON_GetObjectItem(o, key);
-    return cJSON_IsString(v) ? v->valuestring : "";
+    return c->reason ? c->reason : "";
 }
 
-static int runs_of(const cJSON *c)
+static const char *status_of(const struct rr_cell *c)
 {
-    return cJSON_GetArraySize(cJSON_GetObjectItem(c, "runs"));
+    return rr_status_name(c->status);
 }
 
 Test(runner, smoke_suite_end_to_end, .init = tmpdir_setup, .fini = tmpdir_teardown)
@@ -51,34 +47,28 @@ Test(runner, smoke_suite_end_to_end, .init = tmpdir_setup, .fini = tmpdir_teardo
     cmd_run((const char *const[]){RINGFIRE, "suite", "smoke", "--out", out, "-q", NULL}, 120, &r);
     cr_assert(eq(int, r.status, 0), "%s", r.err);
     assert_says(r.err, "4 ok, 0 failed, 0 skipped");
-    cJSON *doc = load_results(out);
-    cr_assert(not(eq(ptr, doc, NULL)));
-    cr_assert(eq(str, (char *)str_of(doc, "schema"), "ringfire.results/1"));
-    const cJSON *env = cJSON_GetObjectItem(doc, "env");
-    cr_assert(eq(sz, strlen(str_of(env, "suite_sha256")), 64));
-    cr_assert(eq(dbl, json_num(env, "seed"), 1), "the suite's seed is recorded");
-    cr_assert(not(eq(ptr, strstr(str_of(env, "ringfire"), "0.1.0"), NULL)));
-    cr_assert(eq(int, cJSON_GetArraySize(cJSON_GetObjectItem(doc, "cells")), 4));
-    const cJSON *c;
-    cJSON_ArrayForEach(c, cJSON_GetObjectItem(doc, "cells"))
-    {
-        cr_assert(eq(str, (char *)str_of(c, "status"), "ok"), "%s", str_of(c, "id"));
-        cr_assert(eq(int, runs_of(c), 3));
-        const cJSON *sum = cJSON_GetObjectItem(c, "summary");
-        double med = json_num(sum, "rps.median");
-        cr_assert(gt(dbl, med, 0));
-        const cJSON *ci = cJSON_GetObjectItem(cJSON_GetObjectItem(sum, "rps"), "ci95");
-        cr_assert(le(dbl, cJSON_GetArrayItem(ci, 0)->valuedouble, med));
-        cr_assert(ge(dbl, cJSON_GetArrayItem(ci, 1)->valuedouble, med));
-        cr_assert(gt(dbl, json_num(sum, "cpu_us_per_response.client"), 0));
-        cr_assert(gt(dbl, json_num(sum, "cpu_us_per_response.target"), 0));
-        const cJSON *run = cJSON_GetArrayItem(cJSON_GetObjectItem(c, "runs"), 0);
-        cr_assert(not(eq(ptr, strstr(str_of(run, "command"), "--json"), NULL)));
-        cr_assert(
-            eq(str, (char *)str_of(cJSON_GetObjectItem(run, "raw"), "schema"), "ringfire.run/1"),
-            "the engine's own result is kept");
+    struct rr_doc doc;
+    cr_assert(eq(int, load_results(out, &doc), 0), "the results load");
+    cr_assert(eq(sz, strlen(doc.env.suite_sha256), 64));
+    cr_assert(eq(u64, doc.env.seed, 1), "the suite's seed is recorded");
+    cr_assert(not(eq(ptr, strstr(doc.env.ringfire, "0.1.0"), NULL)));
+    cr_assert(eq(sz, doc.ncells, 4));
+    for (size_t i = 0; i < doc.ncells; i++) {
+        const struct rr_cell *c = &doc.cells[i];
+        const struct rr_summary *sum = &c->summary;
+        cr_assert(eq(str, (char *)status_of(c), "ok"), "%s", c->id);
+        cr_assert(eq(sz, c->nruns, 3));
+        cr_assert(gt(dbl, sum->rps.median, 0));
+        cr_assert(le(dbl, sum->rps.ci95[0], sum->rps.median));
+        cr_assert(ge(dbl, sum->rps.ci95[1], sum->rps.median));
+        cr_assert(gt(dbl, sum->cpu_us_per_response.client, 0));
+        cr_assert(gt(dbl, sum->cpu_us_per_response.target, 0));
+        const struct rr_run *run = &c->runs[0];
+        cr_assert(not(eq(ptr, strstr(run->command, "--json"), NULL)));
+        cr_assert(gt(sz, run->nbuckets, 0), "the engine's histogram is kept");
+        cr_assert(not(eq(ptr, run->raw, NULL)), "the engine's own result is kept");
     }
-    cJSON_Delete(doc);
+    rr_doc_free(&doc);
     cmd_free(&r);
 
     /* The gate and compare read real results: a run against itself passes, unchanged. */
@@ -141,50 +131,50 @@ Test(runner, failing_targets_are_data, .init = tmpdir_setup, .fini = tmpdir_tear
     struct cmd_result r;
     cmd_run((const char *const[]){RINGFIRE, "suite", suite, "--out", out, "-q", NULL}, 120, &r);
     cr_assert(eq(int, r.status, 0), "failed targets do not fail the suite: %s", r.err);
-    cJSON *doc = load_results(out);
-    cr_assert(not(eq(ptr, doc, NULL)));
-    const cJSON *ok = cell(doc, "ringfire-fixture/plaintext/ringfire/c4/p1/t0");
-    cr_assert(eq(str, (char *)str_of(ok, "status"), "ok"), "the others go on");
-    const cJSON *ns = cell(doc, "no-start/plaintext/ringfire/c4/p1/t0");
-    cr_assert(eq(str, (char *)str_of(ns, "status"), "failed"));
-    cr_assert(
-        not(eq(ptr, strstr(str_of(ns, "reason"), "exited (status 3) before it was ready"), NULL)),
-        "%s", str_of(ns, "reason"));
-    cr_assert(not(eq(ptr, strstr(str_of(ns, "reason"), "cannot start"), NULL)),
+    struct rr_doc doc;
+    cr_assert(eq(int, load_results(out, &doc), 0));
+    const struct rr_cell *ok = cell(&doc, "ringfire-fixture/plaintext/ringfire/c4/p1/t0");
+    cr_assert(eq(str, (char *)status_of(ok), "ok"), "the others go on");
+    const struct rr_cell *ns = cell(&doc, "no-start/plaintext/ringfire/c4/p1/t0");
+    cr_assert(eq(str, (char *)status_of(ns), "failed"));
+    cr_assert(not(eq(ptr, strstr(reason_of(ns), "exited (status 3) before it was ready"), NULL)),
+              "%s", reason_of(ns));
+    cr_assert(not(eq(ptr, strstr(reason_of(ns), "cannot start"), NULL)),
               "the reason quotes what the server said");
-    const cJSON *liar = cell(doc, "liar/hello/ringfire/c4/p1/t0");
-    cr_assert(eq(str, (char *)str_of(liar, "status"), "failed"));
-    cr_assert(eq(str, (char *)str_of(liar, "reason"),
+    const struct rr_cell *liar = cell(&doc, "liar/hello/ringfire/c4/p1/t0");
+    cr_assert(eq(str, (char *)status_of(liar), "failed"));
+    cr_assert(eq(str, (char *)reason_of(liar),
                  "validation failed: GET: body \"{\"message\":\"Hello, World!\"}\", expected "
                  "\"Hello, World!\""));
-    cr_assert(eq(int, runs_of(liar), 0), "no load on a target that failed validation");
-    const cJSON *dies = cell(doc, "dies/plaintext/ringfire/c4/p1/t0");
-    cr_assert(eq(str, (char *)str_of(dies, "status"), "failed"));
-    cr_assert(not(eq(ptr, strstr(str_of(dies, "reason"), "died"), NULL)), "%s",
-              str_of(dies, "reason"));
-    cr_assert(lt(int, runs_of(dies), 3));
-    const cJSON *hangs = cell(doc, "hangs/plaintext/ringfire/c4/p1/t0");
-    cr_assert(eq(str, (char *)str_of(hangs, "status"), "failed"));
-    cr_assert(not(eq(ptr,
-                     strstr(str_of(hangs, "reason"),
-                            "the build command did not finish in 1 s and was stopped"),
-                     NULL)),
-              "%s", str_of(hangs, "reason"));
+    cr_assert(eq(sz, liar->nruns, 0), "no load on a target that failed validation");
+    const struct rr_cell *dies = cell(&doc, "dies/plaintext/ringfire/c4/p1/t0");
+    cr_assert(eq(str, (char *)status_of(dies), "failed"));
+    cr_assert(not(eq(ptr, strstr(reason_of(dies), "died"), NULL)), "%s", reason_of(dies));
+    cr_assert(lt(sz, dies->nruns, 3));
+    const struct rr_cell *hangs = cell(&doc, "hangs/plaintext/ringfire/c4/p1/t0");
+    cr_assert(eq(str, (char *)status_of(hangs), "failed"));
+    cr_assert(
+        not(eq(ptr,
+               strstr(reason_of(hangs), "the build command did not finish in 1 s and was stopped"),
+               NULL)),
+        "%s", reason_of(hangs));
     cr_assert(not(still_sleeping()), "the hung build's process group was killed");
     char log[256];
     snprintf(log, sizeof(log), "%s/no-start.log", out);
     cr_assert(eq(int, access(log, R_OK), 0), "target logs are kept");
-    cJSON_Delete(doc);
+    rr_doc_free(&doc);
     cmd_free(&r);
 }
 
 static int count_runs(const char *out)
 {
-    cJSON *doc = load_results(out);
+    struct rr_doc doc;
     int n = 0;
-    const cJSON *c;
-    cJSON_ArrayForEach(c, cJSON_GetObjectItem(doc, "cells")) n += runs_of(c);
-    cJSON_Delete(doc);
+    if (load_results(out, &doc) < 0)
+        return 0;
+    for (size_t i = 0; i < doc.ncells; i++)
+        n += (int)doc.cells[i].nruns;
+    rr_doc_free(&doc);
     return n;
 }
 
@@ -210,34 +200,35 @@ Test(runner, interrupted_suite_keeps_its_runs_and_resumes, .init = tmpdir_setup,
     int status;
     waitpid(pid, &status, 0);
     cr_assert(eq(int, WEXITSTATUS(status), 130), "an interrupted suite exits 130");
-    cJSON *before = load_results(out);
-    cr_assert(not(eq(ptr, before, NULL)), "results.json is whole after the interrupt");
+    struct rr_doc before;
+    cr_assert(eq(int, load_results(out, &before), 0), "results.json is whole after the interrupt");
     int kept = count_runs(out);
     cr_assert(ge(int, kept, 3));
     cr_assert(lt(int, kept, 12), "it really was interrupted");
-    const cJSON *c, *first = NULL;
-    cJSON_ArrayForEach(c, cJSON_GetObjectItem(before, "cells")) if (!first && runs_of(c)) first = c;
+    const struct rr_cell *first = NULL;
+    for (size_t i = 0; i < before.ncells && !first; i++)
+        if (before.cells[i].nruns)
+            first = &before.cells[i];
     char id[200], command[1024];
-    snprintf(id, sizeof(id), "%s", str_of(first, "id"));
-    const cJSON *run0 = cJSON_GetArrayItem(cJSON_GetObjectItem(first, "runs"), 0);
-    snprintf(command, sizeof(command), "%s", str_of(run0, "command"));
-    double rps0 = json_num(run0, "rps");
-    cJSON_Delete(before);
+    snprintf(id, sizeof(id), "%s", first->id);
+    snprintf(command, sizeof(command), "%s", first->runs[0].command);
+    double rps0 = first->runs[0].rps;
+    rr_doc_free(&before);
 
     struct cmd_result r;
     cmd_run((const char *const[]){RINGFIRE, "suite", "smoke", "--resume", out, "-q", NULL}, 120,
             &r);
     cr_assert(eq(int, r.status, 0), "%s", r.err);
-    cJSON *after = load_results(out);
-    cJSON_ArrayForEach(c, cJSON_GetObjectItem(after, "cells"))
-    {
-        cr_assert(eq(str, (char *)str_of(c, "status"), "ok"), "%s", str_of(c, "id"));
-        cr_assert(eq(int, runs_of(c), 3), "%s", str_of(c, "id"));
+    struct rr_doc after;
+    cr_assert(eq(int, load_results(out, &after), 0));
+    for (size_t i = 0; i < after.ncells; i++) {
+        cr_assert(eq(str, (char *)status_of(&after.cells[i]), "ok"), "%s", after.cells[i].id);
+        cr_assert(eq(sz, after.cells[i].nruns, 3), "%s", after.cells[i].id);
     }
-    const cJSON *again = cJSON_GetArrayItem(cJSON_GetObjectItem(cell(after, id), "runs"), 0);
-    cr_assert(eq(str, (char *)str_of(again, "command"), command), "finished runs are kept");
-    cr_assert(eq(dbl, json_num(again, "rps"), rps0));
-    cJSON_Delete(after);
+    const struct rr_run *again = &cell(&after, id)->runs[0];
+    cr_assert(eq(str, again->command, command), "finished runs are kept");
+    cr_assert(eq(dbl, again->rps, rps0));
+    rr_doc_free(&after);
     cmd_free(&r);
 }
 
@@ -301,14 +292,15 @@ Test(runner, every_tool_adapter, .init = tmpdir_setup, .fini = tmpdir_teardown)
     struct cmd_result r;
     cmd_run((const char *const[]){RINGFIRE, "suite", suite, "--out", out, "-q", NULL}, 180, &r);
     cr_assert(eq(int, r.status, 0), "%s", r.err);
-    cJSON *doc = load_results(out);
+    struct rr_doc doc;
+    cr_assert(eq(int, load_results(out, &doc), 0));
     static const char *const tools[] = {"ringfire", "wrk", "hey", "h2load"};
     for (int t = 0; t < 4; t++) {
         for (int p = 1; p <= 4; p *= 4) {
             char id[128];
             snprintf(id, sizeof(id), "ringfire-fixture/plaintext/%s/c8/p%d/t0", tools[t], p);
-            const cJSON *c = cell(doc, id);
-            const char *status = str_of(c, "status"), *reason = str_of(c, "reason");
+            const struct rr_cell *c = cell(&doc, id);
+            const char *status = status_of(c), *reason = reason_of(c);
             if (strcmp(tools[t], "hey") == 0 && p == 4) {
                 cr_assert(eq(str, (char *)status, "skipped"));
                 cr_assert(eq(str, (char *)reason, "hey cannot pipeline requests (pipeline 4)"));
@@ -317,21 +309,21 @@ Test(runner, every_tool_adapter, .init = tmpdir_setup, .fini = tmpdir_teardown)
                           "%s: %s", id, reason);
             } else {
                 cr_assert(eq(str, (char *)status, "ok"), "%s: %s", id, reason);
-                cr_assert(gt(dbl, json_num(c, "summary.rps.median"), 1000), "%s", id);
+                cr_assert(gt(dbl, c->summary.rps.median, 1000), "%s", id);
             }
         }
         char ws[128];
         snprintf(ws, sizeof(ws), "ringfire-fixture/ws-echo/%s/c8/p1/t0/m13", tools[t]);
-        const cJSON *c = cell(doc, ws);
+        const struct rr_cell *c = cell(&doc, ws);
         if (t == 0) {
-            cr_assert(eq(str, (char *)str_of(c, "status"), "ok"), "%s", str_of(c, "reason"));
+            cr_assert(eq(str, (char *)status_of(c), "ok"), "%s", reason_of(c));
         } else {
             char want[64];
             snprintf(want, sizeof(want), "%s has no WebSocket load", tools[t]);
-            cr_assert(eq(str, (char *)str_of(c, "reason"), want));
+            cr_assert(eq(str, (char *)reason_of(c), want));
         }
     }
-    cJSON_Delete(doc);
+    rr_doc_free(&doc);
     cmd_free(&r);
 }
 
@@ -361,6 +353,6 @@ Test(runner, report_without_gnuplot_says_what_to_install, .init = tmpdir_setup,
     cmd_run((const char *const[]){RINGFIRE, "report", "tests/data/results-old-schema.json", NULL},
             30, &r);
     cr_assert(eq(int, r.status, 2));
-    assert_says(r.err, "expected ringfire.results/1");
+    assert_says(r.err, "expected ringfire.results/2");
     cmd_free(&r);
 }

@@ -15,69 +15,83 @@
 
 #include "../says.h"
 #include "../tmpdir.h"
+#include "cli.h"
 #include "compare.h"
 #include "diff.h"
 #include "report.h"
+#include "results.h"
 #include "stats.h"
 
 TestSuite(gate, .init = tmpdir_setup, .fini = tmpdir_teardown);
 
-/* A results document: cells are added with their runs' figures. */
-static cJSON *doc_new(const char *cpu_model)
+/* A results document built in code: cells are added with their runs' figures. */
+static struct rr_doc *doc_new(const char *cpu_model)
 {
-    cJSON *doc = cJSON_CreateObject();
-    cJSON_AddStringToObject(doc, "schema", "ringfire.results/1");
-    cJSON_AddStringToObject(cJSON_AddObjectToObject(doc, "suite"), "name", "synthetic");
-    cJSON *env = cJSON_AddObjectToObject(doc, "env");
-    cJSON_AddStringToObject(env, "cpu_model", cpu_model);
-    cJSON_AddStringToObject(env, "kernel", "Linux 6.1.0");
-    cJSON_AddStringToObject(env, "ringfire", "0.1.0");
-    cJSON_AddNumberToObject(env, "cores", 2);
-    cJSON_AddArrayToObject(doc, "cells");
+    struct rr_doc *doc = calloc(1, sizeof(*doc));
+    doc->suite.name = strdup("synthetic");
+    doc->env.cpu_model = strdup(cpu_model);
+    doc->env.kernel = strdup("Linux 6.1.0");
+    doc->env.ringfire = strdup("0.1.0");
+    doc->env.cores = 2;
+    doc->env.seed = 1;
     return doc;
 }
 
-/* Runs i = 0..n-1 with rps * jitter[i], p99 * jitter[i], cpu * jitter[i]. */
-static cJSON *cell_add(cJSON *doc, const char *id, int n, double rps, double p99, double cpu,
-                       const double *jitter)
+/* Runs i = 0..n-1 with rps * jitter[i], p99 / jitter[i], cpu / jitter[i], for the cell whose
+ * id ("x/plaintext/ringfire/c64/p1/t0") names its fields. */
+static struct rr_cell *cell_add(struct rr_doc *doc, const char *id, int n, double rps, double p99,
+                                double cpu, const double *jitter)
 {
-    cJSON *c = cJSON_CreateObject();
-    cJSON_AddStringToObject(c, "id", id);
-    cJSON_AddStringToObject(c, "tool", "ringfire");
-    cJSON_AddStringToObject(c, "status", "ok");
-    cJSON *runs = cJSON_AddArrayToObject(c, "runs");
+    char target[64], endpoint[64], tool[64];
+    unsigned c, p, t;
+    cr_assert(eq(
+        int, sscanf(id, "%63[^/]/%63[^/]/%63[^/]/c%u/p%u/t%u", target, endpoint, tool, &c, &p, &t),
+        6));
+    doc->cells = realloc(doc->cells, (doc->ncells + 1) * sizeof(*doc->cells));
+    struct rr_cell *cell = &doc->cells[doc->ncells++];
+    *cell = (struct rr_cell){.id = strdup(id),
+                             .target = strdup(target),
+                             .endpoint = strdup(endpoint),
+                             .tool = strdup(tool),
+                             .connections = c,
+                             .pipeline = p,
+                             .threads = t,
+                             .repetitions = (unsigned)n,
+                             .status = RR_OK};
     for (int i = 0; i < n; i++) {
         double j = jitter ? jitter[i] : 1;
-        cJSON *r = cJSON_CreateObject();
-        cJSON_AddNumberToObject(r, "rps", rps * j);
-        cJSON *lat = cJSON_AddObjectToObject(r, "latency_us");
-        cJSON_AddNumberToObject(lat, "p50", p99 / 2 / j);
-        cJSON_AddNumberToObject(lat, "p99", p99 / j);
-        cJSON *cpu_o = cJSON_AddObjectToObject(r, "cpu_us_per_response");
-        cJSON_AddNumberToObject(cpu_o, "target", cpu / j);
-        cJSON_AddNumberToObject(cpu_o, "client", cpu / j);
-        cJSON_AddItemToArray(runs, r);
+        struct rr_run r;
+        rr_run_init(&r);
+        r.rep = (unsigned)i + 1;
+        r.rps = rps * j;
+        r.latency_us[RR_P50] = p99 / 2 / j;
+        r.latency_us[RR_P99] = p99 / j;
+        r.cpu_us_per_response.target = cpu / j;
+        r.cpu_us_per_response.client = cpu / j;
+        cr_assert(eq(int, rr_cell_add_run(cell, &r), 0));
     }
-    cJSON_AddItemToArray(cJSON_GetObjectItem(doc, "cells"), c);
-    return c;
+    rr_summarize(doc, cell);
+    return cell;
 }
 
-static const char *doc_save(cJSON *doc, const char *name)
+static const char *doc_save(struct rr_doc *doc, const char *name)
 {
-    char file[64], *text = cJSON_Print(doc);
-    snprintf(file, sizeof(file), "%s.json", name);
-    const char *path = tmpdir_write(file, text);
-    free(text);
-    cJSON_Delete(doc);
+    static char paths[4][160];
+    static unsigned next;
+    char *path = paths[next++ % 4];
+    snprintf(path, sizeof(paths[0]), "%s/%s.json", tmpdir, name);
+    cr_assert(eq(int, rr_write(doc, path), 0), "cannot write %s", path);
+    rr_doc_free(doc);
+    free(doc);
     return path;
 }
 
 static const double quiet[] = {1.00, 1.03, 0.97, 1.01, 0.99};
 
 /* The usual pair: cells a and b, 3 runs each, jitter +-3%. */
-static cJSON *doc_pair(const char *cpu_model, double rps_a, double p99_a)
+static struct rr_doc *doc_pair(const char *cpu_model, double rps_a, double p99_a)
 {
-    cJSON *doc = doc_new(cpu_model);
+    struct rr_doc *doc = doc_new(cpu_model);
     cell_add(doc, "x/plaintext/ringfire/c64/p1/t0", 3, rps_a, p99_a, 5.0, quiet);
     cell_add(doc, "x/json/ringfire/c64/p1/t0", 3, 90000, 600, 6.0, quiet);
     return doc;
@@ -115,7 +129,7 @@ static int gate(char *out, size_t n, const char *base, const char *cur, const ch
     char *argv[] = {"gate",      "--baseline",   (char *)base,   "--current",
                     (char *)cur, (char *)extra1, (char *)extra2, NULL};
     int argc = 5 + (extra1 != NULL) + (extra2 != NULL);
-    return capture(rp_gate_main, out, n, argc, argv);
+    return capture(cli_gate_command.main, out, n, argc, argv);
 }
 
 static char out[65536];
@@ -169,7 +183,7 @@ Test(gate, jitter_inside_the_noise_passes)
 {
     static const double other[] = {0.98, 1.02, 0.96};
     const char *a = doc_save(doc_pair("cpu", 100000, 500), "a");
-    cJSON *doc = doc_new("cpu");
+    struct rr_doc *doc = doc_new("cpu");
     cell_add(doc, "x/plaintext/ringfire/c64/p1/t0", 3, 97000, 520, 5.1, other);
     cell_add(doc, "x/json/ringfire/c64/p1/t0", 3, 92000, 590, 5.9, other);
     const char *b = doc_save(doc, "b");
@@ -190,7 +204,7 @@ Test(gate, a_drop_hidden_in_noise_is_unclear_and_passes)
 {
     static const double wild[] = {1.0, 1.25, 0.8};
     const char *a = doc_save(doc_pair("cpu", 100000, 500), "a");
-    cJSON *doc = doc_new("cpu");
+    struct rr_doc *doc = doc_new("cpu");
     cell_add(doc, "x/plaintext/ringfire/c64/p1/t0", 3, 90000, 500, 5.0, wild);
     cell_add(doc, "x/json/ringfire/c64/p1/t0", 3, 90000, 600, 6.0, quiet);
     const char *b = doc_save(doc, "b");
@@ -203,16 +217,16 @@ Test(gate, many_noisy_cells_raise_no_false_alarm)
 {
     /* 60 cells x 3 metrics of pure noise (+-4%, 5 runs a side, no real change) at a threshold
      * of 0: uncorrected 95% intervals would call some of these 180 changes. */
-    cJSON *da = doc_new("cpu"), *db = doc_new("cpu");
+    struct rr_doc *da = doc_new("cpu"), *db = doc_new("cpu");
     uint64_t state = 42;
     for (int i = 0; i < 60; i++) {
         char id[64];
         double ja[5], jb[5];
         for (int k = 0; k < 5; k++) {
-            ja[k] = 0.96 + (double)(rs_random(&state) % 8001) / 100000;
-            jb[k] = 0.96 + (double)(rs_random(&state) % 8001) / 100000;
+            ja[k] = 0.96 + (double)(rr_random(&state) % 8001) / 100000;
+            jb[k] = 0.96 + (double)(rr_random(&state) % 8001) / 100000;
         }
-        snprintf(id, sizeof(id), "x/plaintext/ringfire/c%d/p1/t0", i);
+        snprintf(id, sizeof(id), "x/plaintext/ringfire/c%d/p1/t0", i + 1);
         cell_add(da, id, 5, 100000, 500, 5.0, ja);
         cell_add(db, id, 5, 100000, 500, 5.0, jb);
     }
@@ -224,7 +238,7 @@ Test(gate, many_noisy_cells_raise_no_false_alarm)
 Test(gate, mismatched_cells_are_listed_and_exit_2)
 {
     const char *a = doc_save(doc_pair("cpu", 100000, 500), "a");
-    cJSON *doc = doc_new("cpu");
+    struct rr_doc *doc = doc_new("cpu");
     cell_add(doc, "x/plaintext/ringfire/c64/p1/t0", 3, 100000, 500, 5.0, quiet);
     cell_add(doc, "x/plaintext/ringfire/c256/p1/t0", 3, 100000, 500, 5.0, quiet);
     const char *b = doc_save(doc, "b");
@@ -239,7 +253,7 @@ Test(gate, mismatched_cells_are_listed_and_exit_2)
 Test(gate, too_few_repetitions_exit_2)
 {
     const char *a = doc_save(doc_pair("cpu", 100000, 500), "a");
-    cJSON *doc = doc_new("cpu");
+    struct rr_doc *doc = doc_new("cpu");
     cell_add(doc, "x/plaintext/ringfire/c64/p1/t0", 2, 100000, 500, 5.0, quiet);
     cell_add(doc, "x/json/ringfire/c64/p1/t0", 3, 90000, 600, 6.0, quiet);
     const char *b = doc_save(doc, "b");
@@ -258,7 +272,7 @@ Test(gate, another_schema_and_a_missing_file_exit_2)
     const char *a = doc_save(doc_pair("cpu", 100000, 500), "a");
     cr_assert(
         eq(int, gate(out, sizeof(out), a, "tests/data/results-old-schema.json", NULL, NULL), 2));
-    assert_says(out, "expected ringfire.results/1");
+    assert_says(out, "expected ringfire.results/2");
     cr_assert(eq(int, gate(out, sizeof(out), a, "/nonexistent/results", NULL, NULL), 2));
     assert_says(out, "/nonexistent/results: cannot read");
     cr_assert(eq(int, gate(out, sizeof(out), a, a, "--max-regression", "150%"), 2));
@@ -270,10 +284,8 @@ Test(gate, another_schema_and_a_missing_file_exit_2)
 Test(gate, a_cell_that_failed_is_a_regression)
 {
     const char *a = doc_save(doc_pair("cpu", 100000, 500), "a");
-    cJSON *doc = doc_pair("cpu", 100000, 500);
-    cJSON *c = cJSON_GetArrayItem(cJSON_GetObjectItem(doc, "cells"), 1);
-    cJSON_ReplaceItemInObject(c, "status", cJSON_CreateString("failed"));
-    cJSON_AddStringToObject(c, "reason", "validation failed: status 500");
+    struct rr_doc *doc = doc_pair("cpu", 100000, 500);
+    rr_cell_set_status(&doc->cells[1], RR_FAILED, "validation failed: status 500");
     const char *b = doc_save(doc, "b");
     cr_assert(eq(int, gate(out, sizeof(out), a, b, NULL, NULL), 1), "%s", out);
     assert_says(out, "REGRESSION x/json/ringfire/c64/p1/t0: measured in the baseline, "
@@ -327,7 +339,7 @@ Test(gate, exports_have_the_documented_shapes)
     snprintf(bmf, sizeof(bmf), "--bmf=%s/bmf.json", tmpdir);
     char *argv[] = {"gate", "--baseline", (char *)a, "--current", (char *)a,
                     md,     big,          small,     bmf,         NULL};
-    cr_assert(eq(int, capture(rp_gate_main, out, sizeof(out), 9, argv), 0), "%s", out);
+    cr_assert(eq(int, capture(cli_gate_command.main, out, sizeof(out), 9, argv), 0), "%s", out);
 
     cJSON *doc = load_json("bigger.json");
     cr_assert(eq(int, cJSON_GetArraySize(doc), 2));
@@ -372,7 +384,7 @@ Test(gate, compare_prints_a_table_of_changes)
     const char *a = doc_save(doc_pair("cpu", 100000, 500), "a");
     const char *b = doc_save(doc_pair("cpu", 80000, 500), "b");
     char *argv[] = {"compare", (char *)a, (char *)b, "--metrics", "rps,p99", NULL};
-    cr_assert(eq(int, capture(rp_compare_main, out, sizeof(out), 5, argv), 0), "%s", out);
+    cr_assert(eq(int, capture(cli_compare_command.main, out, sizeof(out), 5, argv), 0), "%s", out);
     assert_says(out, "| `x/plaintext/ringfire/c64/p1/t0` | req/s | 100.0k (3) | "
                      "80.0k (3) | -20.0% | -28.0% … -11.1% | **worse** |");
     assert_says(out, "| `x/json/ringfire/c64/p1/t0` | req/s | 90.0k (3) | 90.0k "
@@ -388,11 +400,11 @@ Test(gate, t_quantiles_match_the_tables)
         {0.975, 30, 2.042272}, {0.9995, 10, 4.586894}, {0.025, 2, -4.302653},
     };
     for (size_t i = 0; i < sizeof(table) / sizeof(table[0]); i++) {
-        double t = rs_t_quantile(table[i].p, table[i].df);
+        double t = rr_t_quantile(table[i].p, table[i].df);
         cr_assert(lt(dbl, fabs(t - table[i].t), 1e-5), "p %g df %g: %.7f, want %.6f", table[i].p,
                   table[i].df, t, table[i].t);
     }
-    cr_assert(isnan(rs_t_quantile(1, 3)));
+    cr_assert(isnan(rr_t_quantile(1, 3)));
 }
 
 Test(gate, the_ratio_interval_is_welchs)
@@ -400,7 +412,7 @@ Test(gate, the_ratio_interval_is_welchs)
     /* Same spread on both sides: df = 2(n-1) = 4, se = sqrt(2 s^2 / 3), with s^2 the sample
      * variance of ln(1), ln(1.03), ln(0.97). */
     double x[] = {100, 103, 97}, y[] = {80, 82.4, 77.6}, ratio, lo, hi;
-    cr_assert(eq(int, rs_ratio_interval(x, 3, y, 3, 0.99, &ratio, &lo, &hi), 0));
+    cr_assert(eq(int, rr_ratio_interval(x, 3, y, 3, 0.99, &ratio, &lo, &hi), 0));
     double l[] = {0, log(1.03), log(0.97)}, m = (l[0] + l[1] + l[2]) / 3, s2 = 0;
     for (int i = 0; i < 3; i++)
         s2 += (l[i] - m) * (l[i] - m) / 2;
@@ -409,6 +421,6 @@ Test(gate, the_ratio_interval_is_welchs)
     cr_assert(lt(dbl, fabs(lo - 0.8 * exp(-half)), 1e-6));
     cr_assert(lt(dbl, fabs(hi - 0.8 * exp(half)), 1e-6));
     double zero[] = {0, 1, 1};
-    cr_assert(eq(int, rs_ratio_interval(zero, 3, y, 3, 0.95, &ratio, &lo, &hi), -1));
-    cr_assert(eq(int, rs_ratio_interval(x, 1, y, 3, 0.95, &ratio, &lo, &hi), -1));
+    cr_assert(eq(int, rr_ratio_interval(zero, 3, y, 3, 0.95, &ratio, &lo, &hi), -1));
+    cr_assert(eq(int, rr_ratio_interval(x, 1, y, 3, 0.95, &ratio, &lo, &hi), -1));
 }

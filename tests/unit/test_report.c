@@ -5,6 +5,7 @@
  */
 #include <criterion/criterion.h>
 #include <criterion/new/assert.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,6 +16,7 @@
 #include "../tmpdir.h"
 #include "charts.h"
 #include "report.h"
+#include "results.h"
 
 static char *slurp(const char *path, size_t *len)
 {
@@ -31,15 +33,21 @@ static char *slurp(const char *path, size_t *len)
     return buf;
 }
 
+/* The golden results, loaded through the one loader. */
+static void golden(struct rr_doc *doc)
+{
+    char err[RR_ERR_MAX];
+    cr_assert(eq(int, rr_load("tests/data/results-golden.json", doc, err), 0), "%s", err);
+}
+
 Test(report, markdown_matches_the_golden_file)
 {
-    char err[RP_ERR_MAX];
-    cJSON *doc = rp_load("tests/data/results-golden.json", err);
-    cr_assert(not(eq(ptr, doc, NULL)), "%s", err);
+    struct rr_doc doc;
+    golden(&doc);
     char *got = NULL;
     size_t got_len = 0;
     FILE *out = open_memstream(&got, &got_len);
-    rp_markdown(out, doc, NULL, NULL);
+    rp_markdown(out, &doc, NULL, NULL);
     fclose(out);
     size_t want_len;
     char *want = slurp("tests/data/report-golden.md", &want_len);
@@ -54,17 +62,17 @@ Test(report, markdown_matches_the_golden_file)
     cr_assert(eq(str, got, want), "differs from the golden file: see build/report-golden.got.md");
     free(got);
     free(want);
-    cJSON_Delete(doc);
+    rr_doc_free(&doc);
 }
 
 Test(report, ranks_share_a_band_when_intervals_overlap)
 {
-    char err[RP_ERR_MAX];
-    cJSON *doc = rp_load("tests/data/results-golden.json", err);
+    struct rr_doc doc;
+    golden(&doc);
     char *got = NULL;
     size_t len = 0;
     FILE *out = open_memstream(&got, &len);
-    rp_markdown(out, doc, NULL, NULL);
+    rp_markdown(out, &doc, NULL, NULL);
     fclose(out);
     /* At c=16 alpha (98k-102k) and beta (97k-101k) overlap: both #1.  At c=64 they do not. */
     cr_assert(not(eq(ptr, strstr(got, "**100.0k** [98.0k–102.0k] · p99 500 µs · #1"), NULL)));
@@ -74,7 +82,7 @@ Test(report, ranks_share_a_band_when_intervals_overlap)
     cr_assert(not(eq(ptr, strstr(got, "140.0k · p99 900 µs · 0.93x ≠"), NULL)),
               "wrk disagrees with ringfire beyond the noise");
     free(got);
-    cJSON_Delete(doc);
+    rr_doc_free(&doc);
 }
 
 static void check_image(const char *dir, const char *name)
@@ -105,10 +113,11 @@ Test(report, every_chart_type_is_drawn, .init = tmpdir_setup, .fini = tmpdir_tea
     if (system("gnuplot --version >/dev/null 2>&1") != 0)
         cr_skip_test("gnuplot is not installed (apt-get install gnuplot-nox)");
     const char *dir = tmpdir;
-    char err[RP_ERR_MAX];
-    cJSON *doc = rp_load("tests/data/results-golden.json", err);
-    struct rp_chart_list list;
-    cr_assert(eq(int, rp_charts(doc, dir, &list), 0), "gnuplot failed: see %s/gnuplot.log", dir);
+    struct rr_doc doc;
+    golden(&doc);
+    static struct rp_chart_list list;
+    cr_assert(eq(int, rp_charts(&doc, dir, &list, NULL, NULL), 0),
+              "gnuplot failed: see %s/gnuplot.log", dir);
     cr_assert(eq(int, list.n, 2), "plaintext p1 and ws-echo p1");
     static const char *const names[] = {
         "plaintext-p1-rps",          "plaintext-p1-bars",       "plaintext-c64-p1-latency",
@@ -125,17 +134,74 @@ Test(report, every_chart_type_is_drawn, .init = tmpdir_setup, .fini = tmpdir_tea
     cr_assert(not(eq(ptr, strstr(gp, "title 'wrk'"), NULL)));
     cr_assert(eq(ptr, strstr(gp, "h2load'"), NULL), "%s", gp);
     free(gp);
-    cJSON_Delete(doc);
+    rr_doc_free(&doc);
 }
 
 Test(report, another_schema_is_refused)
 {
-    char err[RP_ERR_MAX];
-    cr_assert(eq(ptr, rp_load("tests/data/results-old-schema.json", err), NULL));
+    char err[RR_ERR_MAX];
+    struct rr_doc doc;
+    cr_assert(eq(int, rr_load("tests/data/results-old-schema.json", &doc, err), -1));
     cr_assert(eq(str, err,
                  "tests/data/results-old-schema.json: schema \"ringfire.results/0\", expected "
-                 "ringfire.results/1 (results from another version of ringfire, or not a results "
+                 "ringfire.results/2 (results from another version of ringfire, or not a results "
                  "file)"));
-    cr_assert(eq(ptr, rp_load("tests/data/no-such-results", err), NULL));
+    cr_assert(eq(int, rr_load("tests/data/no-such-results", &doc, err), -1));
     assert_says(err, "cannot read");
+}
+
+/* Replaces every cell's field (at offset) that equals from by to. */
+static void rename_all(struct rr_doc *doc, size_t offset, const char *from, const char *to)
+{
+    for (size_t i = 0; i < doc->ncells; i++) {
+        char **field = (char **)((char *)&doc->cells[i] + offset);
+        if (strcmp(*field, from) == 0) {
+            free(*field);
+            *field = strdup(to);
+        }
+    }
+}
+
+/* Names the loader refuses, given to the charts by a caller that built the records itself:
+ * gnuplot draws them as text, no command runs, and no file lands outside the charts folder. */
+Test(report, hostile_names_are_only_text_in_charts, .init = tmpdir_setup, .fini = tmpdir_teardown)
+{
+    if (system("gnuplot --version >/dev/null 2>&1") != 0)
+        cr_skip_test("gnuplot is not installed (apt-get install gnuplot-nox)");
+    struct rr_doc doc;
+    golden(&doc);
+    rename_all(&doc, offsetof(struct rr_cell, endpoint), "plaintext",
+               "x'; touch PWNED; '\n!touch PWNED\n#");
+    rename_all(&doc, offsetof(struct rr_cell, endpoint), "ws-echo", "../../escaped");
+    rename_all(&doc, offsetof(struct rr_cell, target), "alpha", "a'; x=system(\"touch PWNED\"); #");
+    char charts[128], path[256];
+    snprintf(charts, sizeof(charts), "%s/charts", tmpdir);
+    cr_assert(eq(int, mkdir(charts, 0755), 0));
+    static struct rp_chart_list list;
+    cr_assert(eq(int, rp_charts(&doc, charts, &list, NULL, NULL), 0),
+              "gnuplot failed: see %s/gnuplot.log", charts);
+    cr_assert(eq(int, list.n, 2));
+    static const char *const places[] = {"/charts/PWNED", "/PWNED", "/../escaped-p1-rps.dat",
+                                         "/escaped-p1-rps.dat"};
+    cr_assert(not(eq(int, access("PWNED", F_OK), 0)), "a command ran");
+    for (size_t i = 0; i < sizeof(places) / sizeof(places[0]); i++) {
+        snprintf(path, sizeof(path), "%s%s", tmpdir, places[i]);
+        cr_assert(not(eq(int, access(path, F_OK), 0)), "%s exists", path);
+    }
+    /* Each chart is where the list says, and drawn. */
+    for (int i = 0; i < list.n; i++)
+        for (int k = 0; k < RP_CHART_KINDS; k++) {
+            snprintf(path, sizeof(path), "%s/%s.png", charts, list.charts[i].files[k]);
+            cr_assert(eq(int, access(path, R_OK), 0), "%s was not drawn", path);
+            cr_assert(eq(ptr, strchr(list.charts[i].files[k], '/'), NULL));
+        }
+    char *md = NULL;
+    size_t len = 0;
+    FILE *out = open_memstream(&md, &len);
+    rp_markdown(out, &doc, "charts", &list);
+    fclose(out);
+    cr_assert(eq(ptr, strstr(md, "\n!touch"), NULL), "a newline in a name stays inside its line");
+    assert_says(md, "x'; touch PWNED; ' !touch PWNED #");
+    free(md);
+    rr_doc_free(&doc);
 }

@@ -92,6 +92,48 @@ static const struct bad_suite bad[] = {
      ", \"cpus\": {\"client\": \"one\", \"target\": \"0\"}}",
      ".cpus.client: expected a CPU list such as \"1\" or \"2-3\", got \"one\""},
     {"not JSON", "{\"name\": \"x\",\n \"targets\": [\n", "line 2: not valid JSON"},
+    {"a package name that is a shell command",
+     "{\"name\": \"x\", \"targets\": [{\"name\": \"t\", \"apt\": [\"nginx; touch PWNED\"], "
+     "\"start\": \"server {port}\", \"endpoints\": [\"plaintext\"]}], " OK_ENDPOINTS ", " OK_MATRIX
+     "}",
+     ".targets[0].apt[0]: expected a Debian package name (a-z 0-9 + - ., starting with a letter "
+     "or digit), got \"nginx; touch PWNED\""},
+    {"a package name that is an option",
+     "{\"name\": \"x\", \"targets\": [{\"name\": \"t\", \"apt\": [\"--purge\"], "
+     "\"start\": \"server {port}\", \"endpoints\": [\"plaintext\"]}], " OK_ENDPOINTS ", " OK_MATRIX
+     "}",
+     ".targets[0].apt[0]: expected a Debian package name (a-z 0-9 + - ., starting with a letter "
+     "or digit), got \"--purge\""},
+    {"an endpoint name with a quote",
+     "{\"name\": \"x\", " OK_TARGET
+     ", \"endpoints\": {\"plain'text\": {\"path\": \"/p\"}}, " OK_MATRIX "}",
+     ".endpoints.plain'text: expected a name of 1 to 64 characters from A-Z a-z 0-9 . _ - starting "
+     "with a letter or digit, got \"plain'text\""},
+    {"a recipe name that climbs out of its folder",
+     "{\"name\": \"x\", \"targets\": [\"../../etc/x\"], " OK_ENDPOINTS ", " OK_MATRIX "}",
+     ".targets[0]: expected a name of 1 to 64 characters from A-Z a-z 0-9 . _ - starting with a "
+     "letter or digit, got \"../../etc/x\""},
+    {"an inline target name with a newline",
+     "{\"name\": \"x\", \"targets\": [{\"name\": \"t\\n!id\", \"start\": \"s {port}\", "
+     "\"endpoints\": [\"plaintext\"]}], " OK_ENDPOINTS ", " OK_MATRIX "}",
+     ".targets[0].name: expected a name of 1 to 64 characters from A-Z a-z 0-9 . _ - starting "
+     "with a letter or digit, got \"t\\n!id\""},
+    {"a tool given twice",
+     "{\"name\": \"x\", " OK_TARGET ", " OK_ENDPOINTS ", " OK_MATRIX
+     ", \"tools\": [\"wrk\", \"hey\", \"wrk\"]}",
+     ".tools[2]: \"wrk\" is given twice"},
+    {"a matrix too large to expand",
+     "{\"name\": \"x\", " OK_TARGET ", " OK_ENDPOINTS
+     ", \"matrix\": {\"connections\": [1,2,3,4,5,6,7,8,9,10,11,12,13,14,15,16,17,18,19,20,21,22,"
+     "23,24,25,26,27,28,29,30,31,32], \"pipeline\": [1,2,3,4,5,6,7,8,9,10,11,12,13,14,15,16,17,"
+     "18,19,20,21,22,23,24,25,26,27,28,29,30,31,32], \"threads\": [1,2,3,4,5,6,7,8,9,10,11,12,13,"
+     "14,15,16,17,18,19,20,21,22,23,24,25,26,27,28,29,30,31,32]}, \"tools\": [\"ringfire\", "
+     "\"wrk\", \"hey\", \"h2load\"]}",
+     ".matrix: the targets, endpoints, tools and axes make up to 131072 cells, more than the "
+     "100000 a suite may have; make the matrix smaller or split the suite"},
+    {"a connection count past any integer",
+     "{\"name\": \"x\", " OK_TARGET ", " OK_ENDPOINTS ", \"matrix\": {\"connections\": [1e300]}}",
+     ".matrix.connections[0]: expected a positive integer up to 100000, got 1e+300"},
 };
 
 Test(suite, bad_suites_get_exact_messages, .init = tmpdir_setup, .fini = tmpdir_teardown)
@@ -162,7 +204,7 @@ Test(suite, matrix_exclusions_and_overrides, .init = tmpdir_setup, .fini = tmpdi
     cr_assert(eq(int, n, 18));
     int ws = 0, wrk_p4 = 0;
     for (int i = 0; i < n; i++) {
-        wrk_p4 += cells[i].tool == RS_TOOL_WRK && cells[i].pipeline == 4;
+        wrk_p4 += cells[i].tool == rs_tool_find("wrk") && cells[i].pipeline == 4;
         if (cells[i].ws_bytes) {
             ws++;
             cr_assert(eq(uint, cells[i].repetitions, 5), "%s", cells[i].id);
@@ -181,15 +223,15 @@ Test(suite, matrix_exclusions_and_overrides, .init = tmpdir_setup, .fini = tmpdi
 Test(stats, summaries)
 {
     double same[] = {100, 100, 100};
-    struct rs_summary s;
-    rs_summarize(same, 3, 7, &s);
+    struct rr_spread s;
+    rr_describe(same, 3, 7, &s);
     cr_assert(eq(dbl, s.median, 100));
     cr_assert(eq(dbl, s.ci_low, 100));
     cr_assert(eq(dbl, s.ci_high, 100));
     cr_assert(eq(dbl, s.cv, 0));
     cr_assert(eq(int, s.noisy, 0));
     double spread[] = {110, 90, 100};
-    rs_summarize(spread, 3, 7, &s);
+    rr_describe(spread, 3, 7, &s);
     cr_assert(eq(dbl, s.median, 100));
     cr_assert(eq(dbl, s.min, 90));
     cr_assert(eq(dbl, s.max, 110));
@@ -197,12 +239,12 @@ Test(stats, summaries)
     cr_assert(eq(int, s.noisy, 1));
     cr_assert(ge(dbl, s.ci_low, 90));
     cr_assert(le(dbl, s.ci_high, 110));
-    struct rs_summary again;
-    rs_summarize(spread, 3, 7, &again);
+    struct rr_spread again;
+    rr_describe(spread, 3, 7, &again);
     cr_assert(eq(dbl, again.ci_low, s.ci_low), "seeded: the same interval twice");
     cr_assert(eq(dbl, again.ci_high, s.ci_high));
     double even[] = {4, 1, 3, 2};
-    cr_assert(eq(dbl, rs_median(even, 4), 2.5));
+    cr_assert(eq(dbl, rr_median(even, 4), 2.5));
 }
 
 static char *slurp(const char *path)
@@ -218,74 +260,73 @@ static char *slurp(const char *path)
 
 Test(tools, wrk_output)
 {
-    struct rs_run r = {0};
-    cr_assert(eq(int, rs_parse_wrk(slurp("tests/data/wrk-pipeline1.txt"), &r), 0));
+    struct rr_run r;
+    cr_assert(eq(int, rs_wrk_parse(slurp("tests/data/wrk-pipeline1.txt"), &r), 0));
     cr_assert(eq(dbl, r.responses, 143832));
     cr_assert(le(dbl, fabs(r.rps - 143832 / 1.100085), 0.01));
     cr_assert(eq(dbl, r.errors, 0));
     cr_assert(eq(dbl, r.latency_us[0], 47), "p50");
     cr_assert(eq(dbl, r.latency_us[3], 96), "p99");
     cr_assert(eq(dbl, r.latency_us[6], 2861), "max");
-    cJSON_Delete(r.raw);
+    rr_run_free(&r);
 
     /* Pipelined, wrk's latency is of whole batches: not reported. */
-    r = (struct rs_run){0};
-    cr_assert(eq(int, rs_parse_wrk(slurp("tests/data/wrk-pipeline4.txt"), &r), 0));
+    cr_assert(eq(int, rs_wrk_parse(slurp("tests/data/wrk-pipeline4.txt"), &r), 0));
     cr_assert(eq(dbl, r.responses, 337876));
-    for (int i = 0; i < RS_NLAT; i++)
+    for (int i = 0; i < RR_NLAT; i++)
         cr_assert(isnan(r.latency_us[i]), "latency %d: %g", i, r.latency_us[i]);
-    cJSON_Delete(r.raw);
+    rr_run_free(&r);
 }
 
 Test(tools, hey_output)
 {
-    struct rs_run r = {0};
-    cr_assert(eq(int, rs_parse_hey(slurp("tests/data/hey-json.txt"), &r), 0));
+    struct rr_run r;
+    cr_assert(eq(int, rs_hey_parse(slurp("tests/data/hey-json.txt"), &r), 0));
     cr_assert(le(dbl, fabs(r.rps - 40837.868), 1e-6));
     cr_assert(eq(dbl, r.responses, 40862));
     cr_assert(eq(dbl, r.errors, 0));
     cr_assert(le(dbl, fabs(r.latency_us[0] - 200), 1e-6), "50%% in 0.0002 secs");
     cr_assert(le(dbl, fabs(r.latency_us[6] - 5200), 1e-6), "Slowest: 0.0052 secs");
     cr_assert(eq(int, isnan(r.latency_us[4]), 1), "hey has no p99.9");
-    cJSON_Delete(r.raw);
-    struct rs_run e = {0};
-    cr_assert(eq(int, rs_parse_hey(slurp("tests/data/hey-refused.txt"), &e), 0));
+    rr_run_free(&r);
+    struct rr_run e;
+    cr_assert(eq(int, rs_hey_parse(slurp("tests/data/hey-refused.txt"), &e), 0));
     cr_assert(eq(dbl, e.responses, 0));
     cr_assert(eq(dbl, e.errors, 20));
-    cJSON_Delete(e.raw);
+    rr_run_free(&e);
 }
 
 Test(tools, h2load_output)
 {
-    struct rs_run r = {0};
-    cr_assert(eq(int, rs_parse_h2load(slurp("tests/data/h2load-pipeline4.txt"), &r), 0));
+    struct rr_run r;
+    cr_assert(eq(int, rs_h2load_parse(slurp("tests/data/h2load-pipeline4.txt"), &r), 0));
     cr_assert(eq(dbl, r.rps, 350020));
     cr_assert(eq(dbl, r.responses, 350020));
     cr_assert(eq(dbl, r.duration_s, 1.0));
     cr_assert(eq(dbl, r.errors, 0));
     cr_assert(eq(dbl, r.latency_us[6], 3860), "max 3.86ms");
-    cJSON_Delete(r.raw);
+    rr_run_free(&r);
 }
 
 Test(tools, ringfire_output)
 {
-    struct rs_run r = {0};
-    cr_assert(eq(int, rs_parse_ringfire(slurp("tests/data/ringfire-plaintext.json"), &r), 0));
+    struct rr_run r;
+    cr_assert(eq(int, rs_ringfire_parse(slurp("tests/data/ringfire-plaintext.json"), &r), 0));
     cr_assert(eq(dbl, r.responses, 500));
     cr_assert(le(dbl, fabs(r.rps - 36328.42817208573), 1e-6));
     cr_assert(eq(dbl, r.latency_us[0], 38.527));
-    cJSON_Delete(r.raw);
+    rr_run_free(&r);
 }
 
 Test(tools, other_output_is_refused)
 {
-    struct rs_run r = {0};
+    struct rr_run r;
     const char *junk = "Segmentation fault\n";
-    cr_assert(eq(int, rs_parse_ringfire(junk, &r), -1));
-    cr_assert(eq(int, rs_parse_wrk(junk, &r), -1));
-    cr_assert(eq(int, rs_parse_hey(junk, &r), -1));
-    cr_assert(eq(int, rs_parse_h2load(junk, &r), -1));
-    cr_assert(eq(int, rs_parse_wrk(slurp("tests/data/hey-json.txt"), &r), -1), "not wrk's");
+    cr_assert(eq(int, rs_ringfire_parse(junk, &r), -1));
+    cr_assert(eq(int, rs_wrk_parse(junk, &r), -1));
+    cr_assert(eq(int, rs_hey_parse(junk, &r), -1));
+    cr_assert(eq(int, rs_h2load_parse(junk, &r), -1));
+    cr_assert(eq(int, rs_wrk_parse(slurp("tests/data/hey-json.txt"), &r), -1), "not wrk's");
 }
 
 Test(tools, what_each_tool_can_do)
@@ -293,12 +334,12 @@ Test(tools, what_each_tool_can_do)
     struct rs_cell c = {.pipeline = 16};
     struct rs_endpoint http = {.path = "/"}, ws = {.path = "/ws", .websocket = 1};
     char why[128];
-    cr_assert(eq(int, rs_tool_supports(RS_TOOL_HEY, &c, &http, why, sizeof(why)), 0));
+    cr_assert(eq(int, rs_tool_supports(rs_tool_find("hey"), &c, &http, why, sizeof(why)), 0));
     cr_assert(eq(str, why, "hey cannot pipeline requests (pipeline 16)"));
-    cr_assert(eq(int, rs_tool_supports(RS_TOOL_WRK, &c, &ws, why, sizeof(why)), 0));
+    cr_assert(eq(int, rs_tool_supports(rs_tool_find("wrk"), &c, &ws, why, sizeof(why)), 0));
     cr_assert(eq(str, why, "wrk has no WebSocket load"));
-    cr_assert(eq(int, rs_tool_supports(RS_TOOL_RINGFIRE, &c, &ws, why, sizeof(why)), 1));
-    cr_assert(eq(int, rs_tool_supports(RS_TOOL_H2LOAD, &c, &http, why, sizeof(why)), 1));
+    cr_assert(eq(int, rs_tool_supports(rs_tool_find("ringfire"), &c, &ws, why, sizeof(why)), 1));
+    cr_assert(eq(int, rs_tool_supports(rs_tool_find("h2load"), &c, &http, why, sizeof(why)), 1));
 }
 
 /* Every recipe the frameworks suites use loads, and names what it installs or builds. */

@@ -14,9 +14,9 @@
 
 #include "stats.h"
 
-#define RS_RESAMPLES 2000
+#define RR_RESAMPLES 2000
 
-uint64_t rs_random(uint64_t *state)
+uint64_t rr_random(uint64_t *state)
 {
     uint64_t x = *state ? *state : 0x9e3779b97f4a7c15ULL;
     x ^= x >> 12;
@@ -49,7 +49,7 @@ static double st_median_inplace(double *v, unsigned n)
     return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
 }
 
-double rs_median(const double *v, unsigned n)
+double rr_median(const double *v, unsigned n)
 {
     if (n == 0)
         return 0;
@@ -62,7 +62,7 @@ double rs_median(const double *v, unsigned n)
     return m;
 }
 
-void rs_summarize(const double *v, unsigned n, uint64_t seed, struct rs_summary *out)
+void rr_describe(const double *v, unsigned n, uint64_t seed, struct rr_spread *out)
 {
     memset(out, 0, sizeof(*out));
     out->n = n;
@@ -81,24 +81,24 @@ void rs_summarize(const double *v, unsigned n, uint64_t seed, struct rs_summary 
     for (unsigned i = 0; i < n; i++)
         sq += (v[i] - mean) * (v[i] - mean);
     out->cv = n > 1 && mean != 0 ? sqrt(sq / (n - 1)) / fabs(mean) : 0;
-    out->noisy = out->cv > RS_NOISY_CV;
-    out->median = rs_median(v, n);
+    out->noisy = out->cv > RR_NOISY_CV;
+    out->median = rr_median(v, n);
 
-    double *meds = malloc(RS_RESAMPLES * sizeof(*meds)), *sample = malloc(n * sizeof(*sample));
+    double *meds = malloc(RR_RESAMPLES * sizeof(*meds)), *sample = malloc(n * sizeof(*sample));
     if (!meds || !sample) {
         out->ci_low = out->min;
         out->ci_high = out->max;
         goto out;
     }
     uint64_t state = seed ^ 0x5851f42d4c957f2dULL;
-    for (unsigned r = 0; r < RS_RESAMPLES; r++) {
+    for (unsigned r = 0; r < RR_RESAMPLES; r++) {
         for (unsigned i = 0; i < n; i++)
-            sample[i] = v[rs_random(&state) % n];
+            sample[i] = v[rr_random(&state) % n];
         meds[r] = st_median_inplace(sample, n);
     }
-    qsort(meds, RS_RESAMPLES, sizeof(*meds), st_cmp);
-    out->ci_low = meds[(unsigned)(0.025 * RS_RESAMPLES)];
-    out->ci_high = meds[(unsigned)(0.975 * RS_RESAMPLES) - 1];
+    qsort(meds, RR_RESAMPLES, sizeof(*meds), st_cmp);
+    out->ci_low = meds[(unsigned)(0.025 * RR_RESAMPLES)];
+    out->ci_high = meds[(unsigned)(0.975 * RR_RESAMPLES) - 1];
 out:
     free(meds);
     free(sample);
@@ -134,12 +134,12 @@ static double st_betai(double a, double b, double x)
     return front * (f - 1);
 }
 
-double rs_t_quantile(double p, double df)
+double rr_t_quantile(double p, double df)
 {
     if (!(p > 0 && p < 1) || !(df > 0))
         return NAN;
     if (p < 0.5)
-        return -rs_t_quantile(1 - p, df);
+        return -rr_t_quantile(1 - p, df);
     /* P(T > t) = I_{df/(df+t^2)}(df/2, 1/2) / 2, which falls as t grows: bisect on it. */
     double want = 1 - p, lo = 0, hi = 1;
     while (st_betai(df / 2, 0.5, df / (df + hi * hi)) / 2 > want && hi < 1e12)
@@ -154,7 +154,7 @@ double rs_t_quantile(double p, double df)
     return (lo + hi) / 2;
 }
 
-int rs_ratio_interval(const double *x, unsigned nx, const double *y, unsigned ny, double level,
+int rr_ratio_interval(const double *x, unsigned nx, const double *y, unsigned ny, double level,
                       double *ratio, double *lo, double *hi)
 {
     if (nx < 2 || ny < 2)
@@ -182,7 +182,7 @@ int rs_ratio_interval(const double *x, unsigned nx, const double *y, unsigned ny
     }
     /* Welch-Satterthwaite degrees of freedom: the two sides may vary by different amounts. */
     double df = (ex + ey) * (ex + ey) / (ex * ex / (nx - 1) + ey * ey / (ny - 1));
-    double t = rs_t_quantile(1 - (1 - level) / 2, df);
+    double t = rr_t_quantile(1 - (1 - level) / 2, df);
     *lo = exp(my - mx - t * se);
     *hi = exp(my - mx + t * se);
     return 0;

@@ -1,0 +1,60 @@
+/*
+ * cli.h - the `ringfire` command: its subcommands and what they share.  Only the command reads
+ * argv, prints, and chooses exit statuses; the engine, runners and reports below it are
+ * silent libraries.
+ */
+#ifndef RF_CLI_H
+#define RF_CLI_H
+
+#include <stdio.h>
+
+#include "ringfire.h"
+
+/* Exit statuses, documented in README. */
+#define RF_EXIT_OK 0
+#define RF_EXIT_FAIL 1      /* the engine failed, -n not reached, a regression, a write failed */
+#define RF_EXIT_USAGE 2     /* a bad option or value, or an input file that is not valid */
+#define RF_EXIT_NO_TARGET 3 /* the target never accepted a connection */
+#define RF_EXIT_INTERRUPTED 130
+
+/* A subcommand: its name, its synopsis (the one copy, for --help and its usage errors), what
+ * it does in a line, what its synopsis's words mean (or NULL), and its entry point (argv[0] is
+ * the subcommand's name). */
+struct cli_command {
+    const char *name;
+    const char *synopsis;
+    const char *what;
+    const char *details;
+    int (*main)(int argc, char **argv);
+};
+
+extern const struct cli_command cli_run_command, cli_suite_command, cli_report_command,
+    cli_compare_command, cli_gate_command;
+
+/* Prints "ringfire NAME: message" and the command's synopsis to stderr; returns
+ * RF_EXIT_USAGE. */
+__attribute__((format(printf, 2, 3))) int cli_usage(const struct cli_command *cmd, const char *fmt,
+                                                    ...);
+
+/* "5%", "5" or "2.5%" as a fraction (0.05); 0 <= value < 100%.  Returns 0 or -1. */
+int cli_percent(const char *s, double *out);
+
+/* The options of `ringfire run`, for --help. */
+void cli_run_help(FILE *out);
+
+/* `ringfire run`'s options and the result in text (run_text.c). */
+struct rf_cli_run {
+    struct rf_config config;
+    const char *url_text;
+    const char *cpus_text;
+    const char *headers[64];
+    char *body_owned;
+    char *raw_owned;
+    char *ws_owned;
+    int json;
+    int quiet;
+};
+
+void rf_print_text(FILE *out, const struct rf_cli_run *run, const struct rf_result *res);
+
+#endif

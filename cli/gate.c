@@ -1,0 +1,189 @@
+/*
+ * gate.c - `ringfire gate`: the performance regression gate for CI pipelines (the decision is
+ * reports/gate.c's).  Exit status: 0 no regression, 1 a regression, 2 a usage or input error
+ * (a missing file, another schema, cells that do not match, too few repetitions).
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+#include "gate.h"
+
+#define GATE_METRICS "rps,p99,cpu"
+#define GATE_THRESHOLD 0.05
+
+static int gate_main(int argc, char **argv);
+
+const struct cli_command cli_gate_command = {
+    "gate",
+    "--baseline RESULTS --current RESULTS [--max-regression PCT]\n"
+    "                     [--metrics LIST] [--markdown FILE] [--github-bigger FILE]\n"
+    "                     [--github-smaller FILE] [--bmf FILE] [-q]",
+    "fail (exit 1) on a performance regression",
+    "  PCT: the largest slow-down that passes (default 5%); LIST: some of\n"
+    "  rps,p50,p99,cpu,client-cpu (default " GATE_METRICS ")",
+    gate_main,
+};
+
+struct gate_opts {
+    const char *baseline, *current, *markdown, *export[3];
+    unsigned mask;
+    double threshold;
+    int quiet;
+};
+
+static int gate_options(int argc, char **argv, struct gate_opts *o)
+{
+    static const struct option opts[] = {
+        {"baseline", required_argument, NULL, 'b'},
+        {"current", required_argument, NULL, 'c'},
+        {"max-regression", required_argument, NULL, 'r'},
+        {"metrics", required_argument, NULL, 'm'},
+        {"markdown", required_argument, NULL, 'k'},
+        {"github-bigger", required_argument, NULL, 'g'},
+        {"github-smaller", required_argument, NULL, 's'},
+        {"bmf", required_argument, NULL, 'f'},
+        {"quiet", no_argument, NULL, 'q'},
+        {NULL, 0, NULL, 0},
+    };
+    const char *metrics = GATE_METRICS;
+    const struct cli_command *cmd = &cli_gate_command;
+    char bad[64];
+    int c;
+    memset(o, 0, sizeof(*o));
+    o->threshold = GATE_THRESHOLD;
+    optind = 1;
+    opterr = 0;
+    while ((c = getopt_long(argc, argv, "q", opts, NULL)) != -1) {
+        const char **slot = c == 'b'   ? &o->baseline
+                            : c == 'c' ? &o->current
+                            : c == 'm' ? &metrics
+                            : c == 'k' ? &o->markdown
+                            : c == 'g' ? &o->export[RP_EXPORT_GITHUB_BIGGER]
+                            : c == 's' ? &o->export[RP_EXPORT_GITHUB_SMALLER]
+                            : c == 'f' ? &o->export[RP_EXPORT_BMF]
+                                       : NULL;
+        if (slot)
+            *slot = optarg;
+        else if (c == 'q')
+            o->quiet = 1;
+        else if (c != 'r')
+            return cli_usage(cmd, "unknown option or missing value");
+        else if (cli_percent(optarg, &o->threshold) < 0)
+            return cli_usage(cmd, "--max-regression '%s': give a percentage from 0 to 99, e.g. 5%%",
+                             optarg);
+    }
+    if (optind != argc)
+        return cli_usage(cmd, "unexpected argument '%s'", argv[optind]);
+    if (!o->baseline || !o->current)
+        return cli_usage(cmd, "name both --baseline and --current (results directories or files)");
+    int mask = rp_metrics_parse(metrics, bad, sizeof(bad));
+    if (mask < 0)
+        return cli_usage(cmd, "--metrics: unknown metric '%s'", bad);
+    o->mask = (unsigned)mask;
+    return 0;
+}
+
+/* Writes text to path atomically; says so when it cannot.  Returns 0 or -1. */
+static int gate_write(const char *path, char *text)
+{
+    int rc = text ? rr_write_atomic(path, text) : -ENOMEM;
+    if (rc < 0)
+        fprintf(stderr, "ringfire gate: cannot write %s: %s\n", path,
+                text ? strerror(-rc) : "out of memory");
+    free(text);
+    return rc < 0 ? -1 : 0;
+}
+
+/* The log: problems and warnings on stderr, decisions on stdout. */
+static void gate_log(const struct gate_opts *o, const struct rp_gate *g, const struct rr_doc *base,
+                     const struct rr_doc *cur)
+{
+    const struct rp_diff *d = &g->diff;
+    for (int i = 0; i < d->nchanges; i++)
+        if (d->changes[i].verdict == RP_FEW) {
+            fprintf(stderr, "ringfire gate: ");
+            rp_gate_few_line(stderr, &d->changes[i]);
+        }
+    for (int i = 0; i < d->nproblems; i++)
+        fprintf(stderr, "ringfire gate: cannot compare %s\n", d->problems[i]);
+    char lines[32][RP_LINE_MAX];
+    int nenv = rp_env_diff(base, cur, lines, 32);
+    for (int i = 0; i < nenv; i++)
+        fprintf(stderr, "ringfire gate: warning: the environments differ: %s\n", lines[i]);
+    if (!o->quiet)
+        printf("ringfire gate: baseline %s, current %s: %d comparisons, threshold %g%%, each at "
+               "%.2f%% confidence (%g%% shared among them)\n",
+               o->baseline, o->current, d->ntests, o->threshold * 100, d->level * 100,
+               RP_ALPHA * 100);
+    for (int i = 0; i < d->nchanges; i++) {
+        enum rp_verdict v = d->changes[i].verdict;
+        if (v != RP_SAME && v != RP_FEW && (!o->quiet || v == RP_WORSE || v == RP_FAILED))
+            rp_gate_line(stdout, g, &d->changes[i]);
+    }
+}
+
+/* The pull-request summary and the exports, where asked for.  Returns 0 or -1. */
+static int gate_outputs(const struct gate_opts *o, const struct rp_gate *g,
+                        const struct rr_doc *base, const struct rr_doc *cur)
+{
+    int rc = 0;
+    if (o->markdown) {
+        char *text = NULL;
+        size_t len = 0;
+        FILE *m = open_memstream(&text, &len);
+        if (m) {
+            rp_gate_markdown(m, g, base, cur);
+            fclose(m);
+        }
+        gate_write(o->markdown, m ? text : NULL); /* the verdict stands without its summary */
+    }
+    for (int k = 0; k < 3 && rc == 0; k++)
+        if (o->export[k])
+            rc = gate_write(o->export[k], rp_gate_export(cur, o->mask, (enum rp_export)k));
+    return rc;
+}
+
+static int gate_main(int argc, char **argv)
+{
+    struct gate_opts o;
+    if (gate_options(argc, argv, &o) != 0)
+        return RF_EXIT_USAGE;
+    char err[RR_ERR_MAX];
+    struct rr_doc base = {0}, cur = {0};
+    struct rp_gate g = {0};
+    int status = RF_EXIT_USAGE;
+    if (rr_load(o.baseline, &base, err) < 0 || rr_load(o.current, &cur, err) < 0) {
+        fprintf(stderr, "ringfire gate: %s\n", err);
+        goto out;
+    }
+    if (rp_gate_run(&base, &cur, o.mask, o.threshold, &g) < 0) {
+        fprintf(stderr, "ringfire gate: out of memory\n");
+        goto out;
+    }
+    gate_log(&o, &g, &base, &cur);
+    if (gate_outputs(&o, &g, &base, &cur) < 0) {
+        status = RF_EXIT_FAIL;
+        goto out;
+    }
+    int problems = rp_gate_problems(&g);
+    if (problems) {
+        fprintf(stderr,
+                "ringfire gate: INPUT ERROR: %d problem%s (listed above); give results of the same "
+                "suite with at least %d repetitions, or refresh the baseline (make baseline)\n",
+                problems, problems == 1 ? "" : "s", RP_GATE_MIN_RUNS);
+        goto out;
+    }
+    printf("ringfire gate: %s: %d regression%s, %d improvement%s, %d unclear, %d unchanged\n",
+           g.regressions ? "FAIL" : "PASS", g.regressions, g.regressions == 1 ? "" : "s",
+           g.improvements, g.improvements == 1 ? "" : "s", g.unclear, g.same);
+    status = g.regressions ? RF_EXIT_FAIL : RF_EXIT_OK;
+out:
+    rp_gate_free(&g);
+    rr_doc_free(&base);
+    rr_doc_free(&cur);
+    return status;
+}

@@ -1,0 +1,53 @@
+/*
+ * report.c - a results document's report written into a folder: report.md and charts/.
+ */
+#include <errno.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "charts.h"
+#include "report.h"
+
+int rp_report_write(const struct rr_doc *doc, const char *dir, int charts, char err[RP_ERR_MAX])
+{
+    char charts_dir[PATH_MAX + 16], report[PATH_MAX + 16];
+    snprintf(charts_dir, sizeof(charts_dir), "%s/charts", dir);
+    snprintf(report, sizeof(report), "%s/report.md", dir);
+    if ((mkdir(dir, 0755) < 0 && errno != EEXIST) ||
+        (charts && mkdir(charts_dir, 0755) < 0 && errno != EEXIST)) {
+        snprintf(err, RP_ERR_MAX, "cannot create %s: %s", charts ? charts_dir : dir,
+                 strerror(errno));
+        return RP_REPORT_FAILED;
+    }
+    struct rp_chart_list *list = calloc(1, sizeof(*list));
+    int status = RP_REPORT_OK;
+    if (!list) {
+        snprintf(err, RP_ERR_MAX, "out of memory");
+        return RP_REPORT_FAILED;
+    }
+    if (charts && rp_charts(doc, charts_dir, list, NULL, NULL) < 0) {
+        snprintf(err, RP_ERR_MAX, "gnuplot failed on a chart; its messages are in %s/gnuplot.log",
+                 charts_dir);
+        status = RP_REPORT_CHARTS_FAILED;
+    }
+    char *text = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&text, &len);
+    int rc = f ? rp_markdown(f, doc, charts ? "charts" : NULL, charts ? list : NULL) : -1;
+    if (f)
+        fclose(f);
+    if (rc == 0)
+        rc = rr_write_atomic(report, text);
+    else
+        rc = -ENOMEM;
+    free(text);
+    free(list);
+    if (rc < 0) {
+        snprintf(err, RP_ERR_MAX, "cannot write %s: %s", report, strerror(-rc));
+        return RP_REPORT_FAILED;
+    }
+    return status;
+}

@@ -1,0 +1,79 @@
+/*
+ * tool_h2load.c - the h2load adapter (HTTP/1.1 mode, --h1): its text summary read.
+ */
+#include <cjson/cJSON.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "tools.h"
+
+int rs_h2load_command(const struct rs_tool_ctx *ctx, int warmup, struct rs_argv *a)
+{
+    const struct rs_cell *c = ctx->cell;
+    const struct rs_endpoint *e = &ctx->suite->endpoints[c->endpoint];
+    (void)warmup; /* it warms up within the run (--warm-up-time) */
+    rs_arg(a, "h2load");
+    rs_arg(a, "--h1");
+    rs_arg(a, "-D");
+    rs_arg(a, "%u", rs_tool_seconds(c->duration_ns));
+    rs_arg(a, "--warm-up-time=%u", rs_tool_seconds(ctx->suite->warmup_ns));
+    rs_arg(a, "-c");
+    rs_arg(a, "%u", c->connections);
+    rs_arg(a, "-m");
+    rs_arg(a, "%u", c->pipeline);
+    rs_arg(a, "-t");
+    rs_arg(a, "%u", rs_tool_threads(ctx));
+    rs_arg(a, "http://127.0.0.1:%u%s", ctx->port, e->path);
+    return a->overflow ? -1 : 0;
+}
+
+/* "24us", "3.86ms", "1.2s" in microseconds. */
+static double h2_time(const char *s)
+{
+    char *end;
+    double v = strtod(s, &end);
+    if (!isfinite(v))
+        return NAN;
+    if (strncmp(end, "us", 2) == 0)
+        return v;
+    if (strncmp(end, "ms", 2) == 0)
+        return v * 1e3;
+    if (*end == 's')
+        return v * 1e6;
+    return NAN;
+}
+
+int rs_h2load_parse(const char *out, struct rr_run *run)
+{
+    rr_run_init(run);
+    const char *fin = strstr(out, "finished in ");
+    const char *req = strstr(out, "\nrequests: ");
+    double total, started, done, ok, failed, errored, timeout;
+    if (!fin || !req ||
+        sscanf(fin, "finished in %lfs, %lf req/s", &run->duration_s, &run->rps) != 2 ||
+        sscanf(req,
+               "\nrequests: %lf total, %lf started, %lf done, %lf succeeded, %lf failed, "
+               "%lf errored, %lf timeout",
+               &total, &started, &done, &ok, &failed, &errored, &timeout) != 7)
+        return -1;
+    run->responses = done;
+    run->errors = errored + timeout;
+    cJSON *j = cJSON_CreateObject();
+    run->raw = j;
+    cJSON_AddNumberToObject(j, "succeeded", ok);
+    cJSON_AddNumberToObject(j, "failed", failed);
+    cJSON_AddNumberToObject(j, "errored", errored);
+    cJSON_AddNumberToObject(j, "timeout", timeout);
+    const char *t = strstr(out, "time for request:");
+    char mn[32], mx[32], mean[32];
+    if (t && sscanf(t, "time for request: %31s %31s %31s", mn, mx, mean) == 3) {
+        run->latency_us[RR_MAX] = h2_time(mx);
+        cJSON *lat = cJSON_AddObjectToObject(j, "latency_us");
+        cJSON_AddNumberToObject(lat, "min", h2_time(mn));
+        cJSON_AddNumberToObject(lat, "max", run->latency_us[RR_MAX]);
+        cJSON_AddNumberToObject(lat, "mean", h2_time(mean));
+    }
+    return 0;
+}

@@ -1,0 +1,39 @@
+/*
+ * tool_ringfire.c - the ringfire adapter: ringfire itself as a child process, its
+ * ringfire.run/1 output read by the format's owner (schema/rundoc.c).
+ */
+#include "rundoc.h"
+#include "tools.h"
+
+int rs_ringfire_command(const struct rs_tool_ctx *ctx, int warmup, struct rs_argv *a)
+{
+    const struct rs_cell *c = ctx->cell;
+    const struct rs_endpoint *e = &ctx->suite->endpoints[c->endpoint];
+    (void)warmup; /* it warms up within the run (--warmup) */
+    rs_arg(a, "%s", ctx->ringfire);
+    rs_arg(a, "%s://127.0.0.1:%u%s", e->websocket ? "ws" : "http", ctx->port, e->path);
+    rs_arg(a, "-c");
+    rs_arg(a, "%u", c->connections);
+    rs_arg(a, "-p");
+    rs_arg(a, "%u", c->pipeline);
+    rs_arg(a, "-t");
+    rs_arg(a, "%u", rs_tool_threads(ctx));
+    rs_arg(a, "-d");
+    rs_arg(a, "%llums", (unsigned long long)(c->duration_ns / 1000000));
+    rs_arg(a, "--warmup");
+    rs_arg(a, "%llums", (unsigned long long)(ctx->suite->warmup_ns / 1000000));
+    rs_arg(a, "--timeout");
+    rs_arg(a, "%llums", (unsigned long long)(ctx->suite->timeout_ns / 1000000));
+    if (e->websocket) {
+        rs_arg(a, "--ws-size");
+        rs_arg(a, "%u", c->ws_bytes);
+    }
+    rs_arg(a, "--json");
+    rs_arg(a, "-q");
+    return a->overflow ? -1 : 0;
+}
+
+int rs_ringfire_parse(const char *out, struct rr_run *run)
+{
+    return rr_rundoc_read(out, run);
+}

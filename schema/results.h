@@ -1,0 +1,228 @@
+/*
+ * results.h - the results document (ringfire.results/2): its typed records, the one loader,
+ * the one writer, the one summary.
+ *
+ * This module owns the format: the schema name and every key are written once, in the field
+ * tables of results.c, and both the loader and the writer walk those tables.  The loader
+ * checks every field's type and range as it builds the records, and the document as a whole
+ * (names, ids, runs against repetitions); a file that breaks a rule gets a message naming the
+ * file, the JSON path and the value, never a crash or a silent zero.  Readers (reports,
+ * compare, the gate) take the records; nothing above this module reads results as JSON.
+ *
+ * Numbers are in base units (seconds, bytes, microseconds, requests per second).  A figure a
+ * tool does not measure is NaN here and null in the file.
+ */
+#ifndef RF_SCHEMA_RESULTS_H
+#define RF_SCHEMA_RESULTS_H
+
+#include <cjson/cJSON.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define RR_ERR_MAX 1024
+#define RR_MAX_FILE ((size_t)1 << 30) /* the largest results.json the loader reads */
+
+/* The latency figures of a run and of a summary: p50 p75 p90 p99 p99.9 p99.99 max. */
+enum rr_lat { RR_P50, RR_P75, RR_P90, RR_P99, RR_P99_9, RR_P99_99, RR_MAX, RR_NLAT };
+
+enum rr_status { RR_PENDING, RR_OK, RR_FAILED, RR_SKIPPED };
+enum rr_bottleneck { RR_NEITHER, RR_CLIENT_BOUND, RR_SERVER_BOUND };
+
+const char *rr_status_name(enum rr_status s);
+const char *rr_bottleneck_name(enum rr_bottleneck b);
+
+struct rr_bucket {
+    uint64_t value_ns; /* the lowest value of a histogram bucket */
+    uint64_t count;
+};
+
+struct rr_second {
+    unsigned second; /* of the measured phase, from 0 */
+    double responses;
+    double errors;
+    double bytes_received;
+};
+
+struct rr_cpu {
+    double client;
+    double target;
+};
+
+/* One measured run of a cell. */
+struct rr_run {
+    unsigned rep;   /* the repetition, from 1 */
+    unsigned order; /* its place in that repetition's shuffled order, from 1 */
+    char *command;  /* the exact command line */
+    int exit_status;
+    double rps;
+    double duration_s; /* of the measured phase */
+    double responses;
+    double errors;
+    double latency_us[RR_NLAT];
+    double wall_s;       /* the tool's whole run, start-up and warm-up included */
+    double client_cpu_s; /* user + system, over wall_s */
+    double target_cpu_s;
+    double client_peak_rss_bytes;
+    double target_peak_rss_bytes;
+    struct rr_cpu cpu_us_per_response; /* over the measured phase */
+    double client_utilization;         /* CPU time over wall time and CPUs */
+    double target_utilization;
+    enum rr_bottleneck bottleneck;
+    /* The latency histogram (HdrHistogram layout, 3 significant digits, nanoseconds), in
+     * value order, where the tool gives one; and the measured phase second by second. */
+    int has_histogram;
+    struct rr_bucket *buckets;
+    size_t nbuckets;
+    struct rr_second *timeline;
+    size_t ntimeline;
+    cJSON *raw; /* the tool's own figures that the record does not hold; NULL: none */
+};
+
+/* The runs of a cell summarized; present is 0 while a cell has no run. */
+struct rr_summary {
+    int present;
+    struct rr_rps {
+        double median;
+        double ci95[2]; /* 95% bootstrap interval of the median */
+        double min;
+        double max;
+        double cv;
+        int noisy;
+        unsigned runs;
+    } rps;
+    double latency_us[RR_NLAT]; /* medians over the runs */
+    struct rr_cpu cpu_us_per_response;
+    double errors;
+    enum rr_bottleneck bottleneck; /* the verdict most runs gave */
+};
+
+/* One cell of a suite's matrix: a target, an endpoint and a tool at one point of the axes. */
+struct rr_cell {
+    char *id; /* rr_cell_id() of the fields below */
+    char *target;
+    char *endpoint;
+    char *tool;
+    unsigned connections;
+    unsigned pipeline;
+    unsigned threads; /* 0: one per client CPU */
+    int websocket;
+    unsigned ws_message_bytes; /* 0 for HTTP */
+    unsigned repetitions;
+    double duration_s;
+    enum rr_status status;
+    char *reason; /* why failed or skipped; NULL otherwise */
+    struct rr_run *runs;
+    size_t nruns;
+    struct rr_summary summary;
+};
+
+/* name -> text, for tool and target versions. */
+struct rr_pair {
+    char *name;
+    char *value;
+};
+
+struct rr_map {
+    struct rr_pair *v;
+    size_t n;
+};
+
+struct rr_env {
+    char *ringfire; /* version, with the git commit where known */
+    char *kernel;
+    char *cpu_model;
+    unsigned cores;
+    char *client_cpus;
+    char *target_cpus;
+    char *suite_sha256;
+    uint64_t seed;
+    char *started; /* UTC, RFC 3339 */
+    char *command;
+    struct rr_map tools;
+    struct rr_map targets;
+};
+
+struct rr_doc {
+    struct rr_suite_ref {
+        char *name;
+        char *file;
+    } suite;
+    struct rr_env env;
+    struct rr_cell *cells;
+    size_t ncells;
+};
+
+/* Loads a results directory (its results.json) or file.  Returns 0, or -1 with the reason in
+ * err (RR_ERR_MAX bytes): the file and, for a bad value, its JSON path and the value. */
+int rr_load(const char *path, struct rr_doc *doc, char *err);
+/* The same from text in memory; name stands for the file in messages. */
+int rr_parse(const char *name, const char *text, size_t len, struct rr_doc *doc, char *err);
+/* The document as JSON text (malloc'ed, ending in a newline), or NULL when out of memory. */
+char *rr_print(const struct rr_doc *doc);
+/* Writes the document to path with rr_write_atomic.  Returns 0 or -errno. */
+int rr_write(const struct rr_doc *doc, const char *path);
+void rr_doc_free(struct rr_doc *doc);
+void rr_run_free(struct rr_run *run);
+
+/* Writes text to path through path.tmp, fsync() and rename(), so a reader never sees half a
+ * file, and an interrupted write leaves the old one.  Returns 0 or -errno. */
+int rr_write_atomic(const char *path, const char *text);
+
+/* The cell with this id, or NULL. */
+struct rr_cell *rr_cell_find(const struct rr_doc *doc, const char *id);
+/* Appends a run to a cell, taking what it owns (run is emptied).  Returns 0 or -ENOMEM. */
+int rr_cell_add_run(struct rr_cell *cell, struct rr_run *run);
+/* A run with every figure not measured (NaN) and nothing owned. */
+void rr_run_init(struct rr_run *run);
+/* Whether a run built in code holds only numbers the loader accepts (finite, in range; NaN
+ * only where a figure may be missing).  Returns 0, or -1 with the first bad one in why. */
+int rr_run_check(const struct rr_run *run, char *why, size_t n);
+/* Sets a cell's status and reason (copied; NULL for none).  Returns 0 or -ENOMEM. */
+int rr_cell_set_status(struct rr_cell *cell, enum rr_status status, const char *reason);
+
+/* ---- names (names.c) ------------------------------------------------------------------ */
+
+#define RR_NAME_MAX 64
+
+/* Whether a target, endpoint or tool name is one ringfire accepts: 1 to RR_NAME_MAX
+ * characters of A-Z a-z 0-9 . _ -, starting with a letter or digit.  Such names are safe in
+ * file names, scripts and tables; the loaders refuse any other. */
+int rr_name_ok(const char *name);
+/* The id of a cell: "target/endpoint/tool/cC/pP/tT", plus "/mBYTES" for WebSocket.  Returns
+ * the length, or -1 when it does not fit. */
+int rr_cell_id(char *out, size_t n, const char *target, const char *endpoint, const char *tool,
+               unsigned connections, unsigned pipeline, unsigned threads, int websocket,
+               unsigned ws_bytes);
+/* A file-name part for a name: the name itself when rr_name_ok, otherwise its safe
+ * characters, '+' and 12 hex digits of a hash of the whole name (a '+' never appears in a
+ * safe name, so the two kinds cannot collide).  Never empty, never '.' or '..', no '/'. */
+void rr_slug(const char *name, char *out, size_t n);
+
+/* ---- summaries and derived figures (summary.c) ---------------------------------------- */
+
+#define RR_SATURATED 0.85 /* a side busier than this is where the bottleneck is */
+
+struct rr_spread;
+
+/* The seed of a cell's bootstrap: the suite's seed and the number of runs, so that the same
+ * runs always give the same interval. */
+uint64_t rr_summary_seed(const struct rr_doc *doc, const struct rr_cell *cell);
+/* Recomputes a cell's summary from its runs, with rr_summary_seed(). */
+void rr_summarize(const struct rr_doc *doc, struct rr_cell *cell);
+/* The spread (median, min, max, bootstrap interval, cv) over a cell's runs of the figure at
+ * offset in struct rr_run (a double), leaving out runs that did not measure it; the bootstrap
+ * seeded as rr_summarize seeds it.  out->n is 0 when no run measured it. */
+void rr_cell_spread(const struct rr_doc *doc, const struct rr_cell *cell, size_t offset,
+                    struct rr_spread *out);
+
+/* From a run's measured times (wall_s, client_cpu_s, target_cpu_s, duration_s, responses)
+ * and the CPUs each side had: utilizations, CPU per response and the bottleneck verdict.  CPU
+ * time covers the whole run; scaled to the measured phase (the load is steady over a run) it
+ * is divided by the responses of that phase. */
+void rr_run_derive(struct rr_run *run, unsigned client_cpus, unsigned target_cpus);
+
+/* The median over a cell's runs of the figure at offset in struct rr_run (a double), leaving
+ * out runs that did not measure it; NaN when none did. */
+double rr_runs_median(const struct rr_cell *cell, size_t offset);
+
+#endif

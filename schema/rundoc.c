@@ -1,0 +1,327 @@
+/*
+ * rundoc.c - ringfire.run/1: the engine's result as JSON (rundoc.h).  Numbers are in base
+ * units: seconds, bytes, microseconds (latency_us), requests per second.  The keys the reader
+ * needs are named once below and used by both sides.
+ */
+#include <cjson/cJSON.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "rundoc.h"
+
+static const char RD_SCHEMA[] = "ringfire.run/1";
+static const char K_SCHEMA[] = "schema", K_RPS[] = "rps", K_DURATION[] = "duration_s",
+                  K_RESPONSES[] = "responses", K_ERRORS[] = "errors", K_WEBSOCKET[] = "websocket",
+                  K_MISMATCHES[] = "mismatches", K_LATENCY[] = "latency_us",
+                  K_HISTOGRAM[] = "histogram", K_BUCKETS[] = "buckets", K_TIMELINE[] = "timeline",
+                  K_SECOND[] = "second", K_BYTES_RECEIVED[] = "bytes_received";
+
+/* The latency figures: key, percentile (0: the maximum), and the run record's slot. */
+static const struct {
+    const char *key;
+    double percentile;
+    enum rr_lat slot;
+} rd_lat[] = {
+    {"p50", 50, RR_P50}, {"p75", 75, RR_P75},       {"p90", 90, RR_P90},
+    {"p99", 99, RR_P99}, {"p99_9", 99.9, RR_P99_9}, {"p99_99", 99.99, RR_P99_99},
+    {"max", 0, RR_MAX},
+};
+#define RD_NLAT (sizeof(rd_lat) / sizeof(rd_lat[0]))
+
+static uint64_t rd_class(const struct rf_counts *c, int lo)
+{
+    uint64_t n = 0;
+    for (int s = lo; s < lo + 100; s++)
+        n += c->status[s];
+    return n;
+}
+
+/* ---- writing ------------------------------------------------------------------------------- */
+
+static void rd_bucket(uint64_t value, uint64_t count, void *arg)
+{
+    double pair[2] = {(double)value, (double)count};
+    cJSON_AddItemToArray(arg, cJSON_CreateDoubleArray(pair, 2));
+}
+
+static cJSON *rd_config(const struct rr_rundoc *d)
+{
+    const struct rf_config *cfg = d->config;
+    const struct rf_result *res = d->result;
+    cJSON *o = cJSON_CreateObject();
+    cJSON_AddStringToObject(o, "url", d->url);
+    cJSON_AddNumberToObject(o, "connections", cfg->connections);
+    cJSON_AddNumberToObject(o, "threads", res->threads);
+    if (d->cpus)
+        cJSON_AddStringToObject(o, "cpus", d->cpus);
+    else
+        cJSON_AddNullToObject(o, "cpus");
+    cJSON_AddNumberToObject(o, K_DURATION, (double)cfg->duration_ns / 1e9);
+    cJSON_AddNumberToObject(o, "requests", (double)cfg->requests);
+    cJSON_AddNumberToObject(o, "pipeline", cfg->pipeline);
+    cJSON_AddNumberToObject(o, "refill", res->refill);
+    cJSON_AddNumberToObject(o, "buffers", res->env.buffers);
+    cJSON_AddNumberToObject(o, "warmup_s", (double)cfg->warmup_ns / 1e9);
+    cJSON_AddNumberToObject(o, "timeout_s", (double)cfg->timeout_ns / 1e9);
+    cJSON_AddStringToObject(o, "method", cfg->raw ? "" : cfg->method ? cfg->method : "GET");
+    cJSON_AddBoolToObject(o, K_WEBSOCKET, cfg->websocket);
+    cJSON *hs = cJSON_AddArrayToObject(o, "headers");
+    for (unsigned i = 0; i < cfg->nheaders; i++)
+        cJSON_AddItemToArray(hs, cJSON_CreateString(cfg->headers[i]));
+    cJSON_AddNumberToObject(o, "body_bytes", (double)cfg->body_len);
+    cJSON_AddNumberToObject(o, "raw_bytes", (double)cfg->raw_len);
+    return o;
+}
+
+static cJSON *rd_env(const struct rf_result *res)
+{
+    cJSON *o = cJSON_CreateObject();
+    cJSON_AddStringToObject(o, "ringfire", RF_VERSION);
+    cJSON_AddStringToObject(o, "kernel", res->env.kernel);
+    cJSON_AddStringToObject(o, "cpu_model", res->env.cpu_model);
+    cJSON_AddNumberToObject(o, "cores", res->env.cores);
+    cJSON_AddStringToObject(o, "ring_flags", rf_ring_flags_name(res->env.ring_flags));
+    if (res->env.ring_fallback[0])
+        cJSON_AddStringToObject(o, "ring_fallback", res->env.ring_fallback);
+    else
+        cJSON_AddNullToObject(o, "ring_fallback");
+    cJSON_AddNumberToObject(o, "buffers_per_thread", res->env.buffers);
+    cJSON_AddNumberToObject(o, "buffer_size", res->env.buffer_size);
+    return o;
+}
+
+static cJSON *rd_status(const struct rf_counts *c)
+{
+    cJSON *o = cJSON_CreateObject();
+    static const char *const names[] = {"1xx", "2xx", "3xx", "4xx", "5xx"};
+    for (int i = 0; i < 5; i++)
+        cJSON_AddNumberToObject(o, names[i], (double)rd_class(c, (i + 1) * 100));
+    cJSON_AddNumberToObject(o, "other", (double)c->status_other);
+    cJSON *codes = cJSON_AddObjectToObject(o, "codes");
+    for (int s = 100; s < 1000; s++) {
+        if (!c->status[s])
+            continue;
+        char key[8];
+        snprintf(key, sizeof(key), "%d", s);
+        cJSON_AddNumberToObject(codes, key, (double)c->status[s]);
+    }
+    return o;
+}
+
+static cJSON *rd_errors(const struct rf_counts *c)
+{
+    cJSON *o = cJSON_CreateObject();
+    cJSON *detail = cJSON_CreateObject();
+    for (int k = 0; k < RF_ERRK_COUNT_; k++) {
+        const char *name = rf_error_kind_name((enum rf_error_kind)k);
+        cJSON_AddNumberToObject(o, name, (double)c->errors[k]);
+        cJSON *by = NULL;
+        for (int e = 0; e <= RF_ERRNO_MAX; e++) {
+            if (!c->errno_by_kind[k][e])
+                continue;
+            if (!by)
+                by = cJSON_AddObjectToObject(detail, name);
+            cJSON_AddNumberToObject(by, e ? rf_err_name(-e) : "other",
+                                    (double)c->errno_by_kind[k][e]);
+        }
+    }
+    cJSON_AddItemToObject(o, "errno", detail);
+    cJSON_AddNumberToObject(o, "lost_requests", (double)c->lost);
+    return o;
+}
+
+static cJSON *rd_websocket(const struct rr_rundoc *d)
+{
+    const struct rf_counts *c = &d->result->counts;
+    cJSON *ws = cJSON_CreateObject();
+    cJSON_AddNumberToObject(ws, "upgrades", (double)c->ws_upgrades);
+    cJSON_AddNumberToObject(ws, "upgrade_failed", (double)c->ws_upgrade_failed);
+    cJSON_AddNumberToObject(ws, "messages_sent", (double)c->requests);
+    cJSON_AddNumberToObject(ws, "messages_received", (double)c->responses);
+    cJSON_AddNumberToObject(ws, "bytes_sent", (double)c->bytes_sent);
+    cJSON_AddNumberToObject(ws, K_BYTES_RECEIVED, (double)c->bytes_received);
+    cJSON_AddNumberToObject(ws, "protocol_errors", (double)c->ws_protocol_errors);
+    cJSON_AddNumberToObject(ws, K_MISMATCHES, (double)c->ws_mismatches);
+    cJSON_AddNumberToObject(ws, "pings_answered", (double)c->ws_pings_answered);
+    cJSON_AddNumberToObject(ws, "closes", (double)c->ws_closes);
+    cJSON_AddNumberToObject(ws, "reconnects", (double)c->reconnects);
+    cJSON_AddNumberToObject(ws, "message_bytes", (double)d->config->ws_message_len);
+    cJSON_AddBoolToObject(ws, "binary", d->config->ws_binary);
+    return ws;
+}
+
+static cJSON *rd_latency(const struct rf_hist *h)
+{
+    cJSON *o = cJSON_CreateObject();
+    cJSON_AddNumberToObject(o, "mean", rf_hist_mean(h) / 1e3);
+    cJSON_AddNumberToObject(o, "stdev", rf_hist_stdev(h) / 1e3);
+    cJSON_AddNumberToObject(o, "min", (double)rf_hist_min(h) / 1e3);
+    for (size_t i = 0; i < RD_NLAT; i++) {
+        uint64_t v =
+            rd_lat[i].percentile ? rf_hist_percentile(h, rd_lat[i].percentile) : rf_hist_max(h);
+        cJSON_AddNumberToObject(o, rd_lat[i].key, (double)v / 1e3);
+    }
+    return o;
+}
+
+static void rd_series(cJSON *o, const struct rf_result *res)
+{
+    cJSON *hist = cJSON_AddObjectToObject(o, K_HISTOGRAM);
+    cJSON_AddStringToObject(hist, "unit", "ns");
+    cJSON_AddNumberToObject(hist, "significant_digits", 3);
+    rf_hist_foreach(res->latency, rd_bucket, cJSON_AddArrayToObject(hist, K_BUCKETS));
+    cJSON *tl = cJSON_AddArrayToObject(o, K_TIMELINE);
+    for (unsigned s = 0; s < res->timeline_len; s++) {
+        cJSON *sec = cJSON_CreateObject();
+        cJSON_AddNumberToObject(sec, K_SECOND, s);
+        cJSON_AddNumberToObject(sec, K_RESPONSES, (double)res->timeline[s].responses);
+        cJSON_AddNumberToObject(sec, K_ERRORS, (double)res->timeline[s].errors);
+        cJSON_AddNumberToObject(sec, K_BYTES_RECEIVED, (double)res->timeline[s].bytes_received);
+        cJSON_AddItemToArray(tl, sec);
+    }
+}
+
+char *rr_rundoc_print(const struct rr_rundoc *d)
+{
+    const struct rf_result *res = d->result;
+    const struct rf_counts *c = &res->counts;
+    cJSON *o = cJSON_CreateObject();
+    cJSON_AddStringToObject(o, K_SCHEMA, RD_SCHEMA);
+    cJSON_AddItemToObject(o, "config", rd_config(d));
+    cJSON_AddItemToObject(o, "env", rd_env(res));
+    cJSON_AddNumberToObject(o, K_DURATION, res->duration_s);
+    cJSON_AddBoolToObject(o, "complete", res->complete);
+    cJSON_AddBoolToObject(o, "interrupted", res->interrupted);
+    cJSON_AddNumberToObject(o, "requests", (double)c->requests);
+    cJSON_AddNumberToObject(o, K_RESPONSES, (double)c->responses);
+    cJSON_AddNumberToObject(o, "unanswered", (double)c->unanswered);
+    cJSON_AddNumberToObject(o, K_RPS,
+                            res->duration_s > 0 ? (double)c->responses / res->duration_s : 0.0);
+    cJSON_AddNumberToObject(o, "bytes_sent", (double)c->bytes_sent);
+    cJSON_AddNumberToObject(o, K_BYTES_RECEIVED, (double)c->bytes_received);
+    cJSON_AddItemToObject(o, "status", rd_status(c));
+    cJSON_AddItemToObject(o, K_ERRORS, rd_errors(c));
+    cJSON *conns = cJSON_AddObjectToObject(o, "connections");
+    cJSON_AddNumberToObject(conns, "requested", res->connections);
+    cJSON_AddNumberToObject(conns, "established", (double)res->established);
+    cJSON_AddNumberToObject(conns, "reconnects", (double)c->reconnects);
+    cJSON_AddNumberToObject(conns, "connects", (double)c->connects_ok);
+    if (d->config->websocket)
+        cJSON_AddItemToObject(o, K_WEBSOCKET, rd_websocket(d));
+    cJSON *io = cJSON_AddObjectToObject(o, "io");
+    cJSON_AddNumberToObject(io, "enobufs", (double)c->enobufs);
+    cJSON_AddNumberToObject(io, "short_sends", (double)c->short_sends);
+    cJSON_AddNumberToObject(io, "rx_stamped", (double)c->rx_stamped);
+    cJSON_AddNumberToObject(io, "rx_merged", (double)c->rx_merged);
+    cJSON_AddItemToObject(o, K_LATENCY, rd_latency(res->latency));
+    rd_series(o, res);
+    char *text = cJSON_PrintUnformatted(o);
+    cJSON_Delete(o);
+    size_t len = text ? strlen(text) : 0;
+    char *line = text ? realloc(text, len + 2) : NULL;
+    if (!line) {
+        free(text);
+        return NULL;
+    }
+    memcpy(line + len, "\n", 2);
+    return line;
+}
+
+/* ---- reading ------------------------------------------------------------------------------- */
+
+/* A finite number >= 0 at key, or NaN. */
+static double rd_num(const cJSON *o, const char *key)
+{
+    const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, key);
+    return cJSON_IsNumber(v) && isfinite(v->valuedouble) && v->valuedouble >= 0 ? v->valuedouble
+                                                                                : NAN;
+}
+
+static int rd_read_buckets(const cJSON *hist, struct rr_run *run)
+{
+    const cJSON *b = cJSON_GetObjectItemCaseSensitive(hist, K_BUCKETS), *pair;
+    if (!hist)
+        return 0;
+    if (!cJSON_IsArray(b))
+        return -1;
+    size_t n = (size_t)cJSON_GetArraySize(b);
+    run->buckets = calloc(n ? n : 1, sizeof(*run->buckets));
+    if (!run->buckets)
+        return -1;
+    cJSON_ArrayForEach(pair, b)
+    {
+        const cJSON *v = cJSON_GetArrayItem(pair, 0), *c = cJSON_GetArrayItem(pair, 1);
+        if (!cJSON_IsNumber(v) || !cJSON_IsNumber(c) || !(v->valuedouble >= 0) ||
+            !(v->valuedouble < 9.007e15) || !(c->valuedouble >= 1) || !(c->valuedouble < 9.007e15))
+            return -1;
+        struct rr_bucket *k = &run->buckets[run->nbuckets];
+        k->value_ns = (uint64_t)v->valuedouble;
+        k->count = (uint64_t)c->valuedouble;
+        if (run->nbuckets && k->value_ns <= k[-1].value_ns)
+            return -1;
+        run->nbuckets++;
+    }
+    return 0;
+}
+
+static int rd_read_timeline(const cJSON *tl, struct rr_run *run)
+{
+    const cJSON *sec;
+    if (!tl)
+        return 0;
+    if (!cJSON_IsArray(tl))
+        return -1;
+    size_t n = (size_t)cJSON_GetArraySize(tl);
+    run->timeline = calloc(n ? n : 1, sizeof(*run->timeline));
+    if (!run->timeline)
+        return -1;
+    cJSON_ArrayForEach(sec, tl)
+    {
+        struct rr_second *s = &run->timeline[run->ntimeline];
+        double second = rd_num(sec, K_SECOND);
+        s->responses = rd_num(sec, K_RESPONSES);
+        s->errors = rd_num(sec, K_ERRORS);
+        s->bytes_received = rd_num(sec, K_BYTES_RECEIVED);
+        if (isnan(second) || second > 1e9 || isnan(s->responses) || isnan(s->errors))
+            return -1;
+        s->second = (unsigned)second;
+        run->ntimeline++;
+    }
+    return 0;
+}
+
+int rr_rundoc_read(const char *text, struct rr_run *run)
+{
+    rr_run_init(run);
+    cJSON *j = cJSON_Parse(text);
+    const cJSON *schema = cJSON_GetObjectItemCaseSensitive(j, K_SCHEMA);
+    if (!cJSON_IsString(schema) || strcmp(schema->valuestring, RD_SCHEMA) != 0)
+        goto err;
+    run->rps = rd_num(j, K_RPS);
+    run->duration_s = rd_num(j, K_DURATION);
+    run->responses = rd_num(j, K_RESPONSES);
+    run->errors = 0;
+    const cJSON *errors = cJSON_GetObjectItemCaseSensitive(j, K_ERRORS);
+    for (int k = 0; k < RF_ERRK_COUNT_; k++)
+        run->errors += rd_num(errors, rf_error_kind_name((enum rf_error_kind)k));
+    double bad = rd_num(cJSON_GetObjectItemCaseSensitive(j, K_WEBSOCKET), K_MISMATCHES);
+    run->errors += isnan(bad) ? 0 : bad;
+    const cJSON *lat = cJSON_GetObjectItemCaseSensitive(j, K_LATENCY);
+    for (size_t i = 0; i < RD_NLAT; i++)
+        run->latency_us[rd_lat[i].slot] = rd_num(lat, rd_lat[i].key);
+    if (isnan(run->rps) || isnan(run->errors) ||
+        rd_read_buckets(cJSON_GetObjectItemCaseSensitive(j, K_HISTOGRAM), run) < 0 ||
+        rd_read_timeline(cJSON_GetObjectItemCaseSensitive(j, K_TIMELINE), run) < 0)
+        goto err;
+    /* The histogram and timeline are in the record; the rest is kept as the tool's own. */
+    cJSON_DeleteItemFromObjectCaseSensitive(j, K_HISTOGRAM);
+    cJSON_DeleteItemFromObjectCaseSensitive(j, K_TIMELINE);
+    run->raw = j;
+    return 0;
+err:
+    cJSON_Delete(j);
+    rr_run_free(run);
+    return -1;
+}

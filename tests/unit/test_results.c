@@ -1,0 +1,291 @@
+/*
+ * test_results.c - the results document: a document built in code survives writing and
+ * loading unchanged; every malformed or hostile input the fuzzing review found gets an exact
+ * message naming the file, the JSON path and the value; names, ids and file-name slugs; the
+ * derived figures and the summary.
+ */
+#include <criterion/criterion.h>
+#include <criterion/new/assert.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../says.h"
+#include "../tmpdir.h"
+#include "results.h"
+#include "rundoc.h"
+
+/* A small valid document: one measured cell with two runs, one failed cell. */
+static const char valid[] =
+    "{\"schema\": \"ringfire.results/2\", \"suite\": {\"name\": \"s\", \"file\": \"s.json\"},"
+    " \"env\": {\"cores\": 2, \"seed\": 5, \"tools\": {\"ringfire\": \"ringfire 0.1.0\"},"
+    "          \"targets\": {\"a\": \"a 1\"}},"
+    " \"cells\": [{\"id\": \"a/e/ringfire/c8/p1/t0\", \"target\": \"a\", \"endpoint\": \"e\","
+    "  \"tool\": \"ringfire\", \"connections\": 8, \"pipeline\": 1, \"repetitions\": 2,"
+    "  \"status\": \"ok\", \"runs\": [{\"rep\": 1, \"rps\": 100, \"responses\": 100,"
+    "  \"latency_us\": {\"p99\": 5}, \"histogram_ns\": [[1000, 90], [2000, 10]],"
+    "  \"timeline\": [{\"second\": 0, \"responses\": 100}]}, {\"rep\": 2, \"rps\": 110}],"
+    "  \"summary\": {\"rps\": {\"median\": 105, \"ci95\": [100, 110], \"runs\": 2}}},"
+    " {\"id\": \"a/e/wrk/c8/p1/t0\", \"target\": \"a\", \"endpoint\": \"e\", \"tool\": \"wrk\","
+    "  \"connections\": 8, \"pipeline\": 1, \"repetitions\": 2, \"status\": \"failed\","
+    "  \"reason\": \"it broke\"}]}";
+
+static int parse(const char *text, struct rr_doc *doc, char *err)
+{
+    return rr_parse("r.json", text, strlen(text), doc, err);
+}
+
+Test(results, a_valid_document_loads_with_every_field)
+{
+    struct rr_doc d;
+    char err[RR_ERR_MAX];
+    cr_assert(eq(int, parse(valid, &d, err), 0), "%s", err);
+    cr_assert(eq(sz, d.ncells, 2));
+    const struct rr_cell *c = &d.cells[0];
+    cr_assert(eq(int, c->status, RR_OK));
+    cr_assert(eq(sz, c->nruns, 2));
+    cr_assert(eq(dbl, c->runs[0].latency_us[RR_P99], 5));
+    cr_assert(isnan(c->runs[0].latency_us[RR_P50]), "not given: not measured");
+    cr_assert(eq(sz, c->runs[0].nbuckets, 2));
+    cr_assert(eq(u64, c->runs[0].buckets[1].value_ns, 2000));
+    cr_assert(eq(sz, c->runs[0].ntimeline, 1));
+    cr_assert(eq(dbl, c->summary.rps.ci95[1], 110));
+    cr_assert(eq(str, d.cells[1].reason, "it broke"));
+    cr_assert(eq(str, d.env.tools.v[0].value, "ringfire 0.1.0"));
+    cr_assert(eq(u64, d.env.seed, 5));
+    rr_doc_free(&d);
+}
+
+Test(results, writing_and_loading_changes_nothing, .init = tmpdir_setup, .fini = tmpdir_teardown)
+{
+    struct rr_doc d, again;
+    char err[RR_ERR_MAX], path[128];
+    cr_assert(eq(int, parse(valid, &d, err), 0), "%s", err);
+    snprintf(path, sizeof(path), "%s/results.json", tmpdir);
+    cr_assert(eq(int, rr_write(&d, path), 0));
+    cr_assert(eq(int, rr_load(tmpdir, &again, err), 0), "%s", err);
+    char *a = rr_print(&d), *b = rr_print(&again);
+    cr_assert(eq(str, a, b));
+    free(a);
+    free(b);
+    rr_doc_free(&d);
+    rr_doc_free(&again);
+}
+
+struct bad_doc {
+    const char *what;
+    const char *from; /* a part of the valid document */
+    const char *to;   /* what it becomes */
+    const char *message;
+};
+
+/* The inputs of the fuzzing review (shell quotes, gnuplot commands, paths, nulls, absurd
+ * numbers, mismatched cells) and the message each gets. */
+static const struct bad_doc bad[] = {
+    {"a quote that would end a shell string", "\"endpoint\": \"e\"",
+     "\"endpoint\": \"x'; touch PWNED; '\"",
+     ".cells[0].endpoint: expected a name of 1 to 64 characters from A-Z a-z 0-9 . _ - starting "
+     "with a letter or digit, got \"x'; touch PWNED; '\""},
+    {"a newline and a gnuplot shell command", "\"target\": \"a\"",
+     "\"target\": \"x\\n!touch PWNED\\n#\"", ".cells[0].target: expected a name"},
+    {"a path that leaves the folder", "\"endpoint\": \"e\"", "\"endpoint\": \"../../escaped\"",
+     "got \"../../escaped\""},
+    {"null where runs are", "\"reason\": \"it broke\"}",
+     "\"reason\": \"it broke\", \"runs\": null}", ".cells[1].runs: expected an array, got null"},
+    {"null where the summary of an ok cell is",
+     "\"status\": \"failed\",  \"reason\": \"it broke\"}", "\"status\": \"ok\", \"summary\": null}",
+     ".cells[1].summary: a cell with status \"ok\" needs its runs and their summary"},
+    {"a summary without its interval", "\"ci95\": [100, 110]", "\"ci95\": [100]",
+     ".cells[0].summary.rps.ci95: expected [low, high], got an array"},
+    {"a bucket that is no pair", "[[1000, 90], [2000, 10]]", "[[1000, 90], [2000]]",
+     ".cells[0].runs[0].histogram_ns[1]: expected [value_ns, count], got an array"},
+    {"buckets that fall", "[[1000, 90], [2000, 10]]", "[[2000, 90], [1000, 10]]",
+     ".cells[0].runs[0].histogram_ns[1]: bucket values must rise, got 1000 after 2000"},
+    {"an infinite rate", "\"rps\": 100,", "\"rps\": 1e999,",
+     ".cells[0].runs[0].rps: expected a number from 0 to 9007199254740992, got inf"},
+    {"a huge count", "\"connections\": 8, \"pipeline\": 1, \"repetitions\": 2,  \"status\": \"ok\"",
+     "\"connections\": 77777777777777777200, \"pipeline\": 1, \"repetitions\": 2,  \"status\": "
+     "\"ok\"",
+     ".cells[0].connections: expected a whole number from 1 to 100000, got 7.77778e+19"},
+    {"a negative count", "\"responses\": 100,", "\"responses\": -5,",
+     ".cells[0].runs[0].responses: expected a whole number from 0 to 9007199254740992, got -5"},
+    {"a fraction of a response", "\"responses\": 100,", "\"responses\": 1.5,",
+     ".cells[0].runs[0].responses: expected a whole number"},
+    {"an id its fields do not make", "\"id\": \"a/e/ringfire/c8/p1/t0\"",
+     "\"id\": \"a/e/ringfire/c9/p1/t0\"",
+     ".cells[0].id: \"a/e/ringfire/c9/p1/t0\" does not match the cell's fields, which make "
+     "\"a/e/ringfire/c8/p1/t0\""},
+    {"two cells with one id",
+     "\"id\": \"a/e/wrk/c8/p1/t0\", \"target\": \"a\", \"endpoint\": \"e\", \"tool\": \"wrk\"",
+     "\"id\": \"a/e/ringfire/c8/p1/t0\", \"target\": \"a\", \"endpoint\": \"e\", \"tool\": "
+     "\"ringfire\"",
+     ".cells[1]: the id \"a/e/ringfire/c8/p1/t0\" is also the id of .cells[0]"},
+    {"more runs than repetitions", "\"repetitions\": 2,  \"status\": \"ok\"",
+     "\"repetitions\": 1,  \"status\": \"ok\"", ".cells[0].runs: 2 runs, more than the 1"},
+    {"a summary of other runs", "\"runs\": 2}", "\"runs\": 3}",
+     ".cells[0].summary: summarizes 3 runs, the cell has 2"},
+    {"a misspelt key", "\"rps\": 110}", "\"rsp\": 110}", ".cells[0].runs[1].rsp: unknown key"},
+    {"a key given twice", "\"rep\": 2,", "\"rep\": 2, \"rep\": 2,",
+     ".cells[0].runs[1].rep: given twice"},
+    {"a status nobody writes", "\"status\": \"failed\"", "\"status\": \"broken\"",
+     ".cells[1].status: expected one of \"pending\", \"ok\", \"failed\", \"skipped\", got "
+     "\"broken\""},
+    {"a tool name with a space", "{\"ringfire\": \"ringfire 0.1.0\"}", "{\"a b\": \"x\"}",
+     ".env.tools.a b: expected a tool or target name"},
+};
+
+/* The valid document with one part replaced. */
+static char *variant(const char *from, const char *to)
+{
+    const char *at = strstr(valid, from);
+    cr_assert(not(eq(ptr, (void *)at, NULL)), "'%s' is not in the valid document", from);
+    char *out = malloc(sizeof(valid) + strlen(to));
+    size_t head = (size_t)(at - valid);
+    memcpy(out, valid, head);
+    strcpy(out + head, to);
+    strcat(out, at + strlen(from));
+    return out;
+}
+
+Test(results, every_bad_input_gets_a_message_naming_the_path_and_value)
+{
+    for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+        struct rr_doc d;
+        char err[RR_ERR_MAX], *text = variant(bad[i].from, bad[i].to);
+        int rc = parse(text, &d, err);
+        if (rc == 0)
+            rr_doc_free(&d);
+        free(text);
+        cr_assert(eq(int, rc, -1), "%s: loaded", bad[i].what);
+        cr_assert(eq(int, strncmp(err, "r.json: ", 8), 0), "%s: %s", bad[i].what, err);
+        cr_assert(not(eq(ptr, strstr(err, bad[i].message), NULL)), "%s: '%s' not in '%s'",
+                  bad[i].what, bad[i].message, err);
+    }
+}
+
+Test(results, other_files_get_their_own_message)
+{
+    struct rr_doc d;
+    char err[RR_ERR_MAX];
+    cr_assert(eq(int, parse("{\"schema\": \"ringfire.results/2\", \"cells\": [", &d, err), -1));
+    cr_assert(eq(str, err, "r.json: line 1: not valid JSON"));
+    cr_assert(eq(int, parse("[1, 2]", &d, err), -1));
+    assert_says(err, "r.json: schema nothing, expected ringfire.results/2");
+    cr_assert(eq(int, parse("{\"schema\": \"ringfire.results/2\"}", &d, err), -1));
+    cr_assert(eq(str, err, "r.json: .suite: missing"));
+    cr_assert(eq(int, rr_load("/dev/null", &d, err), -1));
+    assert_says(err, "/dev/null: line 1: not valid JSON");
+}
+
+Test(results, names_ids_and_slugs)
+{
+    static const char *const good[] = {"nginx", "ws-echo", "node_http", "a.b", "X9"};
+    static const char *const evil[] = {"",   ".",       "..",  "../x", "a/b", "a b",
+                                       "-x", ".hidden", "x'y", "x\ny", "_x"};
+    for (size_t i = 0; i < sizeof(good) / sizeof(good[0]); i++)
+        cr_assert(rr_name_ok(good[i]), "%s", good[i]);
+    for (size_t i = 0; i < sizeof(evil) / sizeof(evil[0]); i++)
+        cr_assert(not(rr_name_ok(evil[i])), "%s", evil[i]);
+    char id[128], a[64], b[64];
+    cr_assert(eq(int, rr_cell_id(id, sizeof(id), "t", "e", "wrk", 64, 16, 0, 0, 13), 18));
+    cr_assert(eq(str, id, "t/e/wrk/c64/p16/t0"));
+    rr_cell_id(id, sizeof(id), "t", "ws", "ringfire", 8, 1, 2, 1, 13);
+    cr_assert(eq(str, id, "t/ws/ringfire/c8/p1/t2/m13"));
+    cr_assert(eq(int, rr_cell_id(id, 8, "t", "e", "wrk", 64, 16, 0, 0, 0), -1), "too long");
+    rr_slug("plaintext", a, sizeof(a));
+    cr_assert(eq(str, a, "plaintext"), "a safe name is its own slug");
+    for (size_t i = 0; i < sizeof(evil) / sizeof(evil[0]); i++) {
+        rr_slug(evil[i], a, sizeof(a));
+        cr_assert(not(eq(ptr, strchr(a, '+'), NULL)), "%s -> %s", evil[i], a);
+        cr_assert(eq(ptr, strchr(a, '/'), NULL), "%s -> %s", evil[i], a);
+        cr_assert(not(eq(int, a[0], '.')), "%s -> %s", evil[i], a);
+        cr_assert(not(eq(int, a[0], '-')), "%s -> %s", evil[i], a);
+    }
+    rr_slug("x'y", a, sizeof(a));
+    rr_slug("x_y", b, sizeof(b));
+    cr_assert(not(eq(str, a, b)), "names that clean alike stay apart");
+}
+
+Test(results, derived_figures_and_the_verdict)
+{
+    struct rr_run r;
+    rr_run_init(&r);
+    r.wall_s = 2;
+    r.duration_s = 1;
+    r.responses = 1000;
+    r.client_cpu_s = 1.9;
+    r.target_cpu_s = 1.0;
+    rr_run_derive(&r, 1, 1);
+    cr_assert(eq(dbl, r.client_utilization, 0.95));
+    cr_assert(eq(dbl, r.cpu_us_per_response.client, 950), "scaled to the measured second");
+    cr_assert(eq(int, r.bottleneck, RR_CLIENT_BOUND));
+    r.target_cpu_s = NAN; /* the target died: its CPU was not measured */
+    r.client_cpu_s = 0.2;
+    rr_run_derive(&r, 1, 1);
+    cr_assert(eq(int, r.bottleneck, RR_NEITHER), "not server-bound on no evidence");
+    cr_assert(isnan(r.cpu_us_per_response.target));
+    char why[128];
+    cr_assert(eq(int, rr_run_check(&r, why, sizeof(why)), -1), "rps is required");
+    r.rps = 500;
+    cr_assert(eq(int, rr_run_check(&r, why, sizeof(why)), 0), "%s", why);
+    r.target_peak_rss_bytes = -1;
+    cr_assert(eq(int, rr_run_check(&r, why, sizeof(why)), -1));
+    assert_says(why, "target_peak_rss_bytes is -1");
+    rr_run_free(&r);
+}
+
+Test(results, the_summary_of_a_cell)
+{
+    struct rr_doc doc = {.env.seed = 3};
+    struct rr_cell c = {.repetitions = 3};
+    static const double rps[] = {100, 120, 110};
+    static const enum rr_bottleneck verdict[] = {RR_SERVER_BOUND, RR_NEITHER, RR_SERVER_BOUND};
+    for (int i = 0; i < 3; i++) {
+        struct rr_run r;
+        rr_run_init(&r);
+        r.rps = rps[i];
+        r.latency_us[RR_P99] = 10 * (i + 1);
+        r.bottleneck = verdict[i];
+        cr_assert(eq(int, rr_cell_add_run(&c, &r), 0));
+    }
+    rr_summarize(&doc, &c);
+    cr_assert(eq(int, c.summary.present, 1));
+    cr_assert(eq(dbl, c.summary.rps.median, 110));
+    cr_assert(eq(dbl, c.summary.rps.min, 100));
+    cr_assert(eq(uint, c.summary.rps.runs, 3));
+    cr_assert(eq(dbl, c.summary.latency_us[RR_P99], 20));
+    cr_assert(isnan(c.summary.latency_us[RR_P50]));
+    cr_assert(eq(int, c.summary.bottleneck, RR_SERVER_BOUND), "the verdict most runs gave");
+    struct rr_cell again = c;
+    rr_summarize(&doc, &again);
+    cr_assert(eq(dbl, again.summary.rps.ci95[0], c.summary.rps.ci95[0]), "seeded");
+    for (size_t i = 0; i < c.nruns; i++)
+        rr_run_free(&c.runs[i]);
+    free(c.runs);
+}
+
+Test(results, the_engine_document_is_read_by_its_owner)
+{
+    struct rr_run r;
+    cr_assert(eq(int,
+                 rr_rundoc_read("{\"schema\": \"ringfire.run/1\", \"rps\": 10, "
+                                "\"responses\": 20, \"errors\": {\"connect\": 0, "
+                                "\"read\": 2, \"write\": 0, \"timeout\": 0, \"parse\": 0, "
+                                "\"closed\": 0}, "
+                                "\"websocket\": {\"mismatches\": 1}, "
+                                "\"histogram\": {\"buckets\": [[5, 1], [9, 2]]}}",
+                                &r),
+                 0));
+    cr_assert(eq(dbl, r.errors, 3), "every kind, and mismatched echoes");
+    cr_assert(eq(sz, r.nbuckets, 2));
+    cr_assert(eq(ptr, cJSON_GetObjectItem(r.raw, "histogram"), NULL), "kept in the record");
+    rr_run_free(&r);
+    cr_assert(eq(int,
+                 rr_rundoc_read("{\"schema\": \"ringfire.run/1\", \"rps\": 10, \"errors\": {}, "
+                                "\"histogram\": {\"buckets\": [[5, 1]]}}",
+                                &r),
+                 -1),
+              "error counts missing");
+    cr_assert(eq(int, rr_rundoc_read("Segmentation fault", &r), -1));
+}
