@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "json.h"
 #include "rundoc.h"
 
 #define RUN_MAX_BODY (64ULL * 1024 * 1024)
@@ -65,46 +66,6 @@ __attribute__((format(printf, 1, 2))) static int run_error(const char *fmt, ...)
     fprintf(stderr, "\n(see 'ringfire --help')\n");
     va_end(ap);
     return RF_EXIT_USAGE;
-}
-
-/* Reads a whole file of at most RUN_MAX_BODY bytes. */
-static int run_slurp(const char *path, char **data, size_t *len)
-{
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return -errno;
-    size_t cap = 4096, n = 0;
-    char *buf = malloc(cap);
-    int rc = 0;
-    while (buf) {
-        if (n == cap) {
-            if (cap >= RUN_MAX_BODY) {
-                rc = RF_ERANGE;
-                break;
-            }
-            char *bigger = realloc(buf, cap * 2);
-            if (!bigger)
-                break;
-            buf = bigger;
-            cap *= 2;
-        }
-        size_t got = fread(buf + n, 1, cap - n, f);
-        n += got;
-        if (got == 0)
-            break;
-    }
-    if (!buf)
-        rc = RF_ENOMEM;
-    else if (ferror(f))
-        rc = -EIO;
-    fclose(f);
-    if (rc < 0) {
-        free(buf);
-        return rc;
-    }
-    *data = buf;
-    *len = n;
-    return 0;
 }
 
 enum {
@@ -237,24 +198,20 @@ static int run_cpus(struct rf_cli_run *run, const char *v)
 static int run_payload(struct rf_cli_run *run, int opt, const char *v)
 {
     struct rf_config *cfg = &run->config;
-    size_t len = 0;
     if (opt == OPT_BODY && v[0] != '@') {
         cfg->body = v;
         cfg->body_len = strlen(v);
         return 0;
     }
-    char **owned = opt == OPT_BODY ? &run->body_owned : &run->raw_owned;
-    int rc = run_slurp(opt == OPT_BODY ? v + 1 : v, owned, &len);
-    if (opt == OPT_BODY && rc < 0) {
-        fprintf(stderr, "ringfire: --body '%s': cannot read the file: %s\n", v,
-                rc == RF_ERANGE ? "larger than 64 MiB" : rf_strerror(rc));
+    char **owned = opt == OPT_BODY ? &run->body_owned : &run->raw_owned, err[RJ_ERR_MAX];
+    size_t len = 0;
+    free(*owned); /* given twice: the last one counts */
+    if (rj_read_file(opt == OPT_BODY ? v + 1 : v, RUN_MAX_BODY, owned, &len, err) < 0) {
+        fprintf(stderr, "ringfire: %s '%s': %s\n", opt == OPT_BODY ? "--body" : "--raw", v, err);
         return RF_EXIT_USAGE;
     }
-    if (opt == OPT_RAW && (rc < 0 || len == 0)) {
-        fprintf(stderr, "ringfire: --raw '%s': cannot read a request from the file: %s\n", v,
-                rc == 0           ? "it is empty"
-                : rc == RF_ERANGE ? "larger than 64 MiB"
-                                  : rf_strerror(rc));
+    if (opt == OPT_RAW && len == 0) {
+        fprintf(stderr, "ringfire: --raw '%s': the file is empty; it must hold a request\n", v);
         return RF_EXIT_USAGE;
     }
     if (opt == OPT_BODY) {

@@ -59,12 +59,52 @@ static void out_status_line(FILE *out, const struct rf_counts *c)
     fprintf(out, "\n");
 }
 
-void rf_print_text(FILE *out, const struct rf_cli_run *run, const struct rf_result *res)
+/* The WebSocket counters and the answers to the upgrade requests. */
+static void out_websocket(FILE *out, const struct rf_counts *c)
+{
+    fprintf(out,
+            "  WebSocket: %llu messages sent, %llu upgrades (%llu failed), %llu mismatches, "
+            "%llu protocol errors, %llu pings answered, %llu server closes\n",
+            (unsigned long long)c->requests, (unsigned long long)c->ws_upgrades,
+            (unsigned long long)c->ws_upgrade_failed, (unsigned long long)c->ws_mismatches,
+            (unsigned long long)c->ws_protocol_errors, (unsigned long long)c->ws_pings_answered,
+            (unsigned long long)c->ws_closes);
+    fprintf(out, "  Upgrade answers:");
+    for (int s = 100; s < 1000; s++)
+        if (c->status[s])
+            fprintf(out, " %d x%llu", s, (unsigned long long)c->status[s]);
+    uint64_t malformed = c->status_other;
+    for (int s = 600; s < 1000; s += 100)
+        malformed -= out_class(c, s);
+    if (malformed)
+        fprintf(out, " malformed x%llu", (unsigned long long)malformed);
+    fprintf(out, "\n");
+}
+
+static void out_errors(FILE *out, const struct rf_counts *c)
+{
+    uint64_t errors = 0;
+    for (int k = 0; k < RF_ERRK_COUNT_; k++)
+        errors += c->errors[k];
+    if (!errors)
+        return;
+    fprintf(out, "  Errors");
+    const char *sep = " ";
+    for (int k = 0; k < RF_ERRK_COUNT_; k++) {
+        if (!c->errors[k])
+            continue;
+        fprintf(out, "%s%s %llu", sep, rf_error_kind_name((enum rf_error_kind)k),
+                (unsigned long long)c->errors[k]);
+        sep = ", ";
+    }
+    fprintf(out, "; %llu requests lost, %llu reconnects\n", (unsigned long long)c->lost,
+            (unsigned long long)c->reconnects);
+}
+
+/* What was run, with what. */
+static void out_header(FILE *out, const struct rf_cli_run *run, const struct rf_result *res)
 {
     const struct rf_config *cfg = &run->config;
-    const struct rf_counts *c = &res->counts;
-    char a[32], b[32], d[32];
-
     const char *what = cfg->websocket ? "messages" : "requests";
     if (cfg->requests)
         fprintf(out, "Running %llu %s @ %s\n", (unsigned long long)cfg->requests, what,
@@ -80,7 +120,14 @@ void rf_print_text(FILE *out, const struct rf_cli_run *run, const struct rf_resu
             rf_ring_flags_name(res->env.ring_flags), res->env.buffers, res->env.buffer_size / 1024);
     if (res->env.ring_fallback[0])
         fprintf(out, "  note: %s\n", res->env.ring_fallback);
+}
 
+void rf_print_text(FILE *out, const struct rf_cli_run *run, const struct rf_result *res)
+{
+    const struct rf_config *cfg = &run->config;
+    const struct rf_counts *c = &res->counts;
+    char a[32], b[32], d[32];
+    out_header(out, run, res);
     const struct rf_hist *h = res->latency;
     out_time(a, sizeof(a), rf_hist_mean(h));
     out_time(b, sizeof(b), rf_hist_stdev(h));
@@ -96,44 +143,10 @@ void rf_print_text(FILE *out, const struct rf_cli_run *run, const struct rf_resu
     fprintf(out, "  %llu %s in %.2fs, %s read, %s written\n", (unsigned long long)c->responses,
             cfg->websocket ? "messages echoed" : "responses", res->duration_s, a, b);
     if (cfg->websocket)
-        fprintf(out,
-                "  WebSocket: %llu messages sent, %llu upgrades (%llu failed), %llu mismatches, "
-                "%llu protocol errors, %llu pings answered, %llu server closes\n",
-                (unsigned long long)c->requests, (unsigned long long)c->ws_upgrades,
-                (unsigned long long)c->ws_upgrade_failed, (unsigned long long)c->ws_mismatches,
-                (unsigned long long)c->ws_protocol_errors, (unsigned long long)c->ws_pings_answered,
-                (unsigned long long)c->ws_closes);
-    if (cfg->websocket) {
-        fprintf(out, "  Upgrade answers:");
-        for (int s = 100; s < 1000; s++)
-            if (c->status[s])
-                fprintf(out, " %d x%llu", s, (unsigned long long)c->status[s]);
-        uint64_t malformed = c->status_other;
-        for (int s = 600; s < 1000; s += 100)
-            malformed -= out_class(c, s);
-        if (malformed)
-            fprintf(out, " malformed x%llu", (unsigned long long)malformed);
-        fprintf(out, "\n");
-    } else {
+        out_websocket(out, c);
+    else
         out_status_line(out, c);
-    }
-
-    uint64_t errors = 0;
-    for (int k = 0; k < RF_ERRK_COUNT_; k++)
-        errors += c->errors[k];
-    if (errors) {
-        fprintf(out, "  Errors");
-        const char *sep = " ";
-        for (int k = 0; k < RF_ERRK_COUNT_; k++) {
-            if (!c->errors[k])
-                continue;
-            fprintf(out, "%s%s %llu", sep, rf_error_kind_name((enum rf_error_kind)k),
-                    (unsigned long long)c->errors[k]);
-            sep = ", ";
-        }
-        fprintf(out, "; %llu requests lost, %llu reconnects\n", (unsigned long long)c->lost,
-                (unsigned long long)c->reconnects);
-    }
+    out_errors(out, c);
     if (res->established < cfg->connections)
         fprintf(out, "  Connections: %llu of %u ever established\n",
                 (unsigned long long)res->established, cfg->connections);

@@ -111,6 +111,17 @@ __attribute__((format(printf, 5, 6))) static int ch_files(struct ch_ctx *x, char
     return -1;
 }
 
+/* Opens the data and script files of a chart of the kind given, when there is something to
+ * draw (ok).  Returns the chart's name, or NULL. */
+static const char *ch_start(struct ch_ctx *x, const struct rp_chart *ch, int kind, int ok,
+                            FILE **dat, FILE **gp)
+{
+    char name[RP_CHART_NAME_MAX];
+    if (!ok || ch_files(x, name, dat, gp, "%s", ch->files[kind]) < 0)
+        return NULL;
+    return ch->files[kind];
+}
+
 /* A label for a data file: inside double quotes, so without quotes or control bytes. */
 static void ch_label(const char *in, char *out, size_t n)
 {
@@ -199,10 +210,10 @@ static long ch_cells(struct ch_ctx *x, const char *endpoint, int pipeline, unsig
 /* 1. Throughput against connections, one line per target, for one endpoint and pipeline. */
 static void ch_rps(struct ch_ctx *x, const struct rp_chart *ch, const struct rr_cell **v, long n)
 {
-    const char *name = ch->files[0];
-    char title[CH_TITLE_MAX], tmp[RP_CHART_NAME_MAX];
+    char title[CH_TITLE_MAX];
     FILE *dat, *gp;
-    if (ch_files(x, tmp, &dat, &gp, "%s", name) < 0)
+    const char *name = ch_start(x, ch, 0, n > 0, &dat, &gp);
+    if (!name)
         return;
     snprintf(title, sizeof(title),
              "%s, pipeline %d: %s per second by connections (median, 95%% interval)", ch->endpoint,
@@ -243,15 +254,15 @@ static int ch_bar_cmp(const void *a, const void *b)
 /* 2. Sorted horizontal bars at the highest connection count. */
 static void ch_bars(struct ch_ctx *x, const struct rp_chart *ch, const struct rr_cell **v, long n)
 {
-    const char *name = ch->files[1];
-    char title[CH_TITLE_MAX], tmp[RP_CHART_NAME_MAX];
+    char title[CH_TITLE_MAX];
     struct ch_bar *bars = malloc((size_t)(n + 1) * sizeof(*bars));
     int nb = 0;
     FILE *dat, *gp;
     for (long i = 0; bars && i < n; i++)
         if ((int)v[i]->connections == ch->connections)
             bars[nb++] = (struct ch_bar){v[i], v[i]->summary.rps.median};
-    if (!bars || nb == 0 || ch_files(x, tmp, &dat, &gp, "%s", name) < 0) {
+    const char *name = ch_start(x, ch, 1, bars && nb > 0, &dat, &gp);
+    if (!name) {
         free(bars);
         return;
     }
@@ -275,6 +286,29 @@ static void ch_bars(struct ch_ctx *x, const struct rp_chart *ch, const struct rr
             "variable, '' using ($3):1:(gprintf(' %%.1s%%c', $3)) with labels left notitle\n",
             name);
     ch_finish(x, gp, name);
+}
+
+static int ch_has_histogram(const struct rr_cell *c)
+{
+    for (size_t r = 0; r < c->nruns; r++)
+        if (c->runs[r].nbuckets > 0)
+            return 1;
+    return 0;
+}
+
+static int ch_has_timeline(const struct rr_cell *c)
+{
+    return c->nruns && c->runs[0].ntimeline > 0;
+}
+
+/* Whether any of the cells at the chart's connections has what has() looks for. */
+static int ch_any(const struct rp_chart *ch, const struct rr_cell **v, long n,
+                  int (*has)(const struct rr_cell *))
+{
+    for (long i = 0; i < n; i++)
+        if ((int)v[i]->connections == ch->connections && has(v[i]))
+            return 1;
+    return 0;
 }
 
 static int ch_bucket_cmp(const void *a, const void *b)
@@ -329,14 +363,10 @@ static int ch_spectrum(FILE *dat, const struct rr_cell *c)
 static void ch_latency(struct ch_ctx *x, const struct rp_chart *ch, const struct rr_cell **v,
                        long n)
 {
-    const char *name = ch->files[2];
-    char title[CH_TITLE_MAX], tmp[RP_CHART_NAME_MAX];
+    char title[CH_TITLE_MAX];
     FILE *dat, *gp;
-    int any = 0;
-    for (long i = 0; i < n && !any; i++)
-        for (size_t r = 0; r < v[i]->nruns && !any; r++)
-            any = (int)ch->connections == (int)v[i]->connections && v[i]->runs[r].nbuckets > 0;
-    if (!any || ch_files(x, tmp, &dat, &gp, "%s", name) < 0)
+    const char *name = ch_start(x, ch, 2, ch_any(ch, v, n, ch_has_histogram), &dat, &gp);
+    if (!name)
         return;
     snprintf(title, sizeof(title),
              "%s at %d connections, pipeline %d: latency by percentile (runs pooled)", ch->endpoint,
@@ -359,14 +389,10 @@ static void ch_latency(struct ch_ctx *x, const struct rp_chart *ch, const struct
 static void ch_timeline(struct ch_ctx *x, const struct rp_chart *ch, const struct rr_cell **v,
                         long n)
 {
-    const char *name = ch->files[3];
-    char title[CH_TITLE_MAX], tmp[RP_CHART_NAME_MAX];
+    char title[CH_TITLE_MAX];
     FILE *dat, *gp;
-    int any = 0;
-    for (long i = 0; i < n && !any; i++)
-        any =
-            (int)v[i]->connections == ch->connections && v[i]->nruns && v[i]->runs[0].ntimeline > 0;
-    if (!any || ch_files(x, tmp, &dat, &gp, "%s", name) < 0)
+    const char *name = ch_start(x, ch, 3, ch_any(ch, v, n, ch_has_timeline), &dat, &gp);
+    if (!name)
         return;
     const char *what = ch->websocket ? "messages" : "responses";
     snprintf(title, sizeof(title), "%s at %d connections, pipeline %d: %s in each second (run 1)",

@@ -89,36 +89,12 @@ void rp_diff_table(FILE *out, const struct rp_diff *d, int changed_only)
         fprintf(out, "\n");
 }
 
-void rp_diff_lists(FILE *out, const struct rp_diff *d)
+/* A titled markdown list of lines; nothing when there are none. */
+static void cp_list(FILE *out, const char *title, const char (*lines)[RP_LINE_MAX], int n)
 {
-    if (d->nproblems) {
-        fprintf(out, "**Not compared**:\n\n");
-        for (int i = 0; i < d->nproblems; i++) {
-            fputs("- ", out);
-            rp_md_text(out, d->problems[i]);
-            fputs("\n", out);
-        }
-        fprintf(out, "\n");
-    }
-    if (d->nnotes) {
-        fprintf(out, "Notes:\n\n");
-        for (int i = 0; i < d->nnotes; i++) {
-            fputs("- ", out);
-            rp_md_text(out, d->notes[i]);
-            fputs("\n", out);
-        }
-        fprintf(out, "\n");
-    }
-}
-
-void rp_env_warnings(FILE *out, const struct rr_doc *base, const struct rr_doc *cur)
-{
-    char lines[32][RP_LINE_MAX];
-    int n = rp_env_diff(base, cur, lines, 32);
     if (n == 0)
         return;
-    fprintf(out, "**Warning**: the environments differ, so a change may come from the machine "
-                 "rather than the code:\n\n");
+    fprintf(out, "%s\n\n", title);
     for (int i = 0; i < n; i++) {
         fputs("- ", out);
         rp_md_text(out, lines[i]);
@@ -127,22 +103,41 @@ void rp_env_warnings(FILE *out, const struct rr_doc *base, const struct rr_doc *
     fprintf(out, "\n");
 }
 
+void rp_diff_lists(FILE *out, const struct rp_diff *d)
+{
+    cp_list(out, "**Not compared**:", (const char(*)[RP_LINE_MAX])d->problems, d->nproblems);
+    cp_list(out, "Notes:", (const char(*)[RP_LINE_MAX])d->notes, d->nnotes);
+}
+
+void rp_env_warnings(FILE *out, const struct rr_doc *base, const struct rr_doc *cur)
+{
+    char lines[32][RP_LINE_MAX];
+    int n = rp_env_diff(base, cur, lines, 32);
+    cp_list(out,
+            "**Warning**: the environments differ, so a change may come from the machine rather "
+            "than the code:",
+            (const char(*)[RP_LINE_MAX])lines, n);
+}
+
+/* "Baseline `PATH` (suite NAME, started TIME)". */
+static void cp_side(FILE *out, const char *label, const char *path, const struct rr_doc *doc)
+{
+    fputs(label, out);
+    rp_md_code(out, path, 0);
+    fputs(" (suite ", out);
+    rp_md_text(out, doc->suite.name);
+    fputs(", started ", out);
+    rp_md_text(out, doc->env.started);
+    fputs(")", out);
+}
+
 void rp_compare_markdown(FILE *out, const struct rp_diff *d, const char *base_path,
                          const struct rr_doc *base, const char *cur_path, const struct rr_doc *cur)
 {
-    fputs("# ringfire compare\n\nBaseline ", out);
-    rp_md_code(out, base_path, 0);
-    fputs(" (suite ", out);
-    rp_md_text(out, base->suite.name);
-    fputs(", started ", out);
-    rp_md_text(out, base->env.started);
-    fputs("); current ", out);
-    rp_md_code(out, cur_path, 0);
-    fputs(" (suite ", out);
-    rp_md_text(out, cur->suite.name);
-    fputs(", started ", out);
-    rp_md_text(out, cur->env.started);
-    fputs(").\n\n", out);
+    fputs("# ringfire compare\n\n", out);
+    cp_side(out, "Baseline ", base_path, base);
+    cp_side(out, "; current ", cur_path, cur);
+    fputs(".\n\n", out);
     rp_env_warnings(out, base, cur);
     rp_diff_intro(out, d);
     rp_diff_table(out, d, 0);

@@ -106,31 +106,41 @@ static int ld_bool(struct rj_ctx *L, const cJSON *obj, const char *key, const ch
     return 0;
 }
 
+/* The array at key (NULL when it is not there or is wrong: L->failed says which), with at
+ * most max items of the kind named by what; nonempty asks for one at least.  p gets its path. */
+static const cJSON *ld_array(struct rj_ctx *L, const cJSON *obj, const char *key, const char *path,
+                             char p[256], const char *what, int nonempty, int max)
+{
+    char got[64];
+    rj_path_key(p, 256, path, key);
+    const cJSON *v = cJSON_GetObjectItemCaseSensitive(obj, key);
+    if (!v)
+        return NULL;
+    if (!cJSON_IsArray(v) || (nonempty && cJSON_GetArraySize(v) == 0))
+        rj_fail(L, p, "expected %s array of %s, got %s", nonempty ? "a non-empty" : "an", what,
+                rj_repr(v, got, sizeof(got)));
+    else if (cJSON_GetArraySize(v) > max)
+        rj_fail(L, p, "at most %d %s", max, what);
+    else
+        return v;
+    return NULL;
+}
+
 /* An axis: a non-empty array of integers in [min, max]. */
 static int ld_axis(struct rj_ctx *L, const cJSON *obj, const char *key, const char *path,
                    unsigned min, unsigned max, unsigned *arr, unsigned *n)
 {
-    char p[256], got[64];
-    rj_path_key(p, sizeof(p), path, key);
-    const cJSON *v = cJSON_GetObjectItemCaseSensitive(obj, key);
-    if (!v)
-        return 0;
-    if (!cJSON_IsArray(v) || cJSON_GetArraySize(v) == 0)
-        return rj_fail(L, p, "expected a non-empty array of integers, got %s",
-                       rj_repr(v, got, sizeof(got)));
-    if (cJSON_GetArraySize(v) > RS_MAX_AXIS)
-        return rj_fail(L, p, "at most %d values", RS_MAX_AXIS);
+    char p[256], ip[280];
+    const cJSON *v = ld_array(L, obj, key, path, p, "integers", 1, RS_MAX_AXIS), *item;
     *n = 0;
-    const cJSON *item;
     cJSON_ArrayForEach(item, v)
     {
-        char ip[280];
         snprintf(ip, sizeof(ip), "%s[%u]", p, *n);
         if (ld_uint_value(L, item, ip, min, max, &arr[*n]) < 0)
             return -1;
         (*n)++;
     }
-    return 0;
+    return L->failed ? -1 : 0;
 }
 
 /* The rules a list of names may ask of each name. */
@@ -170,21 +180,13 @@ static int ld_rule(struct rj_ctx *L, const char *path, const char *v, enum ld_ru
 static int ld_names(struct rj_ctx *L, const cJSON *obj, const char *key, const char *path,
                     char **arr, unsigned *n, int required, enum ld_rule rule)
 {
-    char p[256], got[64];
-    rj_path_key(p, sizeof(p), path, key);
-    const cJSON *v = cJSON_GetObjectItemCaseSensitive(obj, key);
-    if (!v)
-        return required ? rj_fail(L, p, "missing (expected an array of strings)") : 0;
-    if (!cJSON_IsArray(v) || (required && cJSON_GetArraySize(v) == 0))
-        return rj_fail(L, p, "expected a %sarray of strings, got %s", required ? "non-empty " : "",
-                       rj_repr(v, got, sizeof(got)));
-    if (cJSON_GetArraySize(v) > RS_MAX_NAMES)
-        return rj_fail(L, p, "at most %d names", RS_MAX_NAMES);
+    char p[256], ip[280], got[64];
+    const cJSON *v = ld_array(L, obj, key, path, p, "strings", required, RS_MAX_NAMES), *item;
     *n = 0;
-    const cJSON *item;
+    if (!v && !L->failed && required)
+        return rj_fail(L, p, "missing (expected an array of strings)");
     cJSON_ArrayForEach(item, v)
     {
-        char ip[280];
         snprintf(ip, sizeof(ip), "%s[%u]", p, *n);
         if (!cJSON_IsString(item))
             return rj_fail(L, ip, "expected a string, got %s", rj_repr(item, got, sizeof(got)));
@@ -192,7 +194,7 @@ static int ld_names(struct rj_ctx *L, const cJSON *obj, const char *key, const c
             return -1;
         arr[(*n)++] = strdup(item->valuestring);
     }
-    return 0;
+    return L->failed ? -1 : 0;
 }
 
 /* ---- files ------------------------------------------------------------------------------- */

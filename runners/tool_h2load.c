@@ -16,15 +16,11 @@ int rs_h2load_command(const struct rs_tool_ctx *ctx, int warmup, struct rs_argv 
     (void)warmup; /* it warms up within the run (--warm-up-time) */
     rs_arg(a, "h2load");
     rs_arg(a, "--h1");
-    rs_arg(a, "-D");
-    rs_arg(a, "%u", rs_tool_seconds(c->duration_ns));
+    rs_flag(a, "-D", "%u", rs_tool_seconds(c->duration_ns));
     rs_arg(a, "--warm-up-time=%u", rs_tool_seconds(ctx->suite->warmup_ns));
-    rs_arg(a, "-c");
-    rs_arg(a, "%u", c->connections);
-    rs_arg(a, "-m");
-    rs_arg(a, "%u", c->pipeline);
-    rs_arg(a, "-t");
-    rs_arg(a, "%u", rs_tool_threads(ctx));
+    rs_flag(a, "-c", "%u", c->connections);
+    rs_flag(a, "-m", "%u", c->pipeline);
+    rs_flag(a, "-t", "%u", rs_tool_threads(ctx));
     rs_arg(a, "http://127.0.0.1:%u%s", ctx->port, e->path);
     return a->overflow ? -1 : 0;
 }

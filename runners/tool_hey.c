@@ -16,14 +16,10 @@ int rs_hey_command(const struct rs_tool_ctx *ctx, int warmup, struct rs_argv *a)
     const struct rs_endpoint *e = &ctx->suite->endpoints[c->endpoint];
     uint64_t dur = warmup ? ctx->suite->warmup_ns : c->duration_ns;
     rs_arg(a, "hey");
-    rs_arg(a, "-z");
-    rs_arg(a, "%llums", (unsigned long long)(dur / 1000000));
-    rs_arg(a, "-c");
-    rs_arg(a, "%u", c->connections);
-    rs_arg(a, "-cpus");
-    rs_arg(a, "%u", rs_tool_threads(ctx));
-    rs_arg(a, "-t");
-    rs_arg(a, "%u", rs_tool_seconds(ctx->suite->timeout_ns));
+    rs_flag(a, "-z", "%llums", (unsigned long long)(dur / 1000000));
+    rs_flag(a, "-c", "%u", c->connections);
+    rs_flag(a, "-cpus", "%u", rs_tool_threads(ctx));
+    rs_flag(a, "-t", "%u", rs_tool_seconds(ctx->suite->timeout_ns));
     rs_arg(a, "http://127.0.0.1:%u%s", ctx->port, e->path);
     return a->overflow ? -1 : 0;
 }

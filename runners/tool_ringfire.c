@@ -12,21 +12,14 @@ int rs_ringfire_command(const struct rs_tool_ctx *ctx, int warmup, struct rs_arg
     (void)warmup; /* it warms up within the run (--warmup) */
     rs_arg(a, "%s", ctx->ringfire);
     rs_arg(a, "%s://127.0.0.1:%u%s", e->websocket ? "ws" : "http", ctx->port, e->path);
-    rs_arg(a, "-c");
-    rs_arg(a, "%u", c->connections);
-    rs_arg(a, "-p");
-    rs_arg(a, "%u", c->pipeline);
-    rs_arg(a, "-t");
-    rs_arg(a, "%u", rs_tool_threads(ctx));
-    rs_arg(a, "-d");
-    rs_arg(a, "%llums", (unsigned long long)(c->duration_ns / 1000000));
-    rs_arg(a, "--warmup");
-    rs_arg(a, "%llums", (unsigned long long)(ctx->suite->warmup_ns / 1000000));
-    rs_arg(a, "--timeout");
-    rs_arg(a, "%llums", (unsigned long long)(ctx->suite->timeout_ns / 1000000));
+    rs_flag(a, "-c", "%u", c->connections);
+    rs_flag(a, "-p", "%u", c->pipeline);
+    rs_flag(a, "-t", "%u", rs_tool_threads(ctx));
+    rs_flag(a, "-d", "%llums", (unsigned long long)(c->duration_ns / 1000000));
+    rs_flag(a, "--warmup", "%llums", (unsigned long long)(ctx->suite->warmup_ns / 1000000));
+    rs_flag(a, "--timeout", "%llums", (unsigned long long)(ctx->suite->timeout_ns / 1000000));
     if (e->websocket) {
-        rs_arg(a, "--ws-size");
-        rs_arg(a, "%u", c->ws_bytes);
+        rs_flag(a, "--ws-size", "%u", c->ws_bytes);
     }
     rs_arg(a, "--json");
     rs_arg(a, "-q");

@@ -50,19 +50,14 @@ int rs_wrk_command(const struct rs_tool_ctx *ctx, int warmup, struct rs_argv *a)
     uint64_t dur = warmup ? ctx->suite->warmup_ns : c->duration_ns;
     char script[RS_ARG_MAX];
     rs_arg(a, "wrk");
-    rs_arg(a, "-t");
-    rs_arg(a, "%u", rs_tool_threads(ctx));
-    rs_arg(a, "-c");
-    rs_arg(a, "%u", c->connections);
-    rs_arg(a, "-d");
-    rs_arg(a, "%us", rs_tool_seconds(dur));
-    rs_arg(a, "--timeout");
-    rs_arg(a, "%us", rs_tool_seconds(ctx->suite->timeout_ns));
+    rs_flag(a, "-t", "%u", rs_tool_threads(ctx));
+    rs_flag(a, "-c", "%u", c->connections);
+    rs_flag(a, "-d", "%us", rs_tool_seconds(dur));
+    rs_flag(a, "--timeout", "%us", rs_tool_seconds(ctx->suite->timeout_ns));
     if (!warmup) {
         if (wrk_script(ctx, script, sizeof(script)) < 0)
             return -1;
-        rs_arg(a, "-s");
-        rs_arg(a, "%s", script);
+        rs_flag(a, "-s", "%s", script);
     }
     rs_arg(a, "http://127.0.0.1:%u%s", ctx->port, e->path);
     return a->overflow ? -1 : 0;

@@ -28,22 +28,36 @@ const struct rs_tool rs_tools[] = {
 };
 const int rs_ntools = sizeof(rs_tools) / sizeof(rs_tools[0]);
 
-void rs_arg(struct rs_argv *a, const char *fmt, ...)
+static void rs_varg(struct rs_argv *a, const char *fmt, va_list ap)
 {
     if (a->n == RS_ARGV_MAX) {
         a->overflow = 1;
         return;
     }
-    va_list ap;
-    va_start(ap, fmt);
     int len = vsnprintf(a->store[a->n], RS_ARG_MAX, fmt, ap);
-    va_end(ap);
     if (len < 0 || len >= RS_ARG_MAX) {
         a->overflow = 1;
         return;
     }
     a->v[a->n] = a->store[a->n];
     a->v[++a->n] = NULL;
+}
+
+void rs_arg(struct rs_argv *a, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    rs_varg(a, fmt, ap);
+    va_end(ap);
+}
+
+void rs_flag(struct rs_argv *a, const char *flag, const char *fmt, ...)
+{
+    va_list ap;
+    rs_arg(a, "%s", flag);
+    va_start(ap, fmt);
+    rs_varg(a, fmt, ap);
+    va_end(ap);
 }
 
 int rs_tool_find(const char *name)

@@ -24,6 +24,9 @@ struct rs_argv {
 
 /* Appends one argument (printf-style); one that does not fit sets a->overflow. */
 __attribute__((format(printf, 2, 3))) void rs_arg(struct rs_argv *a, const char *fmt, ...);
+/* Appends an option and its value: "-c", "64". */
+__attribute__((format(printf, 3, 4))) void rs_flag(struct rs_argv *a, const char *flag,
+                                                   const char *fmt, ...);
 
 /* What a cell is run with. */
 struct rs_tool_ctx {

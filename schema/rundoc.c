@@ -239,16 +239,23 @@ static double rd_num(const cJSON *o, const char *key)
                                                                                 : NAN;
 }
 
+/* Room for an array's items: *out gets size bytes per item (at least one).  Returns 0, or -1
+ * when a is not an array or memory runs out. */
+static int rd_room(const cJSON *a, size_t size, void **out)
+{
+    if (!cJSON_IsArray(a))
+        return -1;
+    size_t n = (size_t)cJSON_GetArraySize(a);
+    *out = calloc(n ? n : 1, size);
+    return *out ? 0 : -1;
+}
+
 static int rd_read_buckets(const cJSON *hist, struct rr_run *run)
 {
     const cJSON *b = cJSON_GetObjectItemCaseSensitive(hist, K_BUCKETS), *pair;
     if (!hist)
         return 0;
-    if (!cJSON_IsArray(b))
-        return -1;
-    size_t n = (size_t)cJSON_GetArraySize(b);
-    run->buckets = calloc(n ? n : 1, sizeof(*run->buckets));
-    if (!run->buckets)
+    if (rd_room(b, sizeof(*run->buckets), (void **)&run->buckets) < 0)
         return -1;
     cJSON_ArrayForEach(pair, b)
     {
@@ -271,11 +278,7 @@ static int rd_read_timeline(const cJSON *tl, struct rr_run *run)
     const cJSON *sec;
     if (!tl)
         return 0;
-    if (!cJSON_IsArray(tl))
-        return -1;
-    size_t n = (size_t)cJSON_GetArraySize(tl);
-    run->timeline = calloc(n ? n : 1, sizeof(*run->timeline));
-    if (!run->timeline)
+    if (rd_room(tl, sizeof(*run->timeline), (void **)&run->timeline) < 0)
         return -1;
     cJSON_ArrayForEach(sec, tl)
     {

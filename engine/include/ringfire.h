@@ -235,7 +235,8 @@ struct rf_result {
 
 /* Runs a load test.  Returns 0 when the run took place (whatever the target did), or an
  * engine error: RF_ETARGET with the connect errno in *result's counts when the target never
- * accepted a connection before the run.  Fills result; free it with rf_result_free(). */
+ * accepted a connection before the run.  Fills result; free it with rf_result_free() (a run
+ * that failed leaves nothing to free). */
 int rf_run(const struct rf_config *config, struct rf_result *result);
 void rf_result_free(struct rf_result *result);
 /* Asks a running rf_run() to stop soon.  Async-signal-safe. */

@@ -223,6 +223,76 @@ static void run_merge(struct rf_result *res, struct rf__worker *ws, unsigned n)
     res->duration_s = end > start && start != UINT64_MAX ? (double)(end - start) / 1e9 : 0.0;
 }
 
+/* The plan's sizes: what a refill sends, and the receive buffers each worker provides. */
+static void run_sizes(const struct rf_config *cfg, struct rf__plan *plan, unsigned per_worker)
+{
+    plan->refill = cfg->refill ? cfg->refill : cfg->pipeline;
+    plan->send_bytes = plan->request.len * plan->request.copies;
+    if (cfg->websocket) {
+        size_t frames = cfg->pipeline * rf__ws_frame_size(cfg->ws_message_len);
+        plan->send_bytes = frames > plan->request.len ? frames : plan->request.len;
+        plan->ws_payload = cfg->ws_message;
+        plan->ws_payload_len = cfg->ws_message_len;
+    }
+    plan->buffer_size = RUN_BUFFER_SIZE;
+    plan->buffers = run_pow2((per_worker + 1) * 4);
+    if (plan->buffers < RUN_BUFFERS_MIN)
+        plan->buffers = RUN_BUFFERS_MIN;
+    if (plan->buffers > RUN_BUFFERS_MAX)
+        plan->buffers = RUN_BUFFERS_MAX;
+    if (cfg->buffers)
+        plan->buffers = cfg->buffers;
+}
+
+/* Starts the workers, waits for the run to end and joins them.  Returns how many started, and
+ * the first failure in *rc. */
+static unsigned run_workers(struct rf__plan *plan, struct rf__worker *ws, unsigned nthreads,
+                            unsigned timeline_cap, int *rc)
+{
+    const struct rf_config *cfg = plan->config;
+    unsigned per = cfg->connections / nthreads, extra = cfg->connections % nthreads, started = 0;
+    for (unsigned i = 0; i < nthreads; i++) {
+        struct rf__worker *w = &ws[i];
+        w->plan = plan;
+        w->nconns = per + (i < extra);
+        w->quota = cfg->requests / nthreads + (i < cfg->requests % nthreads);
+        w->cpu = cfg->cpus && cfg->ncpus ? cfg->cpus[i % cfg->ncpus] : -1;
+        w->timeline_cap = timeline_cap;
+    }
+    for (; started < nthreads; started++) {
+        *rc = rf__worker_start(&ws[started]);
+        if (*rc < 0) {
+            rf_stop();
+            break;
+        }
+    }
+    run_wait(plan, ws, started);
+    for (unsigned i = 0; i < started; i++)
+        pthread_join(ws[i].thread, NULL);
+    for (unsigned i = 0; i < started; i++)
+        if (ws[i].err < 0 && *rc == 0)
+            *rc = ws[i].err;
+    return started;
+}
+
+/* Everything rf_run checks before it allocates: the config, the address, the threads, the
+ * open-file limit, the request. */
+static int run_prepare(const struct rf_config *cfg, struct rf__plan *plan, unsigned *nthreads)
+{
+    int rc = run_check(cfg);
+    if (rc == 0)
+        rc = run_address(&cfg->url, &plan->addr, &plan->addrlen);
+    if (rc < 0)
+        return rc;
+    *nthreads = cfg->threads ? cfg->threads : run_default_threads(cfg->connections);
+    if (*nthreads > cfg->connections)
+        *nthreads = cfg->connections;
+    if (cfg->requests && *nthreads > cfg->requests)
+        *nthreads = (unsigned)cfg->requests; /* every worker must have responses to collect */
+    rc = run_nofile(cfg->connections);
+    return rc < 0 ? rc : rf__request_build(cfg, &plan->request);
+}
+
 int rf_run(const struct rf_config *cfg, struct rf_result *res)
 {
     _Static_assert(sizeof(struct rf_counts) % sizeof(uint64_t) == 0, "counts are all uint64_t");
@@ -230,37 +300,19 @@ int rf_run(const struct rf_config *cfg, struct rf_result *res)
     rf_env_read(&res->env);
     res->connections = cfg->connections;
     atomic_store(&run_stop_flag, 0);
-
     struct rf__worker *ws = NULL;
-    unsigned started = 0, nthreads = 0;
-    int stamps = -1;
+    unsigned nthreads = 0;
     struct rf__plan plan;
     memset(&plan, 0, sizeof(plan));
     plan.config = cfg;
     plan.stop = &run_stop_flag;
-
-    int rc = run_check(cfg);
+    int rc = run_prepare(cfg, &plan, &nthreads);
     if (rc < 0)
         return rc;
-    rc = run_address(&cfg->url, &plan.addr, &plan.addrlen);
-    if (rc < 0)
-        return rc;
-    nthreads = cfg->threads ? cfg->threads : run_default_threads(cfg->connections);
-    if (nthreads > cfg->connections)
-        nthreads = cfg->connections;
-    if (cfg->requests && nthreads > cfg->requests)
-        nthreads = (unsigned)cfg->requests; /* every worker must have responses to collect */
-    rc = run_nofile(cfg->connections);
-    if (rc < 0)
-        return rc;
-    rc = rf__request_build(cfg, &plan.request);
-    if (rc < 0)
-        return rc;
-    stamps = rf__stamps_hold();
+    int stamps = rf__stamps_hold();
     rc = run_probe(&plan, &res->target_errno);
     if (rc < 0)
         goto out;
-
     res->latency = rf_hist_new();
     uint64_t limit_s = cfg->duration_ns / RF_NS_PER_S + 2;
     res->timeline_len = (unsigned)limit_s;
@@ -270,54 +322,14 @@ int rf_run(const struct rf_config *cfg, struct rf_result *res)
         rc = RF_ENOMEM;
         goto out;
     }
-    unsigned per = cfg->connections / nthreads, extra = cfg->connections % nthreads;
-    plan.refill = cfg->refill ? cfg->refill : cfg->pipeline;
-    plan.send_bytes = plan.request.len * plan.request.copies;
-    if (cfg->websocket) {
-        size_t frames = cfg->pipeline * rf__ws_frame_size(cfg->ws_message_len);
-        plan.send_bytes = frames > plan.request.len ? frames : plan.request.len;
-        plan.ws_payload = cfg->ws_message;
-        plan.ws_payload_len = cfg->ws_message_len;
-    }
+    run_sizes(cfg, &plan, cfg->connections / nthreads);
     res->refill = plan.refill;
-    plan.buffer_size = RUN_BUFFER_SIZE;
-    plan.buffers = run_pow2((per + 1) * 4);
-    if (plan.buffers < RUN_BUFFERS_MIN)
-        plan.buffers = RUN_BUFFERS_MIN;
-    if (plan.buffers > RUN_BUFFERS_MAX)
-        plan.buffers = RUN_BUFFERS_MAX;
-    if (cfg->buffers)
-        plan.buffers = cfg->buffers;
     plan.start_ns = rf__now_ns();
     plan.warm_end_ns = plan.start_ns + cfg->warmup_ns;
     plan.end_ns = plan.warm_end_ns + cfg->duration_ns;
-
-    for (unsigned i = 0; i < nthreads; i++) {
-        struct rf__worker *w = &ws[i];
-        w->plan = &plan;
-        w->nconns = per + (i < extra);
-        w->quota = cfg->requests / nthreads + (i < cfg->requests % nthreads);
-        w->cpu = cfg->cpus && cfg->ncpus ? cfg->cpus[i % cfg->ncpus] : -1;
-        w->timeline_cap = (unsigned)limit_s;
-    }
-    for (; started < nthreads; started++) {
-        rc = rf__worker_start(&ws[started]);
-        if (rc < 0) {
-            rf_stop();
-            break;
-        }
-    }
-    run_wait(&plan, ws, started);
-    for (unsigned i = 0; i < started; i++)
-        pthread_join(ws[i].thread, NULL);
+    unsigned started = run_workers(&plan, ws, nthreads, (unsigned)limit_s, &rc);
     if (rc < 0)
         goto out;
-    for (unsigned i = 0; i < started; i++)
-        if (ws[i].err < 0 && rc == 0)
-            rc = ws[i].err;
-    if (rc < 0)
-        goto out;
-
     res->threads = started;
     run_merge(res, ws, started);
     res->timeline_len = 0;
@@ -335,6 +347,8 @@ out:
     rf__request_free(&plan.request);
     if (stamps >= 0)
         close(stamps);
+    if (rc < 0) /* a failed run leaves nothing for the caller to free */
+        rf_result_free(res);
     return rc;
 }
 
