@@ -234,10 +234,8 @@ uint64_t rf__conn_budget(struct rf__worker *w, const struct rf__conn *c)
 {
     uint64_t free = w->loop->pipeline - c->inflight;
     /* Refill in batches: against servers that write each response on its own, a send per
-     * response would put every request in its own TCP segment.  Medians of 3 interleaved runs
-     * at -c 64 -p 16 against nginx: refilling the whole pipeline at once used 3.65 us of client
-     * CPU per response, half of it 4.32 us (another set of runs, where whole gave 4.00 us), one
-     * slot (a sliding window) 5.18 us; against ringfire-fixture whole and half were equal. */
+     * response would put every request in its own TCP segment (whole pipelines measured best;
+     * docs/engine.md, "Refill"). */
     if (c->inflight && free < w->plan->refill)
         return 0;
     if (w->quota) {
@@ -336,8 +334,8 @@ static void on_connect(struct rf__worker *w, struct rf__conn *c)
  * response of a read that holds one segment, and for a read that completes one response (at
  * pipeline depth 1, every read): a response has arrived when its last byte has.  A read that
  * merged segments stamps the earlier ones late, by less than the time the loop took to look;
- * worker_check_reads watches for such reads.  The recvmsg costs ~4% more client CPU than a
- * plain recv (-c 64 -p 16 against nginx, 5 interleaved runs: 3.28 against 3.14 us).
+ * worker_check_reads watches for such reads.  The recvmsg costs a few percent more client CPU
+ * than a plain recv (docs/engine.md, "Receive stamps").
  *
  * Returns the read's arrival on the monotonic clock; 0 where it carries no stamp or the
  * realtime clock was stepped (the loop's own time stands in).
@@ -602,9 +600,8 @@ static int worker_tick(struct rf__worker *w)
 
 /*
  * How long to wait, and for how many completions.  Waking for every segment is the costliest
- * thing a client does against a server that writes each pipelined response on its own
- * (measured against nginx at -p 16: one receive per response, 1.2x wrk's CPU per response).
- * So a turn may wait for a quarter of the busy connections to hear back, but never longer than
+ * thing a client does against a server that writes each pipelined response on its own.  So a
+ * turn may wait for a quarter of the busy connections to hear back, but never longer than
  * 1/64 of the recent latency: a response is observed at most that much later than it arrived,
  * which bounds the error this adds to any latency at about 1.6%.  Where that bound is below
  * the rule's min_ns the timer would cost more than it saves: wait for one completion, with no
@@ -612,11 +609,8 @@ static int worker_tick(struct rf__worker *w)
  *
  * Where stamps are exact (recv_stamp: at pipeline depth 1, and at any depth while
  * worker_check_reads finds one segment per read) waiting adds nothing to a latency, so a turn
- * waits for half the busy connections, up to 1/8 of the latency: fewer, fuller turns.  Medians
- * of interleaved runs against the 1/64 wait: at -c 64 -p 1, 5.74 against 5.92 us of client CPU
- * per response (ringfire-fixture), 5.76 against 6.46 (nginx); at -c 64 -p 16 against
- * ringfire-fixture, 0.41 against 0.50 us, and the fixture, woken less, served 1.56M req/s
- * against 1.37M.
+ * waits for half the busy connections, up to 1/8 of the latency: fewer, fuller turns (the
+ * measurements behind both rules: docs/engine.md, "Waiting").
  */
 static uint64_t worker_wait_plan(const struct rf__loop *l, unsigned *nr)
 {
@@ -644,11 +638,9 @@ static uint64_t worker_wait_plan(const struct rf__loop *l, unsigned *nr)
  * Submits the sends queued since the last call and stamps them with t0, the moment the previous
  * submit ended (or the flush began): a submit runs its sends one after another, inline (see
  * conn_sndbuf), so none of them left before t0.  One submit for a whole turn's sends would make
- * that stamp early by nearly the whole submit (measured at -c 64 -p 1 against ringfire-fixture:
- * 31 sends a turn, 115 us, 3.7 us each); shares of it interpolated by position can fall after a
- * send left, since the sends' times vary (at -p 16 some responses came back "before" their
- * stamps).  So the flush submits every WORKER_SEND_GROUP sends, and a stamp is early by at most
- * the sends before it in its group.  A last single send goes with the submit that also waits.
+ * that stamp early by nearly the whole submit, and shares of it interpolated by position can
+ * fall after a send left (docs/engine.md, "Send stamps").  So the flush submits every
+ * WORKER_SEND_GROUP sends, and a stamp is early by at most the sends before it in its group.  A last single send goes with the submit that also waits.
  */
 static void worker_submit_sends(struct rf__worker *w)
 {
