@@ -640,7 +640,8 @@ static uint64_t worker_wait_plan(const struct rf__loop *l, unsigned *nr)
  * conn_sndbuf), so none of them left before t0.  One submit for a whole turn's sends would make
  * that stamp early by nearly the whole submit, and shares of it interpolated by position can
  * fall after a send left (docs/engine.md, "Send stamps").  So the flush submits every
- * WORKER_SEND_GROUP sends, and a stamp is early by at most the sends before it in its group.  A last single send goes with the submit that also waits.
+ * WORKER_SEND_GROUP sends, and a stamp is early by at most the sends before it in its group.  A
+ * last single send goes with the submit that also waits.
  */
 static void worker_submit_sends(struct rf__worker *w)
 {
