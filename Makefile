@@ -6,6 +6,7 @@
 #   make test SAN=address,undefined   the same under the sanitizers (in build/san/)
 #   make bench               ringfire vs wrk against the fixture server and nginx
 #                            (PROFILE=1: and where each client's CPU goes, from perf)
+#   make fuzz                libFuzzer on every parser and loader (FUZZ_SECONDS each, default 60)
 #   make gate                run suites/ci.json, gate it against ci/baselines/ci.json
 #   make baseline            run suites/ci.json, make it the new ci/baselines/ci.json
 #   make install PREFIX=/usr/local
@@ -30,6 +31,11 @@ BUILD := build/san
 override CFLAGS += -fsanitize=$(SAN) -fno-omit-frame-pointer -fno-sanitize-recover=all
 LDFLAGS += -fsanitize=$(SAN)
 endif
+# The fuzz build (make fuzz calls it): clang's libFuzzer with its sanitizers.
+ifeq ($(FUZZ),1)
+BUILD := build/fuzz
+override CFLAGS += -fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=all
+endif
 
 ENGINE_SRC := $(wildcard engine/src/*.c)
 SCHEMA_SRC := $(wildcard schema/*.c)
@@ -40,7 +46,8 @@ FIXTURE_SRC := $(wildcard fixtures/server/*.c)
 UNIT_SRC := $(wildcard tests/unit/test_*.c)
 INTEG_SRC := $(wildcard tests/integration/test_*.c)
 TEST_HELPERS := tests/integration/harness.c
-FORMAT_FILES := $(shell find cli engine schema runners reports fixtures tests -name '*.[ch]' 2>/dev/null)
+FORMAT_FILES := $(shell find cli engine schema runners reports fixtures fuzz tests -name '*.[ch]' \
+	2>/dev/null)
 
 LIB := $(BUILD)/libringfire.a
 SCHEMA_LIB := $(BUILD)/libschema.a
@@ -53,11 +60,14 @@ BIN := $(BUILD)/ringfire
 FIXTURE := $(BUILD)/ringfire-fixture
 UNIT_BIN := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(UNIT_SRC))
 INTEG_BIN := $(patsubst tests/integration/%.c,$(BUILD)/tests/%,$(INTEG_SRC))
+FUZZ_SRC := $(wildcard fuzz/fuzz_*.c)
+FUZZ_BIN := $(patsubst fuzz/%.c,build/fuzz/%,$(FUZZ_SRC))
+FUZZ_SECONDS ?= 60
 
 INC := -Iengine/include -Iengine/src -Ischema -Irunners -Ireports -Icli
 
-.PHONY: all deps test unit integration check bench suite gate baseline format format-check clean \
-	install
+.PHONY: all deps test unit integration check bench suite gate baseline fuzz fuzz-build format \
+	format-check clean install
 
 all: deps $(BIN) $(FIXTURE)
 
@@ -97,6 +107,19 @@ $(BUILD)/tests/%: tests/integration/%.c $(TEST_HELPERS) $(BIN) $(FIXTURE)
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) $(INC) -DRF_BUILD_DIR='"$(abspath $(BUILD))"' $< $(TEST_HELPERS) \
 		$(LIBS) $(LDFLAGS) $(LDLIBS) -lcriterion -o $@
+
+# make fuzz: libFuzzer on the parsers, the value parsers, the suite and results loaders, the
+# report, charts and gate; each target runs FUZZ_SECONDS (default 60) from fuzz/corpus/NAME.
+fuzz:
+	@ci/install-deps fuzz
+	@$(MAKE) --no-print-directory CC=clang CFLAGS='-g -O1' FUZZ=1 fuzz-build
+	@ci/fuzz $(FUZZ_SECONDS) $(FUZZ_BIN)
+
+fuzz-build: $(FUZZ_BIN)
+
+$(BUILD)/fuzz_%: fuzz/fuzz_%.c $(REPORT_LIB) $(RUNNER_LIB) $(SCHEMA_LIB) $(LIB)
+	$(CC) $(CFLAGS) -fsanitize=fuzzer $(INC) $< $(REPORT_LIB) $(RUNNER_LIB) $(SCHEMA_LIB) \
+		$(LIB) $(LDLIBS) -o $@
 
 test:
 	@ci/install-deps test

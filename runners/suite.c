@@ -200,17 +200,12 @@ static int ld_names(struct rj_ctx *L, const cJSON *obj, const char *key, const c
 /* ---- files ------------------------------------------------------------------------------- */
 
 /* The file parsed; where sha256 is not NULL, the sha256 of its bytes in hex. */
-static cJSON *ld_parse_file(const char *file, char *err, char sha256[65])
+static cJSON *ld_parse_file(const char *file, char *err)
 {
     char *text;
     size_t len;
     if (rj_read_file(file, LD_MAX_FILE, &text, &len, err) < 0)
         return NULL;
-    unsigned char md[EVP_MAX_MD_SIZE];
-    unsigned mdlen = 0;
-    if (sha256 && EVP_Digest(text, len, md, &mdlen, EVP_sha256(), NULL) == 1)
-        for (unsigned i = 0; i < mdlen && i < 32; i++)
-            snprintf(sha256 + 2 * i, 3, "%02x", md[i]);
     cJSON *root = rj_parse(file, text, len, err);
     free(text);
     return root;
@@ -293,7 +288,7 @@ static int ld_target(struct rj_ctx *L, const cJSON *v, unsigned i, struct rs_tar
         ld_recipe_list(list, sizeof(list));
         return rj_fail(L, path, "no recipe %s (the recipes there: %s)", file, list);
     }
-    cJSON *root = ld_parse_file(file, L->err, NULL);
+    cJSON *root = ld_parse_file(file, L->err);
     if (!root) {
         L->failed = 1;
         return -1;
@@ -584,22 +579,40 @@ static int ld_suite(struct rj_ctx *L, const cJSON *root, struct rs_suite *s)
     return 0;
 }
 
-int rs_suite_load(const char *name, struct rs_suite *s, char err[RS_ERR_MAX])
+int rs_suite_parse(const char *file, const char *text, size_t len, struct rs_suite *s,
+                   char err[RS_ERR_MAX])
 {
     memset(s, 0, sizeof(*s));
-    char file[512];
-    size_t len = strlen(name);
-    if (strchr(name, '/') || (len > 5 && strcmp(name + len - 5, ".json") == 0))
-        snprintf(file, sizeof(file), "%s", name);
-    else
-        snprintf(file, sizeof(file), "%s/%s.json", SUITES_DIR, name);
     s->file = strdup(file);
-    cJSON *root = ld_parse_file(file, err, s->sha256);
+    unsigned char md[EVP_MAX_MD_SIZE];
+    unsigned mdlen = 0;
+    if (EVP_Digest(text, len, md, &mdlen, EVP_sha256(), NULL) == 1)
+        for (unsigned i = 0; i < mdlen && i < 32; i++)
+            snprintf(s->sha256 + 2 * i, 3, "%02x", md[i]);
+    cJSON *root = rj_parse(file, text, len, err);
     if (!root)
         return -1;
     struct rj_ctx L = {.file = file, .err = err};
     int rc = ld_suite(&L, root, s);
     cJSON_Delete(root);
+    return rc;
+}
+
+int rs_suite_load(const char *name, struct rs_suite *s, char err[RS_ERR_MAX])
+{
+    char file[512], *text;
+    size_t len = strlen(name);
+    memset(s, 0, sizeof(*s));
+    if (strchr(name, '/') || (len > 5 && strcmp(name + len - 5, ".json") == 0))
+        snprintf(file, sizeof(file), "%s", name);
+    else
+        snprintf(file, sizeof(file), "%s/%s.json", SUITES_DIR, name);
+    if (rj_read_file(file, LD_MAX_FILE, &text, &len, err) < 0) {
+        s->file = strdup(file);
+        return -1;
+    }
+    int rc = rs_suite_parse(file, text, len, s, err);
+    free(text);
     return rc;
 }
 

@@ -109,6 +109,9 @@ struct rs_cell {
  * must be rr_name_ok(), apt entries Debian package names.  Returns 0, or -1 with the message
  * in err. */
 int rs_suite_load(const char *name_or_path, struct rs_suite *suite, char err[RS_ERR_MAX]);
+/* The same from text in memory; file stands for the suite's file in messages. */
+int rs_suite_parse(const char *file, const char *text, size_t len, struct rs_suite *suite,
+                   char err[RS_ERR_MAX]);
 void rs_suite_free(struct rs_suite *suite);
 
 /* The cells, in matrix order: targets, endpoints, tools, connections, pipeline, threads,

@@ -28,7 +28,8 @@ const struct rs_tool rs_tools[] = {
 };
 const int rs_ntools = sizeof(rs_tools) / sizeof(rs_tools[0]);
 
-static void rs_varg(struct rs_argv *a, const char *fmt, va_list ap)
+__attribute__((format(printf, 2, 0))) static void rs_varg(struct rs_argv *a, const char *fmt,
+                                                          va_list ap)
 {
     if (a->n == RS_ARGV_MAX) {
         a->overflow = 1;

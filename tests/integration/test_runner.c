@@ -356,3 +356,49 @@ Test(runner, report_without_gnuplot_says_what_to_install, .init = tmpdir_setup,
     assert_says(r.err, "expected ringfire.results/2");
     cmd_free(&r);
 }
+
+/* Results files from someone else, with names that were commands, gnuplot lines and paths in
+ * the past: each gets a message naming the path and the value and exit 2, runs nothing and
+ * writes nothing. */
+Test(runner, hostile_results_run_nothing_and_write_nothing, .init = tmpdir_setup,
+     .fini = tmpdir_teardown)
+{
+    static const struct {
+        const char *to, *message;
+    } cases[] = {
+        {"x'; touch PWNED; '", ".cells[0].endpoint: expected a name"},
+        {"x\\n!touch PWNED\\n#", ".cells[0].endpoint: expected a name"},
+        {"../../escaped", "got \"../../escaped\""},
+    };
+    FILE *f = fopen("tests/data/results-golden.json", "r");
+    static char golden[1 << 16];
+    size_t n = fread(golden, 1, sizeof(golden) - 1, f);
+    golden[n] = '\0';
+    fclose(f);
+    for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        static char text[1 << 16];
+        const char *key = strstr(golden, "\"endpoint\":");
+        const char *at = key ? strstr(key, "\"plaintext\"") : NULL;
+        cr_assert(not(eq(ptr, (void *)at, NULL)));
+        snprintf(text, sizeof(text), "%.*s\"%s\"%s", (int)(at - golden), golden, cases[i].to,
+                 at + strlen("\"plaintext\""));
+        const char *file = tmpdir_write("hostile.json", text);
+        char out[128];
+        snprintf(out, sizeof(out), "%s/out", tmpdir);
+        struct cmd_result r;
+        cmd_run((const char *const[]){RINGFIRE, "report", file, "--out", out, NULL}, 30, &r);
+        cr_assert(eq(int, r.status, 2), "%s: %s", cases[i].to, r.err);
+        assert_says(r.err, cases[i].message);
+        cmd_free(&r);
+        cmd_run(
+            (const char *const[]){RINGFIRE, "gate", "--baseline", file, "--current", file, NULL},
+            30, &r);
+        cr_assert(eq(int, r.status, 2));
+        cmd_free(&r);
+        cr_assert(not(eq(int, access(out, F_OK), 0)), "nothing written for %s", cases[i].to);
+    }
+    char marker[128];
+    snprintf(marker, sizeof(marker), "%s/PWNED", tmpdir);
+    cr_assert(not(eq(int, access(marker, F_OK), 0)));
+    cr_assert(not(eq(int, access("PWNED", F_OK), 0)));
+}

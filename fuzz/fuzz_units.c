@@ -1,0 +1,93 @@
+/*
+ * fuzz_units.c - the value parsers of the command line and suites: URLs, durations, counts,
+ * sizes, CPU lists, headers and methods.  A URL that parses must have sane fields and parse to
+ * the same fields again from its canonical form; a CPU list must format back to one that
+ * parses to the same CPUs.  Input: one selector byte, then the text.
+ */
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "ringfire.h"
+
+static void fz_url(const char *text)
+{
+    static struct rf_url a, b;
+    if (rf_url_parse(text, &a) < 0)
+        return;
+    if (a.port == 0 || a.path[0] != '/' || !a.host[0] || !a.authority[0])
+        abort();
+    char again[4096];
+    snprintf(again, sizeof(again), "%s://%s%s", a.scheme == RF_SCHEME_WS ? "ws" : "http",
+             a.authority, a.path);
+    if (rf_url_parse(again, &b) < 0 || a.port != b.port || strcmp(a.path, b.path) ||
+        strcmp(a.host, b.host) || a.scheme != b.scheme)
+        abort();
+}
+
+static void fz_cpus(const char *text)
+{
+    static int cpus[1024], again[1024];
+    char buf[8192];
+    int n = rf_parse_cpu_list(text, cpus, 1024);
+    if (n < 0)
+        return;
+    if (n < 1 || n > 1024)
+        abort();
+    /* Formatting expects an ascending list, as rf_cpus_allowed gives. */
+    for (int i = 1; i < n; i++)
+        if (cpus[i] <= cpus[i - 1])
+            return;
+    rf_cpus_format(cpus, n, buf, sizeof(buf));
+    if (strlen(buf) + 1 < sizeof(buf)) {
+        int m = rf_parse_cpu_list(buf, again, 1024);
+        if (m != n || memcmp(cpus, again, (size_t)n * sizeof(int)))
+            abort();
+    }
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+    if (size < 1 || size > 8192)
+        return 0;
+    char *text = malloc(size); /* NUL-terminated, no byte to spare: ASan sees overreads */
+    memcpy(text, data + 1, size - 1);
+    text[size - 1] = '\0';
+    uint64_t v;
+    switch (data[0] % 8) {
+    case 0:
+        fz_url(text);
+        break;
+    case 1:
+        if (rf_parse_duration(text, &v) == 0 && v > 24ULL * 3600 * 1000000000)
+            abort();
+        break;
+    case 2:
+        if (rf_parse_count(text, 1000000, &v) == 0 && v > 1000000)
+            abort();
+        break;
+    case 3:
+        if (rf_parse_size(text, RF_MAX_WS_MESSAGE, &v) == 0 && v > RF_MAX_WS_MESSAGE)
+            abort();
+        break;
+    case 4:
+        fz_cpus(text);
+        break;
+    case 5:
+        if (rf_header_check(text) == 0 && (strchr(text, '\r') || strchr(text, '\n')))
+            abort();
+        break;
+    case 6:
+        if (rf_method_check(text) == 0 && (!text[0] || strchr(text, ' ')))
+            abort();
+        break;
+    default:
+        rf_strerror(-(int)(data[0] % 140));
+        rf_err_name(-(int)(data[0] % 140));
+    }
+    free(text);
+    return 0;
+}
