@@ -12,21 +12,11 @@
 
 const char *rp_verdict_name(enum rp_verdict v)
 {
-    switch (v) {
-    case RP_SAME:
-        return "within noise";
-    case RP_WORSE:
-        return "**worse**";
-    case RP_BETTER:
-        return "better";
-    case RP_UNCLEAR:
-        return "unclear";
-    case RP_FEW:
-        return "too few runs";
-    case RP_FAILED:
-        return "**failed**";
-    }
-    return "";
+    static const char *const names[] = {
+        [RP_SAME] = "within noise", [RP_WORSE] = "**worse**",  [RP_BETTER] = "better",
+        [RP_UNCLEAR] = "unclear",   [RP_FEW] = "too few runs", [RP_FAILED] = "**failed**",
+    };
+    return v <= RP_FAILED ? names[v] : "";
 }
 
 void rp_diff_intro(FILE *out, const struct rp_diff *d)

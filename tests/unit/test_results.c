@@ -170,6 +170,8 @@ Test(results, other_files_get_their_own_message)
     char err[RR_ERR_MAX];
     cr_assert(eq(int, parse("{\"schema\": \"ringfire.results/2\", \"cells\": [", &d, err), -1));
     cr_assert(eq(str, err, "r.json: line 1: not valid JSON"));
+    cr_assert(eq(int, parse("{\"schema\": \"ringfire.results/2\", \"x\": NaN}", &d, err), -1));
+    cr_assert(eq(str, err, "r.json: line 1: not valid JSON"), "NaN is no JSON number");
     cr_assert(eq(int, parse("[1, 2]", &d, err), -1));
     assert_says(err, "r.json: schema nothing, expected ringfire.results/2");
     cr_assert(eq(int, parse("{\"schema\": \"ringfire.results/2\"}", &d, err), -1));
