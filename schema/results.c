@@ -371,6 +371,8 @@ static int rr_take_pair(struct rj_ctx *L, const struct rr_field *f, const cJSON 
 {
     char got[64], p[300];
     double *d = AT(rec, f->off, double);
+    if (cJSON_IsNull(v))
+        return 0; /* not measured: stays [NaN, NaN] */
     if (!cJSON_IsArray(v) || cJSON_GetArraySize(v) != 2)
         return rj_fail(L, path, "expected [low, high], got %s", rj_repr(v, got, sizeof(got)));
     for (int k = 0; k < 2; k++) {
@@ -740,9 +742,12 @@ static cJSON *rr_emit_field(const struct rr_field *f, const void *rec)
                    ? rr_emit_record(f->sub, AT(rec, f->off, const void))
                    : cJSON_CreateNull();
     case K_PAIR: {
+        const double *d = AT(rec, f->off, const double);
+        if (isnan(d[0]) || isnan(d[1]))
+            return cJSON_CreateNull();
         cJSON *a = cJSON_CreateArray();
         for (int k = 0; a && k < 2; k++)
-            cJSON_AddItemToArray(a, rr_emit_number(AT(rec, f->off, const double)[k]));
+            cJSON_AddItemToArray(a, rr_emit_number(d[k]));
         return a;
     }
     case K_MAP: {

@@ -73,6 +73,26 @@ Test(results, writing_and_loading_changes_nothing, .init = tmpdir_setup, .fini =
     rr_doc_free(&again);
 }
 
+/* Found by fuzzing: a summary without its interval was written as [null, null], which the
+ * loader refused. An unknown interval is written as null and read back as unknown. */
+Test(results, an_unknown_interval_survives_writing_and_loading)
+{
+    struct rr_doc d, again;
+    char err[RR_ERR_MAX];
+    cr_assert(eq(int, parse(valid, &d, err), 0), "%s", err);
+    d.cells[0].summary.rps.ci95[0] = d.cells[0].summary.rps.ci95[1] = NAN;
+    char *a = rr_print(&d);
+    cr_assert(strstr(a, "\"ci95\":\tnull") != NULL, "%s", a);
+    cr_assert(eq(int, parse(a, &again, err), 0), "%s", err);
+    cr_assert(isnan(again.cells[0].summary.rps.ci95[1]));
+    char *b = rr_print(&again);
+    cr_assert(eq(str, a, b));
+    free(a);
+    free(b);
+    rr_doc_free(&d);
+    rr_doc_free(&again);
+}
+
 struct bad_doc {
     const char *what;
     const char *from; /* a part of the valid document */
