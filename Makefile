@@ -14,7 +14,7 @@
 CC ?= cc
 CFLAGS ?= -O2 -g
 PREFIX ?= /usr/local
-PKGS := liburing libcjson libcrypto
+PKGS := liburing libcjson libcrypto zlib
 
 override CFLAGS += -std=c11 -D_GNU_SOURCE -Wall -Wextra -Wshadow -Wstrict-prototypes \
 	-Wmissing-prototypes -Wformat=2 -Wvla -Wundef -Wno-missing-field-initializers \

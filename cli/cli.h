@@ -15,6 +15,10 @@
 #define RF_EXIT_FAIL 1      /* the engine failed, -n not reached, a regression, a write failed */
 #define RF_EXIT_USAGE 2     /* a bad option or value, or an input file that is not valid */
 #define RF_EXIT_NO_TARGET 3 /* the target never accepted a connection */
+/* With --require-valid, a rate run whose verdict is not valid: */
+#define RF_EXIT_GENERATOR_BOUND 4
+#define RF_EXIT_CONNECTION_BOUND 5
+#define RF_EXIT_SERVER_BOUND 6
 #define RF_EXIT_INTERRUPTED 130
 
 /* A subcommand: its name, its synopsis (the one copy, for --help and its usage errors), what
@@ -53,6 +57,12 @@ struct rf_cli_run {
     char *ws_owned;
     int json;
     int quiet;
+    int require_valid;   /* a rate run whose verdict is not valid exits with its own status */
+    const char *hdr_log; /* --hdr-log: the file of per-second histograms */
+    FILE *hdr_out;       /* its lines, in memory until the run ends */
+    char *hdr_text;
+    size_t hdr_len;
+    int hdr_failed;
 };
 
 void rf_print_text(FILE *out, const struct rf_cli_run *run, const struct rf_result *res);

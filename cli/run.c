@@ -3,14 +3,17 @@
  */
 #include <errno.h>
 #include <getopt.h>
+#include <limits.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "cli.h"
+#include "hdrlog.h"
 #include "json.h"
 #include "rundoc.h"
 
@@ -28,7 +31,7 @@ const struct cli_command cli_run_command = {
 static const char run_options_help[] =
     "  -c, --connections N   connections to keep open (default 64)\n"
     "  -t, --threads N       worker threads, one io_uring ring each (default: the CPUs\n"
-    "                        this process may run on, at most -c)\n"
+    "                        of --cpus, or that this process may run on; at most -c)\n"
     "      --cpus LIST       pin worker i to the i-th CPU of LIST, e.g. 0,2-3\n"
     "  -d, --duration D      how long to measure: 500ms, 10s, 2m (default 10s); with -n,\n"
     "                        the time limit (default 60s)\n"
@@ -49,6 +52,14 @@ static const char run_options_help[] =
     "      --ws-message S    the message (default 'Hello, World!')\n"
     "      --ws-size N       a random message of N bytes (up to 16M), made once\n"
     "      --ws-binary       binary frames (default: text)\n"
+    "  -R, --rate N          the open model: N requests (messages) per second over the\n"
+    "                        whole run, sent at their intended times whatever the answers\n"
+    "      --stages LIST     a changing rate, e.g. 10s:1k,30s:1k..20k (hold, ramp); sets -d\n"
+    "      --arrivals KIND   uniform (default) or poisson intended send times\n"
+    "      --seed N          the seed of poisson arrivals (default 1)\n"
+    "      --require-valid   exit 4, 5 or 6 when a rate run's verdict is not valid\n"
+    "      --hdr-log FILE    write each second's histograms to FILE as an HdrHistogram\n"
+    "                        interval log (tags service, response, lag)\n"
     "      --json            print one JSON object (schema ringfire.run/1)\n"
     "  -q, --quiet           no progress line\n";
 
@@ -81,6 +92,11 @@ enum {
     OPT_WS_MESSAGE,
     OPT_WS_SIZE,
     OPT_WS_BINARY,
+    OPT_STAGES,
+    OPT_ARRIVALS,
+    OPT_SEED,
+    OPT_REQUIRE_VALID,
+    OPT_HDR_LOG,
 };
 
 static const struct option run_options[] = {
@@ -102,6 +118,12 @@ static const struct option run_options[] = {
     {"ws-message", required_argument, NULL, OPT_WS_MESSAGE},
     {"ws-size", required_argument, NULL, OPT_WS_SIZE},
     {"ws-binary", no_argument, NULL, OPT_WS_BINARY},
+    {"rate", required_argument, NULL, 'R'},
+    {"stages", required_argument, NULL, OPT_STAGES},
+    {"arrivals", required_argument, NULL, OPT_ARRIVALS},
+    {"seed", required_argument, NULL, OPT_SEED},
+    {"require-valid", no_argument, NULL, OPT_REQUIRE_VALID},
+    {"hdr-log", required_argument, NULL, OPT_HDR_LOG},
     {"json", no_argument, NULL, OPT_JSON},
     {"quiet", no_argument, NULL, 'q'},
     {NULL, 0, NULL, 0},
@@ -136,7 +158,7 @@ static const struct {
 
 /* What the parse has seen besides the config. */
 struct run_seen {
-    int duration, message, size;
+    int duration, message, size, refill, arrivals, seed;
     uint64_t ws_size;
 };
 
@@ -154,6 +176,7 @@ static int run_number(struct rf_config *cfg, int opt, const char *v, struct run_
                     (unsigned long long)run_counts[i].hi);
             return RF_EXIT_USAGE;
         }
+        seen->refill |= opt == OPT_REFILL;
         char *at = (char *)cfg + run_counts[i].offset;
         if (run_counts[i].wide)
             *(uint64_t *)at = x;
@@ -224,6 +247,21 @@ static int run_payload(struct rf_cli_run *run, int opt, const char *v)
     return 0;
 }
 
+/* --hdr-log: the file is written when the run ends, so a folder that is not there or not
+ * writable is said now, not after the run. */
+static int run_hdr_log_path(struct rf_cli_run *run, const char *v)
+{
+    char dir[PATH_MAX];
+    const char *slash = strrchr(v, '/');
+    if (!*v || (slash && slash[1] == '\0'))
+        return run_error("--hdr-log '%s': expected a file name", v);
+    snprintf(dir, sizeof(dir), "%.*s", slash ? (int)(slash - v) + 1 : 1, slash ? v : ".");
+    if (access(dir, W_OK) != 0)
+        return run_error("--hdr-log '%s': cannot write in %s (%s)", v, dir, strerror(errno));
+    run->hdr_log = v;
+    return 0;
+}
+
 /* Every other option.  Returns 0, or the exit status of a usage error. */
 static int run_option(struct rf_cli_run *run, int opt, const char *v, struct run_seen *seen)
 {
@@ -259,6 +297,37 @@ static int run_option(struct rf_cli_run *run, int opt, const char *v, struct run
         cfg->ws_message_len = strlen(v);
         seen->message = 1;
         return 0;
+    case 'R':
+        if (rf_parse_rate(v, &cfg->rate) < 0)
+            return run_error("-R '%s': expected requests per second above 0 and at most 1G, such "
+                             "as 500, 20k or 1.5M",
+                             v);
+        return 0;
+    case OPT_STAGES: {
+        static struct rf_stage stages[RF_MAX_STAGES];
+        int n = rf_parse_stages(v, stages, RF_MAX_STAGES);
+        if (n < 0)
+            return run_error("--stages '%s': expected DURATION:RATE or DURATION:FROM..TO, comma-"
+                             "separated (e.g. 10s:1k,30s:1k..20k,10s:20k), at most %d stages and "
+                             "24h, not all of them at rate 0",
+                             v, RF_MAX_STAGES);
+        cfg->stages = stages;
+        cfg->nstages = (unsigned)n;
+        return 0;
+    }
+    case OPT_ARRIVALS:
+        if (strcmp(v, "uniform") != 0 && strcmp(v, "poisson") != 0)
+            return run_error("--arrivals '%s': expected uniform or poisson", v);
+        cfg->arrivals = v[0] == 'p' ? RF_ARRIVALS_POISSON : RF_ARRIVALS_UNIFORM;
+        seen->arrivals = 1;
+        return 0;
+    case OPT_SEED:
+        if (rf_parse_count(v, UINT64_C(1) << 53, &cfg->seed) < 0)
+            return run_error("--seed '%s': expected a whole number from 0 to 2^53", v);
+        seen->seed = 1;
+        return 0;
+    case OPT_HDR_LOG:
+        return run_hdr_log_path(run, v);
     case OPT_WS_SIZE:
         if (rf_parse_size(v, RF_MAX_WS_MESSAGE, &seen->ws_size) < 0)
             return run_error("--ws-size '%s': expected a size from 0 to 16M (bytes, with an "
@@ -335,6 +404,44 @@ static int run_websocket(struct rf_cli_run *run, const struct run_seen *seen)
     return 0;
 }
 
+/* The expected requests of a changing rate over its stages. */
+static double run_stage_total(const struct rf_config *cfg)
+{
+    double n = 0;
+    for (unsigned i = 0; i < cfg->nstages; i++)
+        n += (cfg->stages[i].from + cfg->stages[i].to) / 2 * (double)cfg->stages[i].duration_ns /
+             1e9;
+    return n;
+}
+
+/* The options of the open model, together. */
+static int run_open_model(struct rf_cli_run *run, const struct run_seen *seen)
+{
+    struct rf_config *cfg = &run->config;
+    int open = cfg->rate > 0 || cfg->nstages;
+    if (cfg->rate > 0 && cfg->nstages)
+        return run_error("-R and --stages: give one (a stage may hold a rate: 10s:5k)");
+    if (!open && (seen->arrivals || seen->seed || run->require_valid))
+        return run_error("--arrivals, --seed and --require-valid go with a rate (-R or --stages)");
+    if (seen->seed && cfg->arrivals != RF_ARRIVALS_POISSON)
+        return run_error("--seed seeds poisson arrivals: add --arrivals poisson");
+    if (open && seen->refill)
+        return run_error("--refill is for the closed loop; under a rate each request is sent "
+                         "when it falls due");
+    if (cfg->nstages && seen->duration)
+        return run_error("--stages sets the duration (their sum): drop -d");
+    if (!open || !cfg->requests)
+        return 0;
+    double reachable =
+        cfg->nstages ? run_stage_total(cfg) : cfg->rate * (double)cfg->duration_ns / 1e9;
+    if ((double)cfg->requests > reachable)
+        return run_error("-n %llu at this rate takes longer than %s allows (%.0f requests); "
+                         "raise the limit with -d or lower -n",
+                         (unsigned long long)cfg->requests, cfg->nstages ? "the stages" : "-d",
+                         reachable);
+    return 0;
+}
+
 /* After the options: the URL, and the rules that tie options together. */
 static int run_finish(struct rf_cli_run *run, int argc, char **argv, const struct run_seen *seen)
 {
@@ -354,6 +461,9 @@ static int run_finish(struct rf_cli_run *run, int argc, char **argv, const struc
         return rc;
     if (!seen->duration)
         cfg->duration_ns = cfg->requests ? RUN_DEFAULT_LIMIT_NS : RUN_DEFAULT_DURATION_NS;
+    rc = run_open_model(run, seen);
+    if (rc)
+        return rc;
     if (cfg->refill > cfg->pipeline) {
         fprintf(stderr, "ringfire: --refill %u: must not exceed the pipeline depth -p %u\n",
                 cfg->refill, cfg->pipeline);
@@ -376,16 +486,20 @@ static int run_parse(struct rf_cli_run *run, int argc, char **argv)
     optind = 1;
     opterr = 0;
     int c, rc = 0;
-    while (rc == 0 && (c = getopt_long(argc, argv, ":c:t:d:n:p:m:H:q", run_options, NULL)) != -1) {
+    cfg->seed = 1;
+    while (rc == 0 &&
+           (c = getopt_long(argc, argv, ":c:t:d:n:p:m:H:qR:", run_options, NULL)) != -1) {
         if (c == ':')
             return run_error("%s needs a value", argv[optind - 1]);
         if (c == '?')
             return run_error("unknown option '%s'", argv[optind - 1]);
-        if (c == OPT_WS || c == OPT_WS_BINARY || c == OPT_JSON || c == 'q') {
-            *(c == OPT_WS          ? &cfg->websocket
-              : c == OPT_WS_BINARY ? &cfg->ws_binary
-              : c == OPT_JSON      ? &run->json
-                                   : &run->quiet) = 1;
+        if (c == OPT_WS || c == OPT_WS_BINARY || c == OPT_JSON || c == 'q' ||
+            c == OPT_REQUIRE_VALID) {
+            *(c == OPT_WS              ? &cfg->websocket
+              : c == OPT_WS_BINARY     ? &cfg->ws_binary
+              : c == OPT_JSON          ? &run->json
+              : c == OPT_REQUIRE_VALID ? &run->require_valid
+                                       : &run->quiet) = 1;
             continue;
         }
         rc = run_number(cfg, c, optarg, &seen);
@@ -403,6 +517,45 @@ static void run_progress(const struct rf_progress *p, void *arg)
     }
     fprintf(stderr, "\r  %5.1fs / %.1fs   %llu responses   %llu errors   ", p->elapsed_s,
             p->total_s, (unsigned long long)p->responses, (unsigned long long)p->errors);
+}
+
+/* One second's histograms as lines of the interval log. */
+static void run_interval(const struct rf_interval *iv, void *arg)
+{
+    struct rf_cli_run *run = arg;
+    static const char *const tags[3] = {"service", "response", "lag"};
+    const struct rf_hist *h[3] = {iv->latency, iv->response, iv->lag};
+    for (int k = 0; k < 3; k++)
+        if (h[k] && rr_hdrlog_interval(run->hdr_out, tags[k], iv->second, iv->length_s, h[k]) < 0)
+            run->hdr_failed = 1;
+}
+
+/* Opens the interval log in memory, its header stamped with the run's start. */
+static int run_hdr_open(struct rf_cli_run *run)
+{
+    struct timespec now;
+    run->hdr_out = open_memstream(&run->hdr_text, &run->hdr_len);
+    if (!run->hdr_out)
+        return -1;
+    clock_gettime(CLOCK_REALTIME, &now);
+    rr_hdrlog_header(run->hdr_out, (double)now.tv_sec + (double)now.tv_nsec / 1e9 +
+                                       (double)run->config.warmup_ns / 1e9);
+    run->config.intervals = run_interval;
+    run->config.intervals_arg = run;
+    return 0;
+}
+
+/* Writes the interval log (replacing the file whole).  Returns 0 or the exit status. */
+static int run_hdr_write(struct rf_cli_run *run)
+{
+    int rc = fclose(run->hdr_out) == 0 && !run->hdr_failed ? 0 : -ENOMEM;
+    run->hdr_out = NULL;
+    if (rc == 0)
+        rc = rr_write_atomic(run->hdr_log, run->hdr_text);
+    if (rc == 0)
+        return 0;
+    fprintf(stderr, "ringfire: --hdr-log '%s': not written: %s\n", run->hdr_log, strerror(-rc));
+    return RF_EXIT_FAIL;
 }
 
 static void run_on_signal(int sig)
@@ -445,6 +598,14 @@ static int run_report(const struct rf_cli_run *run, const struct rf_result *res)
     } else {
         rf_print_text(stdout, run, res);
     }
+    enum rf_verdict v = res->rate.verdict;
+    if (run->require_valid && v != RF_VERDICT_VALID && v != RF_VERDICT_NONE) {
+        fprintf(stderr, "ringfire: the run is not valid: %s: %s\n", rf_verdict_name(v),
+                res->rate.reason);
+        status = v == RF_VERDICT_GENERATOR_BOUND    ? RF_EXIT_GENERATOR_BOUND
+                 : v == RF_VERDICT_CONNECTION_BOUND ? RF_EXIT_CONNECTION_BOUND
+                                                    : RF_EXIT_SERVER_BOUND;
+    }
     if (!res->complete) {
         fprintf(stderr,
                 "ringfire: stopped %s after %llu of the %llu responses asked for with -n; "
@@ -467,6 +628,10 @@ static int run_main(int argc, char **argv)
         goto out;
     if (!run.json && !run.quiet && isatty(STDERR_FILENO))
         run.config.progress = run_progress;
+    if (run.hdr_log && run_hdr_open(&run) < 0) {
+        status = run_error("--hdr-log: out of memory");
+        goto out;
+    }
     struct sigaction sa;
     memset(&sa, 0, sizeof(sa));
     sa.sa_handler = run_on_signal;
@@ -476,9 +641,14 @@ static int run_main(int argc, char **argv)
     if (run.config.progress)
         fprintf(stderr, "\r%60s\r", "");
     status = rc < 0 ? run_failed(&run, &res, rc) : run_report(&run, &res);
+    if (rc == 0 && run.hdr_log && run_hdr_write(&run) && status == RF_EXIT_OK)
+        status = RF_EXIT_FAIL;
     if (rc == 0)
         rf_result_free(&res);
 out:
+    if (run.hdr_out)
+        fclose(run.hdr_out);
+    free(run.hdr_text);
     free(run.body_owned);
     free(run.raw_owned);
     free(run.ws_owned);

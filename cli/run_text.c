@@ -122,21 +122,47 @@ static void out_header(FILE *out, const struct rf_cli_run *run, const struct rf_
         fprintf(out, "  note: %s\n", res->env.ring_fallback);
 }
 
+/* One histogram: mean, stdev, max, and its percentiles under a heading (or none). */
+static void out_hist(FILE *out, const char *title, const char *heading, const struct rf_hist *h)
+{
+    char a[32], b[32], d[32];
+    out_time(a, sizeof(a), rf_hist_mean(h));
+    out_time(b, sizeof(b), rf_hist_stdev(h));
+    out_time(d, sizeof(d), (double)rf_hist_max(h));
+    fprintf(out, "  %s   mean %s   stdev %s   max %s\n", title, a, b, d);
+    if (heading)
+        fprintf(out, "  %s\n", heading);
+    for (size_t i = 0; i < OUT_NPCT; i++) {
+        out_time(a, sizeof(a), (double)rf_hist_percentile(h, out_percentiles[i]));
+        fprintf(out, "    %7.3f%%  %s\n", out_percentiles[i], a);
+    }
+}
+
+/* The open model: the three times, then the schedule against what happened. */
+static void out_rate(FILE *out, const struct rf_result *res)
+{
+    const struct rf_rate *r = &res->rate;
+    out_hist(out, "Response time (intended send to response)", NULL, res->response);
+    out_hist(out, "Service time (actual send to response)", NULL, res->latency);
+    out_hist(out, "Generator lag (actual minus intended send)", NULL, res->lag);
+    fprintf(out,
+            "  Rate: target %.2f/s, sent %.2f/s, completed %.2f/s (%.2f%% of the target); %llu "
+            "waited for a connection\n",
+            r->target_rps, r->sent_rps, r->completed_rps, r->ratio * 100,
+            (unsigned long long)res->counts.waited);
+    fprintf(out, "  Verdict: %s: %s\n", rf_verdict_name(r->verdict), r->reason);
+}
+
 void rf_print_text(FILE *out, const struct rf_cli_run *run, const struct rf_result *res)
 {
     const struct rf_config *cfg = &run->config;
     const struct rf_counts *c = &res->counts;
-    char a[32], b[32], d[32];
+    char a[32], b[32];
     out_header(out, run, res);
-    const struct rf_hist *h = res->latency;
-    out_time(a, sizeof(a), rf_hist_mean(h));
-    out_time(b, sizeof(b), rf_hist_stdev(h));
-    out_time(d, sizeof(d), (double)rf_hist_max(h));
-    fprintf(out, "  Latency   mean %s   stdev %s   max %s\n", a, b, d);
-    fprintf(out, "  Latency distribution\n");
-    for (size_t i = 0; i < OUT_NPCT; i++) {
-        out_time(a, sizeof(a), (double)rf_hist_percentile(h, out_percentiles[i]));
-        fprintf(out, "    %7.3f%%  %s\n", out_percentiles[i], a);
+    if (res->response) {
+        out_rate(out, res);
+    } else {
+        out_hist(out, "Latency", "Latency distribution", res->latency);
     }
     out_bytes(a, sizeof(a), (double)c->bytes_received);
     out_bytes(b, sizeof(b), (double)c->bytes_sent);

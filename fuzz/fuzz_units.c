@@ -1,8 +1,8 @@
 /*
  * fuzz_units.c - the value parsers of the command line and suites: URLs, durations, counts,
- * sizes, CPU lists, headers and methods.  A URL that parses must have sane fields and parse to
- * the same fields again from its canonical form; a CPU list must format back to one that
- * parses to the same CPUs.  Input: one selector byte, then the text.
+ * sizes, CPU lists, headers, methods, rates and stages.  A URL that parses must have sane fields
+ * and parse to the same fields again from its canonical form; a CPU list must format back to one
+ * that parses to the same CPUs.  Input: one selector byte, then the text.
  */
 #include <stdint.h>
 #include <stdio.h>
@@ -47,6 +47,37 @@ static void fz_cpus(const char *text)
     }
 }
 
+/* A rate is above 0 and at most 1G, and a finite number. */
+static void fz_rate(const char *text)
+{
+    double r;
+    if (rf_parse_rate(text, &r) == 0 && !(r > 0 && r <= 1e9))
+        abort();
+}
+
+/* Stages: at most the room, each at least 1 ns long and at finite rates from 0 to 1G, not all
+ * at 0, at most 24 hours in all. */
+static void fz_stages(const char *text)
+{
+    struct rf_stage st[4];
+    int n = rf_parse_stages(text, st, 4);
+    if (n < 0)
+        return;
+    uint64_t total = 0;
+    int any = 0;
+    if (n == 0 || n > 4)
+        abort();
+    for (int i = 0; i < n; i++) {
+        if (!st[i].duration_ns || !(st[i].from >= 0 && st[i].from <= 1e9) ||
+            !(st[i].to >= 0 && st[i].to <= 1e9))
+            abort();
+        total += st[i].duration_ns;
+        any |= st[i].from > 0 || st[i].to > 0;
+    }
+    if (!any || total > 24ULL * 3600 * 1000000000)
+        abort();
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
@@ -57,7 +88,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     memcpy(text, data + 1, size - 1);
     text[size - 1] = '\0';
     uint64_t v;
-    switch (data[0] % 8) {
+    switch (data[0] % 10) {
     case 0:
         fz_url(text);
         break;
@@ -83,6 +114,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     case 6:
         if (rf_method_check(text) == 0 && (!text[0] || strchr(text, ' ')))
             abort();
+        break;
+    case 7:
+        fz_rate(text);
+        break;
+    case 8:
+        fz_stages(text);
         break;
     default:
         rf_strerror(-(int)(data[0] % 140));

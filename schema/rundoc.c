@@ -16,7 +16,10 @@ static const char K_SCHEMA[] = "schema", K_RPS[] = "rps", K_DURATION[] = "durati
                   K_RESPONSES[] = "responses", K_ERRORS[] = "errors", K_WEBSOCKET[] = "websocket",
                   K_MISMATCHES[] = "mismatches", K_LATENCY[] = "latency_us",
                   K_HISTOGRAM[] = "histogram", K_BUCKETS[] = "buckets", K_TIMELINE[] = "timeline",
-                  K_SECOND[] = "second", K_BYTES_RECEIVED[] = "bytes_received";
+                  K_SECOND[] = "second", K_BYTES_RECEIVED[] = "bytes_received", K_RATE[] = "rate",
+                  K_RESPONSE_LATENCY[] = "response_time_us", K_LAG[] = "lag_us",
+                  K_RESPONSE_HISTOGRAM[] = "response_histogram",
+                  K_LAG_HISTOGRAM[] = "lag_histogram", K_SENT[] = "sent", K_TARGET[] = "target";
 
 /* The latency figures: key, percentile (0: the maximum), and the run record's slot. */
 static const struct {
@@ -72,6 +75,18 @@ static cJSON *rd_config(const struct rr_rundoc *d)
         cJSON_AddItemToArray(hs, cJSON_CreateString(cfg->headers[i]));
     cJSON_AddNumberToObject(o, "body_bytes", (double)cfg->body_len);
     cJSON_AddNumberToObject(o, "raw_bytes", (double)cfg->raw_len);
+    cJSON_AddNumberToObject(o, "rate", cfg->rate);
+    cJSON *st = cJSON_AddArrayToObject(o, "stages");
+    for (unsigned i = 0; i < cfg->nstages; i++) {
+        cJSON *e = cJSON_CreateObject();
+        cJSON_AddNumberToObject(e, "duration_s", (double)cfg->stages[i].duration_ns / 1e9);
+        cJSON_AddNumberToObject(e, "from", cfg->stages[i].from);
+        cJSON_AddNumberToObject(e, "to", cfg->stages[i].to);
+        cJSON_AddItemToArray(st, e);
+    }
+    cJSON_AddStringToObject(o, "arrivals",
+                            cfg->arrivals == RF_ARRIVALS_POISSON ? "poisson" : "uniform");
+    cJSON_AddNumberToObject(o, "seed", (double)cfg->seed);
     return o;
 }
 
@@ -152,8 +167,30 @@ static cJSON *rd_websocket(const struct rr_rundoc *d)
     return ws;
 }
 
+/* The open model's account; null for the closed loop. */
+static cJSON *rd_rate(const struct rf_result *res)
+{
+    if (!res->response)
+        return cJSON_CreateNull();
+    const struct rf_rate *r = &res->rate;
+    cJSON *o = cJSON_CreateObject();
+    cJSON_AddNumberToObject(o, "target", r->target);
+    cJSON_AddNumberToObject(o, "target_rps", r->target_rps);
+    cJSON_AddNumberToObject(o, "sent_rps", r->sent_rps);
+    cJSON_AddNumberToObject(o, "completed_rps", r->completed_rps);
+    cJSON_AddNumberToObject(o, "rate_ratio", r->ratio);
+    cJSON_AddNumberToObject(o, "tolerance", r->tolerance);
+    cJSON_AddNumberToObject(o, "waited", (double)res->counts.waited);
+    cJSON_AddNumberToObject(o, "worker_cpu", r->worker_cpu);
+    cJSON_AddStringToObject(o, "verdict", rf_verdict_name(r->verdict));
+    cJSON_AddStringToObject(o, "reason", r->reason);
+    return o;
+}
+
 static cJSON *rd_latency(const struct rf_hist *h)
 {
+    if (!h)
+        return cJSON_CreateNull();
     cJSON *o = cJSON_CreateObject();
     cJSON_AddNumberToObject(o, "mean", rf_hist_mean(h) / 1e3);
     cJSON_AddNumberToObject(o, "stdev", rf_hist_stdev(h) / 1e3);
@@ -166,12 +203,23 @@ static cJSON *rd_latency(const struct rf_hist *h)
     return o;
 }
 
-static void rd_series(cJSON *o, const struct rf_result *res)
+/* A histogram's buckets with its layout; null when there is none. */
+static cJSON *rd_histogram(const struct rf_hist *h)
 {
-    cJSON *hist = cJSON_AddObjectToObject(o, K_HISTOGRAM);
+    if (!h)
+        return cJSON_CreateNull();
+    cJSON *hist = cJSON_CreateObject();
     cJSON_AddStringToObject(hist, "unit", "ns");
     cJSON_AddNumberToObject(hist, "significant_digits", 3);
-    rf_hist_foreach(res->latency, rd_bucket, cJSON_AddArrayToObject(hist, K_BUCKETS));
+    rf_hist_foreach(h, rd_bucket, cJSON_AddArrayToObject(hist, K_BUCKETS));
+    return hist;
+}
+
+static void rd_series(cJSON *o, const struct rf_result *res)
+{
+    cJSON_AddItemToObject(o, K_HISTOGRAM, rd_histogram(res->latency));
+    cJSON_AddItemToObject(o, K_RESPONSE_HISTOGRAM, rd_histogram(res->response));
+    cJSON_AddItemToObject(o, K_LAG_HISTOGRAM, rd_histogram(res->lag));
     cJSON *tl = cJSON_AddArrayToObject(o, K_TIMELINE);
     for (unsigned s = 0; s < res->timeline_len; s++) {
         cJSON *sec = cJSON_CreateObject();
@@ -179,6 +227,9 @@ static void rd_series(cJSON *o, const struct rf_result *res)
         cJSON_AddNumberToObject(sec, K_RESPONSES, (double)res->timeline[s].responses);
         cJSON_AddNumberToObject(sec, K_ERRORS, (double)res->timeline[s].errors);
         cJSON_AddNumberToObject(sec, K_BYTES_RECEIVED, (double)res->timeline[s].bytes_received);
+        cJSON_AddNumberToObject(sec, K_SENT, (double)res->timeline[s].sent);
+        if (res->response)
+            cJSON_AddNumberToObject(sec, K_TARGET, res->timeline[s].target);
         cJSON_AddItemToArray(tl, sec);
     }
 }
@@ -215,7 +266,10 @@ char *rr_rundoc_print(const struct rr_rundoc *d)
     cJSON_AddNumberToObject(io, "short_sends", (double)c->short_sends);
     cJSON_AddNumberToObject(io, "rx_stamped", (double)c->rx_stamped);
     cJSON_AddNumberToObject(io, "rx_merged", (double)c->rx_merged);
+    cJSON_AddItemToObject(o, K_RATE, rd_rate(res));
     cJSON_AddItemToObject(o, K_LATENCY, rd_latency(res->latency));
+    cJSON_AddItemToObject(o, K_RESPONSE_LATENCY, rd_latency(res->response));
+    cJSON_AddItemToObject(o, K_LAG, rd_latency(res->lag));
     rd_series(o, res);
     char *text = cJSON_PrintUnformatted(o);
     cJSON_Delete(o);

@@ -77,6 +77,24 @@ int rf_parse_size(const char *text, uint64_t max, uint64_t *out);
 int rf_header_check(const char *header);
 /* A request method (a token, RFC 9110 section 9.1): 0 or RF_EMETHOD. */
 int rf_method_check(const char *method);
+#define RF_MAX_STAGES 64
+
+/* A stage of a changing rate: `from` requests/s at its start to `to` at its end, linearly (a
+ * hold when they are equal). */
+struct rf_stage {
+    uint64_t duration_ns;
+    double from;
+    double to;
+};
+
+/* A rate in requests (messages) per second: "200", "50k", "1.5M" (powers of 1000), greater than
+ * 0 and at most 1e9.  Returns 0 or RF_EVALUE / RF_ERANGE. */
+int rf_parse_rate(const char *text, double *out);
+/* Stages "10s:1k,30s:1k..20k,10s:20k": a duration and a rate, or a ramp FROM..TO, each; rates
+ * may be 0 (a ramp from or to nothing, or a pause) but not all of them.  Returns the number of
+ * stages, or RF_EVALUE / RF_ERANGE (more than max stages, or longer than 24 hours in all). */
+int rf_parse_stages(const char *text, struct rf_stage *stages, unsigned max);
+
 /* "0,2-3" -> {0,2,3}.  Returns the number of CPUs written (>= 1) or RF_EVALUE / RF_ERANGE. */
 int rf_parse_cpu_list(const char *text, int *cpus, int max_cpus);
 /* The CPUs this process may run on (its affinity), ascending: returns how many were written. */
@@ -111,6 +129,14 @@ typedef void rf_hist_visit_fn(uint64_t value_ns, uint64_t count, void *arg);
 void rf_hist_foreach(const struct rf_hist *h, rf_hist_visit_fn *visit, void *arg);
 /* The largest value the histogram keeps apart; larger ones are recorded as this value. */
 uint64_t rf_hist_highest_trackable(void);
+/* The counts array in HdrHistogram's own index order for a lowest discernible value of 1, 3
+ * significant digits and rf_hist_highest_trackable(): what its encodings carry.  *n is the
+ * length up to the last non-zero count. */
+const uint64_t *rf_hist_counts(const struct rf_hist *h, size_t *n);
+/* Visits every bucket whose count in h differs from snap's (the lowest value of the bucket
+ * and the count added since), then makes snap's counts h's. */
+void rf_hist_delta(const struct rf_hist *h, struct rf_hist *snap, rf_hist_visit_fn *visit,
+                   void *arg);
 
 /* ---- a run ------------------------------------------------------------------------------- */
 
@@ -130,6 +156,20 @@ struct rf_progress {
 };
 
 typedef void rf_progress_fn(const struct rf_progress *progress, void *arg);
+
+/* One second of the measured phase: the histograms of the answers that came in it, merged
+ * over the workers (response and lag are NULL in the closed loop). */
+struct rf_interval {
+    unsigned second; /* since the measured phase began */
+    double length_s; /* 1, less for a short last second */
+    const struct rf_hist *latency, *response, *lag;
+};
+typedef void rf_interval_fn(const struct rf_interval *interval, void *arg);
+
+enum rf_arrivals {
+    RF_ARRIVALS_UNIFORM, /* evenly spaced intended send times */
+    RF_ARRIVALS_POISSON, /* exponential gaps (a Poisson process), seeded */
+};
 
 struct rf_config {
     struct rf_url url;
@@ -154,9 +194,21 @@ struct rf_config {
     int websocket; /* WebSocket echo load (required for ws:// URLs): upgrade, then messages */
     const void *ws_message; /* the payload of every message */
     size_t ws_message_len;
-    int ws_binary;            /* binary frames; text otherwise (the payload must then be UTF-8) */
+    int ws_binary; /* binary frames; text otherwise (the payload must then be UTF-8) */
+    /* The open model: requests (messages) are sent at intended times, whatever the answers, at
+     * `rate` per second over all workers, or as `stages` say (duration_ns is then their sum).
+     * 0 and no stages: the closed loop, where each connection sends again when answered. */
+    double rate;
+    const struct rf_stage *stages;
+    unsigned nstages;
+    enum rf_arrivals arrivals;
+    uint64_t seed;            /* of Poisson arrivals */
     rf_progress_fn *progress; /* called about once a second from the calling thread */
     void *progress_arg;
+    /* Per-second histograms: each worker keeps its changes every second, and rf_run calls
+     * this for each second, in order, from the calling thread before it returns. */
+    rf_interval_fn *intervals;
+    void *intervals_arg;
 };
 
 /* The target's failures, counted: they are data, not engine errors. */
@@ -199,12 +251,40 @@ struct rf_counts {
     uint64_t short_sends; /* sends the kernel completed in part; the rest was resubmitted */
     uint64_t rx_stamped;  /* responses timed to the kernel's receive timestamp of their read */
     uint64_t rx_merged;   /* segments that shared a read with another, on connections checked */
+    uint64_t waited;      /* open model: requests that were due while no connection had room */
 };
 
 struct rf_second {
     uint64_t responses;
     uint64_t errors;
     uint64_t bytes_received;
+    uint64_t sent; /* requests handed to the kernel */
+    double target; /* open model: the requests the schedule asked for in this second */
+};
+
+/* Whether an open-model run kept its schedule, and if not, what stopped it (rf_run's rule is
+ * in docs/engine.md, "The verdict"). */
+enum rf_verdict {
+    RF_VERDICT_NONE,             /* the closed loop: no schedule to keep */
+    RF_VERDICT_VALID,            /* the rate was met and the generator kept time */
+    RF_VERDICT_GENERATOR_BOUND,  /* ringfire could not send on time */
+    RF_VERDICT_CONNECTION_BOUND, /* every connection was busy: more -c (or -p) needed */
+    RF_VERDICT_SERVER_BOUND,     /* the server answered slower than the schedule */
+};
+
+const char *rf_verdict_name(enum rf_verdict verdict);
+
+/* The open model's account of a run. */
+struct rf_rate {
+    double target;        /* requests the schedule asked for in the measured phase */
+    double target_rps;    /* the same per second */
+    double sent_rps;      /* requests handed to the kernel per second */
+    double completed_rps; /* responses per second */
+    double ratio;         /* completed / target */
+    double tolerance;     /* how far ratio may be from 1 for the run to be valid */
+    double worker_cpu;    /* the busiest worker's CPU time over the measured phase's */
+    enum rf_verdict verdict;
+    char reason[320]; /* the verdict in a sentence, with its figures */
 };
 
 struct rf_env {
@@ -219,7 +299,10 @@ struct rf_env {
 
 struct rf_result {
     struct rf_counts counts;
-    struct rf_hist *latency;
+    struct rf_hist *latency;    /* service time: actual send to the response's arrival */
+    struct rf_hist *response;   /* open model: intended send to arrival (NULL in the closed loop) */
+    struct rf_hist *lag;        /* open model: actual minus intended send (NULL likewise) */
+    struct rf_rate rate;        /* open model */
     struct rf_second *timeline; /* one entry per second of the measured phase */
     unsigned timeline_len;
     double duration_s;    /* of the measured phase */

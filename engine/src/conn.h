@@ -9,6 +9,7 @@
 
 #include "bufring.h"
 #include "h1.h"
+#include "schedule.h"
 #include "worker.h"
 #include "ws.h"
 
@@ -40,6 +41,8 @@ struct rf__conn {
     uint8_t send_busy; /* a send with a CQE is under way */
     uint8_t ever_open;
     uint8_t useful;    /* answered something since it was opened */
+    uint8_t in_avail;  /* open model: on the loop's queue of connections with room */
+    uint32_t pace_k;   /* open model: requests given to it in this flush, not yet sent */
     uint32_t inflight; /* requests (messages) sent and not yet answered */
     uint32_t head;     /* sent_at index of the oldest request in flight */
     uint32_t send_len; /* bytes of the send under way */
@@ -51,7 +54,8 @@ struct rf__conn {
     const char *send_base; /* the buffer of the send under way */
     uint64_t since;        /* connect or upgrade submitted; or the back-off deadline */
     uint64_t backoff_ns;
-    uint64_t *sent_at; /* pipeline-depth ring of send times */
+    uint64_t *sent_at;  /* pipeline-depth ring of send times */
+    uint64_t *intended; /* open model: the same slots' intended send times */
     struct rf__h1 h1;
     struct rf__wsconn *ws; /* NULL for HTTP */
 };
@@ -90,6 +94,21 @@ struct rf__loop {
     unsigned pipeline;
     int skip_send_cqe;
     int stopping;
+    /* The open model (worker_pace): the schedule, the connections with room in the order they
+     * got it, and those given requests in the current flush. */
+    int open;
+    struct rf__schedule sched;
+    uint64_t *intended;
+    uint32_t *avail;
+    unsigned avail_head, navail;
+    uint32_t *paced;
+    uint64_t pending;      /* requests given to connections in this flush, not yet sent */
+    uint64_t backlog_mark; /* requests due before this were left waiting by the last flush */
+    /* Per-second histograms (config->intervals): the counts at the last second's end, one
+     * copy per histogram of the worker, and the next second's end. */
+    struct rf_hist *snap[3];
+    uint64_t interval_next;
+    unsigned interval_second;
 };
 
 /* worker.c: the loop's services to the protocols */
@@ -112,9 +131,12 @@ void rf__conn_sent(struct rf__worker *w, struct rf__conn *c, uint64_t k, uint32_
 /* The oldest request in flight was answered: latency and counts.  The caller checked that
  * one is in flight. */
 void rf__conn_answered(struct rf__worker *w, struct rf__conn *c);
+/* Open model: the connection may have room for more requests; queue it for the pacer. */
+void rf__pace_offer(struct rf__worker *w, struct rf__conn *c);
 
 /* http.c */
 void rf__http_refill(struct rf__worker *w, struct rf__conn *c);
+void rf__http_send(struct rf__worker *w, struct rf__conn *c, uint64_t k);
 void rf__http_bytes(struct rf__worker *w, struct rf__conn *c, const char *p, size_t n);
 void rf__http_eof(struct rf__worker *w, struct rf__conn *c);
 
@@ -122,5 +144,6 @@ void rf__http_eof(struct rf__worker *w, struct rf__conn *c);
 void rf__wsconn_start(struct rf__worker *w, struct rf__conn *c);
 void rf__wsconn_bytes(struct rf__worker *w, struct rf__conn *c, const char *p, size_t n);
 void rf__wsconn_flush(struct rf__worker *w, struct rf__conn *c);
+void rf__wsconn_send(struct rf__worker *w, struct rf__conn *c, uint64_t k);
 
 #endif

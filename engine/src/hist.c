@@ -174,3 +174,23 @@ void rf_hist_foreach(const struct rf_hist *h, rf_hist_visit_fn *visit, void *arg
         if (h->counts[i])
             visit(hist_value_at(i), h->counts[i], arg);
 }
+
+const uint64_t *rf_hist_counts(const struct rf_hist *h, size_t *n)
+{
+    size_t len = HIST_LEN;
+    while (len && !h->counts[len - 1])
+        len--;
+    *n = len;
+    return h->counts;
+}
+
+void rf_hist_delta(const struct rf_hist *h, struct rf_hist *snap, rf_hist_visit_fn *visit,
+                   void *arg)
+{
+    for (unsigned i = 0; i < HIST_LEN; i++) {
+        if (h->counts[i] == snap->counts[i])
+            continue;
+        visit(hist_value_at(i), h->counts[i] - snap->counts[i], arg);
+        snap->counts[i] = h->counts[i];
+    }
+}

@@ -4,14 +4,18 @@
  */
 #include "conn.h"
 
-void rf__http_refill(struct rf__worker *w, struct rf__conn *c)
+void rf__http_send(struct rf__worker *w, struct rf__conn *c, uint64_t k)
 {
-    uint64_t k = rf__conn_budget(w, c);
-    if (k == 0)
-        return;
     uint32_t bytes = (uint32_t)(k * w->plan->request.len);
     rf__conn_sent(w, c, k, bytes);
     rf__conn_send(w, c, w->plan->request.pipeline, bytes);
+}
+
+void rf__http_refill(struct rf__worker *w, struct rf__conn *c)
+{
+    uint64_t k = rf__conn_budget(w, c);
+    if (k)
+        rf__http_send(w, c, k);
 }
 
 /* One complete response.  Returns -1 when the connection was dropped. */

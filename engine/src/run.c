@@ -14,6 +14,8 @@
 #include <unistd.h>
 
 #include "clock.h"
+#include "rate.h"
+#include "schedule.h"
 #include "stamps.h"
 #include "worker.h"
 #include "ws.h"
@@ -69,6 +71,13 @@ static int run_check(const struct rf_config *cfg)
         return RF_EURL_SCHEME;
     if (cfg->websocket && (!cfg->ws_message || cfg->ws_message_len > RF_MAX_WS_MESSAGE))
         return RF_ERANGE;
+    if (!(cfg->rate >= 0 && cfg->rate <= 1e9) || cfg->nstages > RF_MAX_STAGES ||
+        (cfg->nstages && !cfg->stages))
+        return RF_ERANGE;
+    for (unsigned i = 0; i < cfg->nstages; i++)
+        if (!(cfg->stages[i].from >= 0 && cfg->stages[i].to >= 0 && cfg->stages[i].from <= 1e9 &&
+              cfg->stages[i].to <= 1e9 && cfg->stages[i].duration_ns))
+            return RF_ERANGE;
     /* a worker pinned where this process may not run would run unpinned, unnoticed */
     return cfg->ncpus ? rf_cpus_check(cfg->cpus, cfg->ncpus, NULL, 0) : 0;
 }
@@ -151,13 +160,17 @@ static unsigned run_pow2(unsigned v)
     return p;
 }
 
-static unsigned run_default_threads(unsigned connections)
+/* One worker per CPU of --cpus, else per CPU this process may run on; at most one per
+ * connection. */
+static unsigned run_default_threads(const struct rf_config *cfg)
 {
     cpu_set_t set;
     unsigned n = 1;
-    if (sched_getaffinity(0, sizeof(set), &set) == 0)
+    if (cfg->ncpus)
+        n = cfg->ncpus;
+    else if (sched_getaffinity(0, sizeof(set), &set) == 0)
         n = (unsigned)CPU_COUNT(&set);
-    return n < connections ? n : connections;
+    return n < cfg->connections ? n : cfg->connections;
 }
 
 static void run_progress(const struct rf__plan *plan, struct rf__worker *ws, unsigned n,
@@ -204,10 +217,15 @@ static void run_merge(struct rf_result *res, struct rf__worker *ws, unsigned n)
         for (size_t k = 0; k < sizeof(res->counts) / sizeof(uint64_t); k++)
             sum[k] += add[k];
         rf_hist_merge(res->latency, ws[i].latency);
+        if (res->response) {
+            rf_hist_merge(res->response, ws[i].response);
+            rf_hist_merge(res->lag, ws[i].lag);
+        }
         for (unsigned s = 0; s < ws[i].timeline_len && s < res->timeline_len; s++) {
             res->timeline[s].responses += ws[i].timeline[s].responses;
             res->timeline[s].errors += ws[i].timeline[s].errors;
             res->timeline[s].bytes_received += ws[i].timeline[s].bytes_received;
+            res->timeline[s].sent += ws[i].timeline[s].sent;
         }
         if (ws[i].measure_start_ns && ws[i].measure_start_ns < start)
             start = ws[i].measure_start_ns;
@@ -221,6 +239,84 @@ static void run_merge(struct rf_result *res, struct rf__worker *ws, unsigned n)
     res->env.buffers = ws[0].plan->buffers;
     res->env.buffer_size = ws[0].plan->buffer_size;
     res->duration_s = end > start && start != UINT64_MAX ? (double)(end - start) / 1e9 : 0.0;
+}
+
+/* How long the measured phase lasts: the stages' sum, or -d. */
+static uint64_t run_measure_ns(const struct rf_config *cfg)
+{
+    uint64_t ns = 0;
+    for (unsigned i = 0; i < cfg->nstages; i++)
+        ns += cfg->stages[i].duration_ns;
+    return cfg->nstages ? ns : cfg->duration_ns;
+}
+
+/*
+ * The open model's account: what the schedule asked for in the measured phase (and in each of
+ * its seconds), the busiest worker's CPU, and the verdict.  Each worker's schedule starts when
+ * its connections are open (worker_schedule), so the measured phase is the longest worker's
+ * own, not the span from the first worker's start to the last one's end.
+ */
+static void run_rate(struct rf_result *res, const struct rf__plan *plan,
+                     const struct rf__worker *ws, unsigned n)
+{
+    const struct rf_config *cfg = plan->config;
+    uint64_t warm = cfg->warmup_ns, length = 0;
+    double cpu = 0;
+    for (unsigned i = 0; i < n; i++) {
+        if (!ws[i].measure_start_ns || ws[i].measure_end_ns <= ws[i].measure_start_ns)
+            continue;
+        uint64_t wall = ws[i].measure_end_ns - ws[i].measure_start_ns;
+        length = wall > length ? wall : length;
+        if ((double)ws[i].cpu_ns / (double)wall > cpu)
+            cpu = (double)ws[i].cpu_ns / (double)wall;
+    }
+    if (length > run_measure_ns(cfg))
+        length = run_measure_ns(cfg);
+    struct rf__schedule sched;
+    rf__sched_init(&sched, cfg, 0, warm, 0, 1);
+    for (unsigned k = 0; k < res->timeline_len; k++) {
+        uint64_t a = k * RF_NS_PER_S, b = a + RF_NS_PER_S < length ? a + RF_NS_PER_S : length;
+        res->timeline[k].target = b > a ? rf__sched_expected(&sched, warm + a, warm + b) : 0;
+    }
+    res->duration_s = (double)length / 1e9;
+    rf__rate_account(res, cfg, rf__sched_expected(&sched, warm, warm + length), cpu);
+}
+
+/*
+ * Hands each second's histograms, merged over the workers, to config->intervals: the workers
+ * kept what each second added to each bucket (worker_interval), in order of second.
+ */
+static int run_intervals(const struct rf_result *res, const struct rf_config *cfg,
+                         const struct rf__worker *ws, unsigned n)
+{
+    struct rf_hist *h[3] = {rf_hist_new(), res->response ? rf_hist_new() : NULL,
+                            res->response ? rf_hist_new() : NULL};
+    size_t *at = calloc(n, sizeof(*at));
+    int rc = h[0] && (!res->response || (h[1] && h[2])) && at ? 0 : RF_ENOMEM;
+    for (unsigned i = 0; i < n; i++)
+        rc = ws[i].ivals_lost ? RF_ENOMEM : rc;
+    for (uint32_t sec = 0; rc == 0; sec++) {
+        int more = 0, any = 0;
+        for (int k = 0; k < 3 && h[k]; k++)
+            rf_hist_reset(h[k]);
+        for (unsigned i = 0; i < n; i++) {
+            const struct rf__worker *w = &ws[i];
+            for (; at[i] < w->nivals && w->ivals[at[i]].second == sec; at[i]++, any = 1)
+                rf_hist_record_n(h[w->ivals[at[i]].kind], w->ivals[at[i]].value_ns,
+                                 w->ivals[at[i]].count);
+            more |= at[i] < w->nivals;
+        }
+        double left = res->duration_s - sec;
+        struct rf_interval iv = {sec, left < 1 && left > 0 ? left : 1, h[0], h[1], h[2]};
+        if (any || more)
+            cfg->intervals(&iv, cfg->intervals_arg);
+        if (!more)
+            break;
+    }
+    for (int k = 0; k < 3; k++)
+        rf_hist_free(h[k]);
+    free(at);
+    return rc;
 }
 
 /* The plan's sizes: what a refill sends, and the receive buffers each worker provides. */
@@ -254,6 +350,8 @@ static unsigned run_workers(struct rf__plan *plan, struct rf__worker *ws, unsign
     for (unsigned i = 0; i < nthreads; i++) {
         struct rf__worker *w = &ws[i];
         w->plan = plan;
+        w->index = i;
+        w->nworkers = nthreads;
         w->nconns = per + (i < extra);
         w->quota = cfg->requests / nthreads + (i < cfg->requests % nthreads);
         w->cpu = cfg->cpus && cfg->ncpus ? cfg->cpus[i % cfg->ncpus] : -1;
@@ -284,7 +382,7 @@ static int run_prepare(const struct rf_config *cfg, struct rf__plan *plan, unsig
         rc = run_address(&cfg->url, &plan->addr, &plan->addrlen);
     if (rc < 0)
         return rc;
-    *nthreads = cfg->threads ? cfg->threads : run_default_threads(cfg->connections);
+    *nthreads = cfg->threads ? cfg->threads : run_default_threads(cfg);
     if (*nthreads > cfg->connections)
         *nthreads = cfg->connections;
     if (cfg->requests && *nthreads > cfg->requests)
@@ -314,11 +412,17 @@ int rf_run(const struct rf_config *cfg, struct rf_result *res)
     if (rc < 0)
         goto out;
     res->latency = rf_hist_new();
-    uint64_t limit_s = cfg->duration_ns / RF_NS_PER_S + 2;
+    int open = cfg->rate > 0 || cfg->nstages;
+    if (open) {
+        res->response = rf_hist_new();
+        res->lag = rf_hist_new();
+    }
+    /* One second more than the phase for the open model's drain (worker.c). */
+    uint64_t limit_s = run_measure_ns(cfg) / RF_NS_PER_S + 3;
     res->timeline_len = (unsigned)limit_s;
     res->timeline = calloc(limit_s, sizeof(*res->timeline));
     ws = calloc(nthreads, sizeof(*ws));
-    if (!res->latency || !res->timeline || !ws) {
+    if (!res->latency || !res->timeline || !ws || (open && (!res->response || !res->lag))) {
         rc = RF_ENOMEM;
         goto out;
     }
@@ -326,7 +430,7 @@ int rf_run(const struct rf_config *cfg, struct rf_result *res)
     res->refill = plan.refill;
     plan.start_ns = rf__now_ns();
     plan.warm_end_ns = plan.start_ns + cfg->warmup_ns;
-    plan.end_ns = plan.warm_end_ns + cfg->duration_ns;
+    plan.end_ns = plan.warm_end_ns + run_measure_ns(cfg);
     unsigned started = run_workers(&plan, ws, nthreads, (unsigned)limit_s, &rc);
     if (rc < 0)
         goto out;
@@ -334,14 +438,21 @@ int rf_run(const struct rf_config *cfg, struct rf_result *res)
     run_merge(res, ws, started);
     res->timeline_len = 0;
     for (unsigned s = 0; s < limit_s; s++)
-        if (res->timeline[s].responses || res->timeline[s].errors)
+        if (res->timeline[s].responses || res->timeline[s].errors || res->timeline[s].sent)
             res->timeline_len = s + 1;
+    if (open)
+        run_rate(res, &plan, ws, started);
+    if (cfg->intervals)
+        rc = run_intervals(res, cfg, ws, started);
     res->interrupted = atomic_load(&run_stop_flag);
     res->complete = !cfg->requests || res->counts.responses >= cfg->requests;
 out:
     for (unsigned i = 0; ws && i < nthreads; i++) {
         rf_hist_free(ws[i].latency);
+        rf_hist_free(ws[i].response);
+        rf_hist_free(ws[i].lag);
         free(ws[i].timeline);
+        free(ws[i].ivals);
     }
     free(ws);
     rf__request_free(&plan.request);
@@ -355,7 +466,10 @@ out:
 void rf_result_free(struct rf_result *res)
 {
     rf_hist_free(res->latency);
+    rf_hist_free(res->response);
+    rf_hist_free(res->lag);
     free(res->timeline);
+    res->response = res->lag = NULL;
     res->latency = NULL;
     res->timeline = NULL;
 }

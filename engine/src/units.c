@@ -95,6 +95,85 @@ int rf_parse_size(const char *text, uint64_t max, uint64_t *out)
     return units_scaled(text, max, 1024, out);
 }
 
+#define MAX_RATE 1e9
+
+/* A rate at text, up to *end: a number with an optional k or M; 0 allowed where zero_ok. */
+static int units_rate(const char *text, int zero_ok, double *out, const char **end)
+{
+    double v;
+    if (!text || units_number(text, &v, end) < 0)
+        return RF_EVALUE;
+    if (**end == 'k' || **end == 'M') {
+        v *= **end == 'k' ? 1e3 : 1e6;
+        (*end)++;
+    }
+    if (v > MAX_RATE)
+        return RF_ERANGE;
+    if (v <= 0 && !zero_ok)
+        return RF_ERANGE;
+    *out = v;
+    return 0;
+}
+
+int rf_parse_rate(const char *text, double *out)
+{
+    const char *end;
+    int rc = units_rate(text, 0, out, &end);
+    return rc < 0 ? rc : *end ? RF_EVALUE : 0;
+}
+
+/* One stage, "DURATION:RATE" or "DURATION:FROM..TO", in [text, text + len). */
+static int units_stage(const char *text, size_t len, struct rf_stage *st)
+{
+    char buf[128], *colon;
+    const char *end;
+    if (len == 0 || len >= sizeof(buf))
+        return RF_EVALUE;
+    memcpy(buf, text, len);
+    buf[len] = '\0';
+    colon = strchr(buf, ':');
+    if (!colon)
+        return RF_EVALUE;
+    *colon = '\0';
+    int rc = rf_parse_duration(buf, &st->duration_ns);
+    if (rc < 0 || st->duration_ns == 0)
+        return rc < 0 ? rc : RF_EVALUE;
+    char *to = strstr(colon + 1, ".."); /* split first: "2000..6000" is not "2000." ".6000" */
+    if (to)
+        *to = '\0';
+    rc = units_rate(colon + 1, 1, &st->from, &end);
+    if (rc < 0 || *end)
+        return rc < 0 ? rc : RF_EVALUE;
+    st->to = st->from;
+    if (to && ((rc = units_rate(to + 2, 1, &st->to, &end)) < 0 || *end))
+        return rc < 0 ? rc : RF_EVALUE;
+    return 0;
+}
+
+int rf_parse_stages(const char *text, struct rf_stage *stages, unsigned max)
+{
+    unsigned n = 0;
+    uint64_t total = 0;
+    int any = 0;
+    for (const char *p = text; p && *p;) {
+        size_t len = strcspn(p, ",");
+        if (n == max)
+            return RF_ERANGE;
+        int rc = units_stage(p, len, &stages[n]);
+        if (rc < 0)
+            return rc;
+        total += stages[n].duration_ns;
+        any |= stages[n].from > 0 || stages[n].to > 0;
+        n++;
+        p += len;
+        if (*p == ',' && !*++p)
+            return RF_EVALUE; /* a trailing comma */
+    }
+    if (n == 0 || !any)
+        return RF_EVALUE;
+    return total > MAX_DURATION_NS ? RF_ERANGE : (int)n;
+}
+
 int rf_parse_cpu_list(const char *text, int *cpus, int max_cpus)
 {
     int n = 0;

@@ -33,8 +33,10 @@
 #define WORKER_TICK_NS (1 * RF_NS_PER_MS)
 #define WORKER_WAIT_MAX_NS (1 * RF_NS_PER_MS) /* see worker_wait_plan */
 #define WORKER_SCAN_NS (10 * RF_NS_PER_MS)
-#define WORKER_SEND_GROUP 4      /* see worker_submit_sends */
-#define WORKER_CHECKS_PER_SCAN 8 /* see worker_check_reads */
+#define WORKER_DRAIN_NS (1000 * RF_NS_PER_MS) /* see worker_drained */
+#define WORKER_SEND_GROUP 4                   /* see worker_submit_sends */
+#define WORKER_CHECKS_PER_SCAN 8              /* see worker_check_reads */
+#define WORKER_CLOCK_PAIR_NS 1000             /* see worker_clock_offset */
 #define WORKER_CLEAN_CHECKS 64
 #define BACKOFF_MIN_NS (10 * RF_NS_PER_MS)
 #define BACKOFF_MAX_NS (1000 * RF_NS_PER_MS)
@@ -68,11 +70,19 @@ static void worker_arm_tick(struct rf__worker *w)
     io_uring_sqe_set_data64(sqe, rf__ud_pack(RF_OP_TICK, 0, 0));
 }
 
+/* The second of the measured phase the loop is in; the open model's drain, after the end,
+ * is its last second's. */
+static unsigned worker_second_now(const struct rf__worker *w)
+{
+    uint64_t at = w->loop->open && w->loop->now >= w->end_ns ? w->end_ns - 1 : w->loop->now;
+    return at > w->measure_start_ns ? (unsigned)((at - w->measure_start_ns) / RF_NS_PER_S) : 0;
+}
+
 struct rf_second *rf__worker_second(struct rf__worker *w)
 {
     if (!atomic_load_explicit(&w->measuring, memory_order_relaxed))
         return NULL;
-    uint64_t sec = (w->loop->now - w->measure_start_ns) / RF_NS_PER_S;
+    unsigned sec = worker_second_now(w);
     if (sec >= w->timeline_cap)
         return NULL;
     if (sec >= w->timeline_len)
@@ -232,6 +242,8 @@ static void conn_arm_recv(struct rf__worker *w, struct rf__conn *c)
 /* How many requests this connection may send now. */
 uint64_t rf__conn_budget(struct rf__worker *w, const struct rf__conn *c)
 {
+    if (w->loop->open)
+        return 0; /* the pacer sends, when requests fall due (worker_pace) */
     uint64_t free = w->loop->pipeline - c->inflight;
     /* Refill in batches: against servers that write each response on its own, a send per
      * response would put every request in its own TCP segment (whole pipelines measured best;
@@ -275,11 +287,14 @@ void rf__conn_sent(struct rf__worker *w, struct rf__conn *c, uint64_t k, uint32_
     w->loop->inflight += k;
     w->counts.requests += k;
     w->counts.bytes_sent += bytes;
+    struct rf_second *s = rf__worker_second(w);
+    if (s)
+        s->sent += k;
 }
 
 void rf__conn_answered(struct rf__worker *w, struct rf__conn *c)
 {
-    uint64_t sent = c->sent_at[c->head];
+    uint64_t sent = c->sent_at[c->head], intended = c->intended ? c->intended[c->head] : 0;
     c->useful = 1;
     c->head = c->head + 1 == w->loop->pipeline ? 0 : c->head + 1;
     c->inflight--;
@@ -290,6 +305,10 @@ void rf__conn_answered(struct rf__worker *w, struct rf__conn *c)
     uint64_t latency = at > sent ? at - sent : 0;
     w->counts.rx_stamped += w->loop->arrival != 0;
     rf_hist_record(w->latency, latency);
+    if (w->loop->open) {
+        rf_hist_record(w->response, at > intended ? at - intended : 0);
+        rf__pace_offer(w, c);
+    }
     /* An exponential average over about 64 responses; only worker_wait_plan reads it. */
     w->loop->latency_ewma_ns += ((int64_t)latency - (int64_t)w->loop->latency_ewma_ns) / 64;
     w->counts.responses++;
@@ -321,10 +340,12 @@ static void on_connect(struct rf__worker *w, struct rf__conn *c)
         w->established++;
     }
     conn_arm_recv(w, c);
-    if (c->ws)
+    if (c->ws) {
         rf__wsconn_start(w, c);
-    else
-        rf__conn_mark(w, c); /* the flush fills the pipeline */
+        return;
+    }
+    rf__conn_mark(w, c); /* the flush fills the pipeline */
+    rf__pace_offer(w, c);
 }
 
 /*
@@ -426,6 +447,7 @@ static void on_send(struct rf__worker *w, struct rf__conn *c, int res)
         return;
     }
     rf__conn_mark(w, c);
+    rf__pace_offer(w, c);
 }
 
 static void on_failure(struct rf__worker *w, struct rf__conn *c, enum rf__op op, int res)
@@ -502,9 +524,21 @@ static void worker_begin_measuring(struct rf__worker *w)
     /* Warm-up traffic is forgotten by the worker itself, on its own thread. */
     memset(&w->counts, 0, sizeof(w->counts));
     rf_hist_reset(w->latency);
+    if (w->loop->open) {
+        rf_hist_reset(w->response);
+        rf_hist_reset(w->lag);
+    }
+    struct timespec cpu;
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &cpu);
+    w->cpu_start_ns = (uint64_t)cpu.tv_sec * RF_NS_PER_S + (uint64_t)cpu.tv_nsec;
     memset(w->timeline, 0, sizeof(*w->timeline) * w->timeline_cap);
     w->timeline_len = 0;
-    w->measure_start_ns = w->loop->now;
+    /* The open model's seconds are its schedule's: they start at the end of the warm-up. */
+    w->measure_start_ns = w->loop->open ? w->warm_end_ns : w->loop->now;
+    for (int k = 0; k < 3 && w->loop->snap[k]; k++)
+        rf_hist_reset(w->loop->snap[k]);
+    w->loop->interval_next = w->measure_start_ns + RF_NS_PER_S;
+    w->loop->interval_second = 0;
     atomic_store_explicit(&w->measuring, 1, memory_order_relaxed);
 }
 
@@ -571,14 +605,91 @@ static void worker_check_reads(struct rf__worker *w)
     }
 }
 
+/*
+ * Whether the run may end at its end time.  The open model sends nothing after it, but waits
+ * for the answers still on their way, up to WORKER_DRAIN_NS (or the request timeout): their
+ * response times belong to the run, and leaving the slowest out would flatter the tail.  The
+ * measured phase still ends at the end time.
+ */
+static int worker_drained(struct rf__worker *w)
+{
+    struct rf__loop *l = w->loop;
+    uint64_t grace = w->plan->config->timeout_ns < WORKER_DRAIN_NS ? w->plan->config->timeout_ns
+                                                                   : WORKER_DRAIN_NS;
+    if (!l->open || l->inflight == 0 || l->now >= w->end_ns + grace)
+        return 1;
+    if (!l->stopping) {
+        l->stopping = 1;
+        w->measure_end_ns = w->end_ns;
+    }
+    return 0;
+}
+
+struct interval_visit {
+    struct rf__worker *w;
+    uint32_t second, kind;
+};
+
+static void interval_entry(uint64_t value_ns, uint64_t count, void *arg)
+{
+    struct interval_visit *v = arg;
+    struct rf__worker *w = v->w;
+    if (w->nivals == w->ivals_cap) {
+        size_t cap = w->ivals_cap ? 2 * w->ivals_cap : 4096;
+        struct rf__interval_entry *e = realloc(w->ivals, cap * sizeof(*e));
+        if (!e) {
+            w->ivals_lost = 1;
+            return;
+        }
+        w->ivals = e;
+        w->ivals_cap = cap;
+    }
+    w->ivals[w->nivals++] = (struct rf__interval_entry){v->second, v->kind, value_ns, count};
+}
+
+/* Keeps what the worker's histograms gained since the last call as the given second's: a
+ * pass over the buckets once a second, nothing on the hot path. */
+static void worker_interval(struct rf__worker *w, unsigned second)
+{
+    struct rf__loop *l = w->loop;
+    struct rf_hist *const now[3] = {w->latency, w->response, w->lag};
+    for (uint32_t k = 0; k < 3 && l->snap[k]; k++)
+        rf_hist_delta(now[k], l->snap[k], interval_entry, &(struct interval_visit){w, second, k});
+}
+
+/*
+ * The open model's schedule starts when every connection of the worker is open (a WebSocket
+ * upgraded), or when the request timeout has passed since the run began: a request intended
+ * while the connections are still being made would wait for them, and its lag would be the
+ * handshake's.  The warm-up and the measured phase follow from that start.
+ */
+static void worker_schedule(struct rf__worker *w)
+{
+    struct rf__loop *l = w->loop;
+    const struct rf__plan *plan = w->plan;
+    unsigned open = 0;
+    for (unsigned i = 0; i < w->nconns; i++)
+        open += l->conns[i].state == RF_CONN_OPEN;
+    if (open < w->nconns && l->now < plan->start_ns + plan->config->timeout_ns)
+        return;
+    w->warm_end_ns = l->now + (plan->warm_end_ns - plan->start_ns);
+    w->end_ns = w->warm_end_ns + (plan->end_ns - plan->warm_end_ns);
+    rf__sched_init(&l->sched, plan->config, l->now, w->warm_end_ns, w->index, w->nworkers);
+}
+
 /* Returns 1 when the worker is done. */
 static int worker_tick(struct rf__worker *w)
 {
     struct rf__loop *l = w->loop;
-    if (!atomic_load_explicit(&w->measuring, memory_order_relaxed) &&
-        l->now >= w->plan->warm_end_ns)
+    if (l->open && w->end_ns == UINT64_MAX)
+        worker_schedule(w);
+    if (!atomic_load_explicit(&w->measuring, memory_order_relaxed) && l->now >= w->warm_end_ns)
         worker_begin_measuring(w);
     int measuring = atomic_load_explicit(&w->measuring, memory_order_relaxed);
+    if (l->snap[0] && measuring && l->now >= l->interval_next && l->interval_next <= w->end_ns) {
+        worker_interval(w, l->interval_second++);
+        l->interval_next += RF_NS_PER_S;
+    }
     atomic_store_explicit(&w->progress_responses, measuring ? w->counts.responses : 0,
                           memory_order_relaxed);
     uint64_t errors = 0;
@@ -586,9 +697,11 @@ static int worker_tick(struct rf__worker *w)
         errors += w->counts.errors[k];
     atomic_store_explicit(&w->progress_errors, measuring ? errors : 0, memory_order_relaxed);
 
-    if (l->now >= w->plan->end_ns || atomic_load_explicit(w->plan->stop, memory_order_relaxed))
+    if (atomic_load_explicit(w->plan->stop, memory_order_relaxed))
         return 1;
     if (w->quota && measuring && w->counts.responses >= w->quota)
+        return 1;
+    if (l->now >= w->end_ns && worker_drained(w))
         return 1;
     if (l->now >= l->next_scan) {
         worker_scan(w);
@@ -657,11 +770,87 @@ static void worker_submit_sends(struct rf__worker *w)
         struct rf__conn *c = &l->conns[s->conn];
         for (uint32_t i = 0, slot = s->slot; i < s->k; i++) {
             c->sent_at[slot] = t0;
+            if (l->open)
+                rf_hist_record(w->lag, t0 > c->intended[slot] ? t0 - c->intended[slot] : 0);
             slot = slot + 1 == l->pipeline ? 0 : slot + 1;
         }
     }
     l->nstamped = l->nsends;
     l->sends_t0 = t1;
+}
+
+/*
+ * The open model.  Requests fall due at the schedule's intended times (schedule.c), whatever
+ * the answers.  Each flush gives every due request to a connection with room (open, under the
+ * pipeline depth), one request per connection per pass, round robin over the connections in
+ * the order they got room: one slow connection holds back nobody (wrk2 ties a schedule to each
+ * connection).  A connection given several requests in a flush sends them in one send.  A
+ * request still due when no connection has room waits for the next flush that finds one, and
+ * is counted as waited; its intended time stays, so its response time includes the wait.
+ */
+void rf__pace_offer(struct rf__worker *w, struct rf__conn *c)
+{
+    struct rf__loop *l = w->loop;
+    if (!l->open || c->in_avail || c->state != RF_CONN_OPEN)
+        return;
+    c->in_avail = 1;
+    l->avail[(l->avail_head + l->navail++) % w->nconns] = conn_idx(w, c);
+}
+
+/* The next connection with room, or NULL.  Entries whose connection closed or filled since
+ * they were queued are dropped here. */
+static struct rf__conn *pace_take(struct rf__worker *w)
+{
+    struct rf__loop *l = w->loop;
+    while (l->navail) {
+        struct rf__conn *c = &l->conns[l->avail[l->avail_head]];
+        l->avail_head = l->avail_head + 1 == w->nconns ? 0 : l->avail_head + 1;
+        l->navail--;
+        c->in_avail = 0;
+        if (c->state == RF_CONN_OPEN && !c->send_busy && c->inflight + c->pace_k < l->pipeline)
+            return c;
+    }
+    return NULL;
+}
+
+/* Whether -n leaves room for another request. */
+static int pace_quota(const struct rf__worker *w)
+{
+    const struct rf__loop *l = w->loop;
+    return !w->quota || w->counts.responses + l->inflight + l->pending < w->quota;
+}
+
+static void worker_pace(struct rf__worker *w)
+{
+    struct rf__loop *l = w->loop;
+    uint64_t now = l->sends_t0;
+    unsigned npaced = 0;
+    while (l->sched.next_ns <= now && !l->stopping && pace_quota(w)) {
+        struct rf__conn *c = pace_take(w);
+        if (!c)
+            break;
+        c->intended[(c->head + c->inflight + c->pace_k) % l->pipeline] = l->sched.next_ns;
+        if (c->pace_k++ == 0)
+            l->paced[npaced++] = conn_idx(w, c);
+        l->pending++;
+        w->counts.waited += l->sched.next_ns < l->backlog_mark;
+        rf__sched_advance(&l->sched);
+        rf__pace_offer(w, c);
+    }
+    /* Requests due now and not given out wait: the next flushes count them. */
+    l->backlog_mark = l->sched.next_ns <= now ? now + 1 : 0;
+    for (unsigned i = 0; i < npaced; i++) {
+        struct rf__conn *c = &l->conns[l->paced[i]];
+        uint64_t k = c->pace_k;
+        c->pace_k = 0;
+        if (c->ws)
+            rf__wsconn_send(w, c, k);
+        else
+            rf__http_send(w, c, k);
+        if (l->nsends - l->nstamped == WORKER_SEND_GROUP)
+            worker_submit_sends(w);
+    }
+    l->pending = 0;
 }
 
 static void worker_flush(struct rf__worker *w)
@@ -685,8 +874,45 @@ static void worker_flush(struct rf__worker *w)
             worker_submit_sends(w);
     }
     l->ndirty = 0;
+    if (l->open)
+        worker_pace(w);
     worker_submit_sends(w);
     l->nsends = l->nstamped = 0;
+}
+
+/*
+ * Open model: the wait ends at the next intended send time at the latest, so pacing is as
+ * accurate as the kernel's high-resolution timer (a relative timeout of io_uring_enter, no
+ * timer request).  A request already due and a connection with room: no wait at all; due and
+ * no room: the first answer ends the wait, with no batching of answers.
+ */
+static uint64_t worker_pace_wait(const struct rf__loop *l, uint64_t ns, unsigned *nr)
+{
+    uint64_t due = l->sched.next_ns, now = rf__now_ns();
+    if (due == UINT64_MAX || l->stopping)
+        return ns; /* nothing more to send: wait for answers as the closed loop does */
+    if (due <= now) {
+        *nr = l->navail ? 0 : 1; /* every connection full: the first answer makes room */
+        return 0;
+    }
+    if (!ns || due - now < ns) {
+        ns = due - now;
+        *nr = *nr ? *nr : 1;
+    }
+    return ns;
+}
+
+/*
+ * The offset of the realtime clock from the monotonic one, which turns receive stamps into
+ * arrivals.  A pair of readings split by a preemption would make every arrival of the turn
+ * early by the preemption; a reading is taken only between two monotonic ones at most
+ * WORKER_CLOCK_PAIR_NS apart, else the last good offset stays.
+ */
+static void worker_clock_offset(struct rf__loop *l)
+{
+    uint64_t real = rf__real_ns(), after = rf__now_ns();
+    if (after - l->now <= WORKER_CLOCK_PAIR_NS || !l->real_offset)
+        l->real_offset = real - l->now - (after - l->now) / 2;
 }
 
 static int worker_loop(struct rf__worker *w)
@@ -698,13 +924,15 @@ static int worker_loop(struct rf__worker *w)
         struct io_uring_cqe *cqe;
         unsigned nr;
         uint64_t ns = worker_wait_plan(l, &nr);
+        if (l->open)
+            ns = worker_pace_wait(l, ns, &nr);
         struct __kernel_timespec wait = {.tv_sec = 0, .tv_nsec = (long long)ns};
         int rc = ns ? io_uring_submit_and_wait_timeout(&l->ring, &cqe, nr, &wait, NULL)
                     : io_uring_submit_and_wait(&l->ring, nr);
         if (rc < 0 && rc != -ETIME && rc != -EINTR && rc != -EAGAIN && rc != -EBUSY)
             return rc;
         l->now = rf__now_ns();
-        l->real_offset = rf__real_ns() - l->now;
+        worker_clock_offset(l);
         unsigned n;
         do {
             n = io_uring_peek_batch_cqe(&l->ring, cqes, WORKER_CQE_BATCH);
@@ -717,9 +945,15 @@ static int worker_loop(struct rf__worker *w)
             break;
         worker_flush(w);
     }
+    if (!l->stopping || !w->measure_end_ns)
+        w->measure_end_ns = l->now;
     l->stopping = 1;
-    w->measure_end_ns = l->now;
+    if (l->snap[0] && atomic_load_explicit(&w->measuring, memory_order_relaxed))
+        worker_interval(w, worker_second_now(w));
     w->counts.unanswered = l->inflight;
+    struct timespec cpu;
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &cpu);
+    w->cpu_ns = (uint64_t)cpu.tv_sec * RF_NS_PER_S + (uint64_t)cpu.tv_nsec - w->cpu_start_ns;
     return 0;
 }
 
@@ -775,6 +1009,8 @@ static int worker_setup(struct rf__worker *w)
     if (!l)
         return RF_ENOMEM;
     w->loop = l;
+    w->warm_end_ns = plan->warm_end_ns;
+    w->end_ns = plan->end_ns;
     l->pipeline = p;
     l->skip_send_cqe = plan->send_bytes <= SKIP_CQE_MAX_BYTES;
     l->conns = calloc(w->nconns, sizeof(*l->conns));
@@ -787,6 +1023,21 @@ static int worker_setup(struct rf__worker *w)
     if (!l->conns || !l->sent_at || !l->carry || !l->dirty || !l->sends || !w->latency ||
         !w->timeline)
         return RF_ENOMEM;
+    if (plan->config->rate > 0 || plan->config->nstages) {
+        l->open = 1;
+        l->sched.next_ns = UINT64_MAX; /* nothing is due before worker_schedule */
+        w->warm_end_ns = w->end_ns = UINT64_MAX;
+        l->intended = calloc((size_t)w->nconns * p, sizeof(*l->intended));
+        l->avail = calloc(w->nconns, sizeof(*l->avail));
+        l->paced = calloc(w->nconns, sizeof(*l->paced));
+        w->response = rf_hist_new();
+        w->lag = rf_hist_new();
+        if (!l->intended || !l->avail || !l->paced || !w->response || !w->lag)
+            return RF_ENOMEM;
+    }
+    for (int k = 0; plan->config->intervals && k < (l->open ? 3 : 1); k++)
+        if (!(l->snap[k] = rf_hist_new()))
+            return RF_ENOMEM;
     if (plan->config->websocket) {
         l->ws = calloc(w->nconns, sizeof(*l->ws));
         l->wsbufs = malloc((size_t)w->nconns * plan->send_bytes);
@@ -809,6 +1060,7 @@ static int worker_setup(struct rf__worker *w)
         struct rf__conn *c = &l->conns[i];
         c->fd = -1;
         c->sent_at = l->sent_at + (size_t)i * p;
+        c->intended = l->intended ? l->intended + (size_t)i * p : NULL;
         rf__h1_init(&c->h1, l->carry + (size_t)i * RF_H1_LINE_MAX, plan->request.head, &l->repeat);
         if (l->ws) {
             c->ws = &l->ws[i];
@@ -817,7 +1069,7 @@ static int worker_setup(struct rf__worker *w)
         }
         conn_connect(w, c); /* all connects go out together in the first submit */
     }
-    if (plan->warm_end_ns <= plan->start_ns)
+    if (!l->open && plan->warm_end_ns <= plan->start_ns)
         worker_begin_measuring(w);
     return 0;
 }
@@ -839,6 +1091,11 @@ static void worker_teardown(struct rf__worker *w)
     free(l->carry);
     free(l->dirty);
     free(l->sends);
+    free(l->intended);
+    free(l->avail);
+    free(l->paced);
+    for (int k = 0; k < 3; k++)
+        rf_hist_free(l->snap[k]);
     free(l->ws);
     free(l->wsbufs);
     free(l);

@@ -31,9 +31,20 @@ struct rf__plan {
     atomic_int *stop;
 };
 
+/* What one second changed in one bucket of one of a worker's histograms (config->intervals).
+ * kind: 0 service time, 1 response time, 2 lag. */
+struct rf__interval_entry {
+    uint32_t second;
+    uint32_t kind;
+    uint64_t value_ns;
+    uint64_t count;
+};
+
 struct rf__worker {
     /* set by run.c before start */
     const struct rf__plan *plan;
+    unsigned index; /* among nworkers: its share of an open model's schedule */
+    unsigned nworkers;
     unsigned nconns;
     uint64_t quota; /* responses to collect with -n; 0: run until end_ns */
     int cpu;        /* -1: not pinned */
@@ -42,10 +53,19 @@ struct rf__worker {
     /* results, read after join */
     int err;
     struct rf_counts counts;
-    struct rf_hist *latency;
+    struct rf_hist *latency;  /* service time */
+    struct rf_hist *response; /* open model: from the intended send */
+    struct rf_hist *lag;      /* open model: actual minus intended send */
+    uint64_t cpu_start_ns;    /* this thread's CPU time when measuring began */
+    uint64_t cpu_ns;          /* and what it used while measuring */
     struct rf_second *timeline;
     unsigned timeline_cap;
     unsigned timeline_len;
+    struct rf__interval_entry *ivals; /* in order of second */
+    size_t nivals, ivals_cap;
+    int ivals_lost;       /* out of memory: the per-second histograms are incomplete */
+    uint64_t warm_end_ns; /* the plan's; in the open model, from when its connections opened */
+    uint64_t end_ns;
     uint64_t measure_start_ns;
     uint64_t measure_end_ns;
     uint64_t established;

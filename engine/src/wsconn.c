@@ -72,6 +72,7 @@ static long ws_upgrade(struct rf__worker *w, struct rf__conn *c, const char *p, 
     c->state = RF_CONN_OPEN;
     c->useful = 1;
     rf__conn_mark(w, c); /* the flush sends the first messages */
+    rf__pace_offer(w, c);
     return used;
 }
 
@@ -162,8 +163,13 @@ void rf__wsconn_flush(struct rf__worker *w, struct rf__conn *c)
         w->counts.ws_pings_answered++;
     }
     uint64_t k = rf__conn_budget(w, c);
-    if (k == 0)
-        return;
+    if (k)
+        rf__wsconn_send(w, c, k);
+}
+
+void rf__wsconn_send(struct rf__worker *w, struct rf__conn *c, uint64_t k)
+{
+    struct rf__wsconn *ws = c->ws;
     /* Each message gets a fresh mask key (section 5.3), so frames are built per send. */
     const struct rf__plan *plan = w->plan;
     int opcode = plan->config->ws_binary ? RF_WS_OP_BINARY : RF_WS_OP_TEXT;

@@ -132,7 +132,7 @@ void cmd_run(const char *const *argv, int timeout_s, struct cmd_result *r)
         dup2(err[1], 2);
         close(out[0]);
         close(err[0]);
-        execv(argv[0], (char *const *)argv);
+        execvp(argv[0], (char *const *)argv);
         _exit(127);
     }
     close(out[1]);

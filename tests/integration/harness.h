@@ -36,7 +36,7 @@ struct cmd_result {
     char *err;
 };
 
-/* Runs argv (NULL-terminated) for at most timeout_s seconds. */
+/* Runs argv (NULL-terminated; a bare name is looked up in PATH) for at most timeout_s seconds. */
 void cmd_run(const char *const *argv, int timeout_s, struct cmd_result *r);
 void cmd_free(struct cmd_result *r);
 

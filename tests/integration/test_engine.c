@@ -286,7 +286,7 @@ Test(engine, connection_refused_exits_3)
 
 struct usage_case {
     const char *what;
-    const char *args[6];
+    const char *args[8];
     const char *message;
 };
 
@@ -309,13 +309,28 @@ static const struct usage_case usage_cases[] = {
     {"cpu not allowed", {"--cpus", "1023"}, "--cpus '1023': a CPU to pin a worker to is not one"},
     {"refill deeper than pipeline", {"-p", "4", "--refill", "8"}, "--refill 8"},
     {"missing body file", {"--body", "@/nonexistent/file"}, "--body '@/nonexistent/file'"},
+    {"rate zero", {"-R", "0"}, "-R '0': expected requests per second above 0"},
+    {"rate negative", {"-R", "-5"}, "-R '-5'"},
+    {"rate malformed", {"--rate", "fast"}, "-R 'fast'"},
+    {"stage without a rate", {"--stages", "5s"}, "--stages '5s': expected DURATION:RATE"},
+    {"stages with a hole", {"--stages", "5s:1k,,2s:3k"}, "--stages '5s:1k,,2s:3k'"},
+    {"stages all at zero", {"--stages", "5s:0"}, "not all of them at rate 0"},
+    {"rate and stages", {"-R", "1k", "--stages", "5s:1k"}, "-R and --stages: give one"},
+    {"a count the rate cannot reach",
+     {"-R", "1k", "-n", "10000", "-d", "2s"},
+     "-n 10000 at this rate takes longer than -d allows (2000 requests)"},
+    {"seed without poisson", {"-R", "1k", "--seed", "4"}, "add --arrivals poisson"},
+    {"arrivals without a rate", {"--arrivals", "poisson"}, "go with a rate"},
+    {"refill under a rate", {"-R", "1k", "-p", "4", "--refill", "2"}, "--refill is for the closed"},
+    {"stages and a duration", {"--stages", "5s:1k", "-d", "3s"}, "drop -d"},
+    {"unknown arrivals", {"-R", "1k", "--arrivals", "gauss"}, "--arrivals 'gauss'"},
 };
 
 Test(engine, usage_errors_exit_2_and_name_the_option)
 {
     for (size_t i = 0; i < sizeof(usage_cases) / sizeof(usage_cases[0]); i++) {
         const struct usage_case *c = &usage_cases[i];
-        const char *argv[10] = {RINGFIRE, "http://127.0.0.1:1/"};
+        const char *argv[12] = {RINGFIRE, "http://127.0.0.1:1/"};
         int n = 2;
         for (int k = 0; c->args[k]; k++)
             argv[n++] = c->args[k];
