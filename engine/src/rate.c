@@ -2,24 +2,16 @@
  * rate.c - the open model's account of a run: what the schedule asked for, what was sent and
  * answered, and the verdict on whether the generator kept the schedule, with its reason.
  *
- * The rule (docs/engine.md, "The verdict"):
- *   valid             completed is within the tolerance of the target (1%, or three standard
- *                     deviations of a Poisson count where that is wider) and the generator's lag
- *                     p99 is at most RF__LAG_P99_MAX;
- * otherwise, the first that holds of
- *   generator-bound   ringfire's busiest worker used at least RF__BUSY of a CPU: it could not
- *                     keep up, whatever the server did;
- *   connection-bound  requests waited for a connection (more than 1% of those sent), the rate
- *                     needs at least half of the connections' room in flight (rate x mean
- *                     service time >= 0.5 x -c x -p, Little's law), and the server answered
- *                     about as fast as it can (service p50 within 4x its fastest): more
- *                     connections would have carried the rate;
- *   server-bound      requests waited while the server's answers slowed (service p50 above 4x
- *                     its fastest): its capacity was the limit; or they waited although the
- *                     rate needs few in flight: answers stalled; or, with no waiting, fewer
- *                     answers came than requests went;
- *   generator-bound   none of the above: ringfire sent late although connections had room and
- *                     its CPU was not busy: it was descheduled or the machine stalled.
+ * The rule (docs/engine.md, "The verdict"), the first that holds:
+ *   valid             completed within the tolerance of the target (1%, or three standard
+ *                     deviations of a Poisson count where that is wider) and lag p99 at most
+ *                     RF__LAG_P99_MAX;
+ *   generator-bound   the busiest worker used at least RF__BUSY of a CPU;
+ *   (rate_waited)     more than RF__WAITED_MAX of the requests waited for a connection:
+ *                     server-bound when the rate needs few of the connections (answers stalled)
+ *                     or the service time rose (the server queued), else connection-bound;
+ *   server-bound      fewer answers came than requests went;
+ *   generator-bound   ringfire sent late with connections free and its CPU not busy.
  */
 #include <math.h>
 #include <stdio.h>
