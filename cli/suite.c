@@ -58,7 +58,7 @@ static void suite_progress(const struct rs_event *ev, const struct rs_suite *s)
         suite_rate(ev->rps, rate, sizeof(rate));
         fprintf(stderr, "[%u/%u] %s %s c=%u p=%u %s rep %u/%u · %s %s/s · ETA %dm%02ds\n", ev->done,
                 ev->total, ev->target, ev->endpoint, ev->cell->connections, ev->cell->pipeline,
-                rs_tool_name(ev->cell->tool), ev->rep, ev->cell->repetitions, rate,
+                rs_tool_name(ev->cell->tool), ev->rep, ev->cell->reps.max, rate,
                 s->endpoints[ev->cell->endpoint].websocket ? "msg" : "req", (int)ev->eta_s / 60,
                 (int)ev->eta_s % 60);
     }
@@ -101,7 +101,12 @@ static void suite_dry_run(const struct rs_suite *s, const struct rs_cell *cells,
         const struct rs_cell *c = &cells[i];
         char why[256];
         int runs = rs_tool_supports(c->tool, c, &s->endpoints[c->endpoint], why, sizeof(why));
-        printf("%-48s %5u %8.1fs%s%s\n", c->id, c->repetitions, (double)c->duration_ns / 1e9,
+        char reps[32];
+        if (c->reps.min == c->reps.max)
+            snprintf(reps, sizeof(reps), "%u", c->reps.max);
+        else
+            snprintf(reps, sizeof(reps), "%u-%u", c->reps.min, c->reps.max);
+        printf("%-48s %5s %8.1fs%s%s\n", c->id, reps, (double)c->duration_ns / 1e9,
                runs ? "" : "  skipped: ", runs ? "" : why);
     }
     printf("estimated duration: %dm%02ds (installation not included)\n", (int)seconds / 60,

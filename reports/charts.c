@@ -230,7 +230,7 @@ static void ch_rps(struct ch_ctx *x, const struct rp_chart *ch, const struct rr_
             ch_label(v[i]->target, label, sizeof(label));
             fprintf(dat, "%s# %s: connections median ci_low ci_high\n", i ? "\n\n" : "", label);
         }
-        fprintf(dat, "%u %.1f %.1f %.1f\n", v[i]->connections, r->median, r->ci95[0], r->ci95[1]);
+        fprintf(dat, "%u %.1f %.1f %.1f\n", v[i]->connections, r->median, r->ci[0], r->ci[1]);
         if (i + 1 == n || strcmp(v[i + 1]->target, v[i]->target))
             ch_clause(gp, name, block++, "using 1:2:3:4 with yerrorlines lw 2 pt 7",
                       ch_color(x, v[i]->target), v[i]->target);

@@ -125,19 +125,13 @@ void rp_gate_markdown(FILE *out, const struct rp_gate *g, const struct rr_doc *b
     fprintf(out, "</details>\n");
 }
 
-/* The current run's median of a metric and its 95% interval, for the dashboards: req/s as the
- * results hold it, the other figures spread as the results module spreads them. */
-static int gt_current(const struct rr_doc *doc, const struct rr_cell *cell, enum rp_metric m,
-                      struct rr_spread *s)
+/* The current run's median of a metric and the interval of that median, for the dashboards,
+ * spread as the results module spreads every figure. */
+static int gt_current(const struct rr_cell *cell, enum rp_metric m, struct rr_spread *s)
 {
     if (cell->status != RR_OK)
         return -1;
-    rr_cell_spread(doc, cell, rp_metric_info[m].offset, s);
-    if (m == RP_M_RPS && cell->summary.present) {
-        s->median = cell->summary.rps.median;
-        s->ci_low = cell->summary.rps.ci95[0];
-        s->ci_high = cell->summary.rps.ci95[1];
-    }
+    rr_cell_spread(cell, rp_metric_info[m].offset, s);
     return s->n ? 0 : -1;
 }
 
@@ -161,9 +155,9 @@ static void gt_github(cJSON *doc, const char *id, enum rp_metric m, const struct
     const struct rp_metric_info *mi = &rp_metric_info[m];
     char name[RP_LINE_MAX], range[64], extra[128];
     snprintf(name, sizeof(name), "%s %s", id, mi->name);
-    snprintf(range, sizeof(range), "± %.4g", (s->ci_high - s->ci_low) / 2);
-    snprintf(extra, sizeof(extra), "median of %u runs; 95%% interval %.6g-%.6g", s->n, s->ci_low,
-             s->ci_high);
+    snprintf(range, sizeof(range), "± %.6g", (s->ci_high - s->ci_low) / 2);
+    snprintf(extra, sizeof(extra), "median of %u runs; %.0f%% interval %.6g-%.6g", s->n,
+             s->coverage * 100, s->ci_low, s->ci_high);
     cJSON *e = cJSON_CreateObject();
     cJSON_AddStringToObject(e, "name", name);
     cJSON_AddStringToObject(e, "unit", mi->unit);
@@ -180,7 +174,7 @@ char *rp_gate_export(const struct rr_doc *cur, unsigned mask, enum rp_export kin
         const struct rr_cell *cell = &cur->cells[i];
         for (int m = 0; m < RP_NMETRICS; m++) {
             struct rr_spread s;
-            if (!(mask & (1u << m)) || gt_current(cur, cell, (enum rp_metric)m, &s) < 0)
+            if (!(mask & (1u << m)) || gt_current(cell, (enum rp_metric)m, &s) < 0)
                 continue;
             if (kind == RP_EXPORT_BMF)
                 gt_bmf(doc, cell->id, (enum rp_metric)m, &s);

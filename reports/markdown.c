@@ -8,12 +8,15 @@
  * n log n, and a table that would be absurdly large is named instead of drawn.
  */
 #include <math.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "charts.h"
 #include "escape.h"
 #include "index.h"
+#include "rank.h"
+#include "stats.h"
 #include "report.h"
 
 #define MD_MAX_SLOTS (1u << 20) /* rows x columns of one table */
@@ -40,238 +43,273 @@ void rp_fmt_time(double us, char *out, size_t n)
         snprintf(out, n, "%.0f µs", us);
 }
 
-/* ---- header -------------------------------------------------------------------------------- */
+/* ---- the method ---------------------------------------------------------------------------- */
 
-static void md_map(FILE *out, const struct rr_map *m)
+static void md_map(FILE *out, const struct rr_map *m, const char *sep)
 {
     for (size_t i = 0; i < m->n; i++) {
-        fputc(' ', out);
+        fputs(i ? sep : "", out);
         rp_md_text(out, m->v[i].name);
         fputs(": ", out);
         rp_md_text(out, m->v[i].value);
-        fputc(';', out);
+    }
+    if (m->n == 0)
+        fputs("not recorded", out);
+}
+
+enum md_span { MD_DURATION, MD_MIN_RUNS, MD_MAX_RUNS, MD_TARGET };
+
+static double md_span_value(const struct rr_cell *c, enum md_span k)
+{
+    switch (k) {
+    case MD_DURATION:
+        return c->duration_s;
+    case MD_MIN_RUNS:
+        return c->repetitions_min ? c->repetitions_min : c->repetitions;
+    case MD_MAX_RUNS:
+        return c->repetitions;
+    default:
+        return c->interval_target * 100;
     }
 }
 
-static void md_header(FILE *out, const struct rr_doc *doc)
+/* The smallest and largest of a cell figure over the cells: "a" or "a to b". */
+static void md_span(FILE *out, const struct rr_doc *doc, enum md_span k)
+{
+    double lo = INFINITY, hi = -INFINITY;
+    for (size_t i = 0; i < doc->ncells; i++) {
+        double v = md_span_value(&doc->cells[i], k);
+        lo = v < lo ? v : lo;
+        hi = v > hi ? v : hi;
+    }
+    if (!(lo <= hi)) {
+        fputs("–", out);
+        return;
+    }
+    fprintf(out, "%g", lo);
+    if (hi > lo)
+        fprintf(out, " to %g", hi);
+}
+
+/* A text fact of the environment, or "not recorded". */
+static void md_fact(FILE *out, const char *prefix, const char *v)
+{
+    fputs(prefix, out);
+    rp_md_text(out, v && v[0] ? v : "not recorded");
+}
+
+static void md_runs(FILE *out, const struct rr_doc *doc)
+{
+    double target = 0;
+    for (size_t i = 0; i < doc->ncells; i++)
+        target = fmax(target, doc->cells[i].interval_target);
+    fputs("| runs per cell | ", out);
+    if (target > 0) {
+        fputs("at least ", out);
+        md_span(out, doc, MD_MIN_RUNS);
+        fputs(" and at most ", out);
+        md_span(out, doc, MD_MAX_RUNS);
+        fputs(", more until the 95% interval of the median lies within ", out);
+        md_span(out, doc, MD_TARGET);
+        fputs("% of it", out);
+    } else {
+        md_span(out, doc, MD_MAX_RUNS);
+    }
+    fprintf(out, "; each repetition visits the cells in its own shuffled order (seed %llu) |\n",
+            (unsigned long long)doc->env.seed);
+}
+
+static void md_machine(FILE *out, const struct rr_env *env)
+{
+    md_fact(out, "| machine | ", env->cpu_model);
+    fprintf(out, ", %u CPUs", env->cores);
+    if (env->threads_per_core)
+        fprintf(out, " (%u per core)", env->threads_per_core);
+    md_fact(out, "; virtualization: ", env->virtualization);
+    if (env->memory_bytes > 0)
+        fprintf(out, "; %.1f GiB of memory", env->memory_bytes / (1024.0 * 1024 * 1024));
+    md_fact(out, "; ", env->distribution);
+    md_fact(out, "; kernel ", env->kernel);
+    md_fact(out, "; CPU frequency governor: ", env->governor);
+    fputs(" |\n", out);
+}
+
+static void md_method(FILE *out, const struct rr_doc *doc)
 {
     const struct rr_env *env = &doc->env;
     fputs("# ringfire report: ", out);
     rp_md_text(out, doc->suite.name);
-    fputs("\n\nSuite ", out);
+    fputs("\n\n## Method\n\n| | |\n|---|---|\n| suite | ", out);
     rp_md_code(out, doc->suite.name, 0);
     fputs(" (", out);
     rp_md_code(out, doc->suite.file, 0);
-    fprintf(out, ", sha256 ");
     char sha[13];
     snprintf(sha, sizeof(sha), "%s", env->suite_sha256);
+    fputs(", sha256 ", out);
     rp_md_code(out, sha, 0);
-    fputs("), started ", out);
-    rp_md_text(out, env->started);
-    fputs(".\n\n| environment | |\n|---|---|\n| CPU | ", out);
-    rp_md_text(out, env->cpu_model);
-    fprintf(out, ", %u cores (client on CPU ", env->cores);
-    rp_md_text(out, env->client_cpus);
-    fputs(", targets on CPU ", out);
-    rp_md_text(out, env->target_cpus);
-    fputs(") |\n| kernel | ", out);
-    rp_md_text(out, env->kernel);
-    fputs(" |\n| ringfire | ", out);
-    rp_md_text(out, env->ringfire);
-    fputs(" |\n| tools |", out);
-    md_map(out, &env->tools);
-    fputs(" |\n| targets |", out);
-    md_map(out, &env->targets);
-    fputs(" |\n\nReproduce with ", out);
+    md_fact(out, "), started ", env->started);
+    fputs(" |\n| each run | ", out);
+    md_span(out, doc, MD_DURATION);
+    if (isnan(env->warmup_s))
+        fputs(" s measured (warm-up and timeout not recorded) |\n", out);
+    else
+        fprintf(out, " s measured after %g s of warm-up; a request times out after %g s |\n",
+                env->warmup_s, env->timeout_s);
+    md_runs(out, doc);
+    md_fact(out, "| client | ringfire ", env->ringfire);
+    md_fact(out, " and the tools below, on CPU ", env->client_cpus);
+    md_fact(out, " |\n| targets | pinned to CPU ", env->target_cpus);
+    fputs("; their settings: ", out);
+    md_map(out, &env->target_settings, "; ");
+    fputs(" |\n", out);
+    md_machine(out, env);
+    fputs("| TCP | ", out);
+    md_map(out, &env->tcp, "; ");
+    fputs(" |\n| tools | ", out);
+    md_map(out, &env->tools, "; ");
+    fputs(" |\n| target versions | ", out);
+    md_map(out, &env->targets, "; ");
+    fputs(" |\n| reproduce | ", out);
     rp_md_code(out, env->command, 0);
-    fprintf(out, " (seed %llu).\n\n", (unsigned long long)env->seed);
+    fputs(" |\n\n", out);
 }
 
 static void md_legend(FILE *out)
 {
-    fprintf(out, "Each cell: the median of the runs, its 95%% bootstrap interval, and the p99 "
-                 "latency; `#n` is the rank in that column, shared by targets whose intervals "
-                 "overlap. `‡` the target was not the bottleneck (the client was, or neither "
-                 "side was saturated): the figure may understate the server. `~` noisy: the "
-                 "runs varied by more than 5%%.\n\n");
+    fprintf(out,
+            "**How to read the tables.** One table per load (connections `c`, requests in "
+            "flight per connection `p`), rows by median. *req/s*: answers with the expected "
+            "status per second, the median of the runs. *interval*: the interval of that "
+            "median from two of the runs' own values, with the chance it holds the true median "
+            "(95%% or more; with fewer than 6 runs only the range of the runs, which holds it "
+            "less often, said as such). *#*: 1 plus the number of ranked rows whose whole "
+            "interval lies above this row's; rows the data cannot separate share a rank. Not "
+            "ranked: † a reference target (ringfire's own server, for scale), ‡ the client's "
+            "CPU was full (the figure is the client's limit), ~ the interval is wider than the "
+            "suite's target. *errors*: answers with another status and failed requests, as a "
+            "share of the requests. *CPU*: each side's share of its cores; *bottleneck*: the "
+            "side at %.0f%% or more, both, or neither (then latency, connections or locks set "
+            "the pace). Loopback: each side's CPU also carries part of the other's TCP work. "
+            "Latency figures leave out the requests still unanswered when a run ended "
+            "(*unanswered*, the median per run).\n\n",
+            RR_SATURATED * 100);
 }
 
-/* ---- tables -------------------------------------------------------------------------------- */
-
-/* A table's columns: connections x pipeline, by pipeline then connections. */
-struct md_col {
-    unsigned c, p;
-};
-
-static int md_cmp_col(const void *x, const void *y)
-{
-    const struct md_col *a = x, *b = y;
-    return a->p != b->p ? (a->p > b->p) - (a->p < b->p) : (a->c > b->c) - (a->c < b->c);
-}
-
-/* A measured cell and the table row it belongs to. */
-struct md_entry {
-    const struct rr_cell *cell;
-    size_t row;
-};
+/* ---- leaderboards --------------------------------------------------------------------------- */
 
 static int md_cmp_median_desc(const void *x, const void *y)
 {
-    const struct rr_cell *a = ((const struct md_entry *)x)->cell,
-                         *b = ((const struct md_entry *)y)->cell;
+    const struct rr_cell *a = *(const struct rr_cell *const *)x,
+                         *b = *(const struct rr_cell *const *)y;
     double ma = a->summary.rps.median, mb = b->summary.rps.median;
     return ma < mb ? 1 : ma > mb ? -1 : strcmp(a->target, b->target);
 }
 
-/* A target and the first cell of it in the document, for first-seen order. */
-struct md_target {
-    const char *name;
-    const struct rr_cell *first;
-};
+static const char *const md_marks[] = {"", " †", " ‡", " ~"};
 
-static int md_cmp_first(const void *x, const void *y)
+static void md_pct(FILE *out, double share)
 {
-    const struct md_target *a = x, *b = y;
-    return (a->first > b->first) - (a->first < b->first);
+    if (isnan(share))
+        fputs("–", out);
+    else
+        fprintf(out, "%.0f%%", share * 100);
 }
 
-/*
- * Ranks with tie bands: sorted by median, a target whose 95% interval overlaps the interval of
- * the first target of the current band shares its rank, so no one reads a rank difference the
- * measurements cannot tell apart.
- */
-static void md_rank(struct md_entry *v, size_t n, int *rank, size_t nc, size_t col)
+static void md_row(FILE *out, const struct rr_cell *c, int rank, double best)
+{
+    const struct rr_summary *s = &c->summary;
+    char med[32], lo[32], hi[32], p99[32];
+    rp_fmt_rate(s->rps.median, med, sizeof(med));
+    rp_fmt_rate(s->rps.ci[0], lo, sizeof(lo));
+    rp_fmt_rate(s->rps.ci[1], hi, sizeof(hi));
+    rp_fmt_time(s->latency_us[RR_P99], p99, sizeof(p99));
+    if (rank)
+        fprintf(out, "| %d | ", rank);
+    else
+        fputs("| – | ", out);
+    rp_md_text(out, c->target);
+    fprintf(out, "%s | %s | [%s–%s]", md_marks[rp_unranked(c)], med, lo, hi);
+    if (s->rps.ci_coverage < RR_LEVEL)
+        fprintf(out, " range of %u runs, %.0f%%", s->rps.runs, s->rps.ci_coverage * 100);
+    fputs(" | ", out);
+    md_pct(out, best > 0 ? s->rps.median / best : NAN);
+    fprintf(out, " | %s |", p99);
+    if (isnan(s->error_rate))
+        fputs(" – |", out);
+    else
+        fprintf(out, " %.2g%% |", s->error_rate * 100);
+    if (isnan(s->unanswered))
+        fputs(" – |", out);
+    else
+        fprintf(out, " %.0f |", s->unanswered);
+    fputs(" ", out);
+    md_pct(out, s->utilization.client);
+    fputs(" / ", out);
+    md_pct(out, s->utilization.target);
+    fputs(" | ", out);
+    if (isnan(s->cpu_us_per_response.target))
+        fputs("–", out);
+    else
+        fprintf(out, "%.2f µs", s->cpu_us_per_response.target);
+    if (isnan(s->peak_rss_bytes.target) || s->peak_rss_bytes.target <= 0)
+        fputs(" | – |", out);
+    else
+        fprintf(out, " | %.0f MiB |", s->peak_rss_bytes.target / (1024.0 * 1024));
+    fprintf(out, " %s |\n", rr_bottleneck_name(s->bottleneck));
+}
+
+/* One leaderboard: the cells of one endpoint and tool at one load, by median. */
+static void md_board(FILE *out, const struct rr_cell **v, size_t n, int *rank)
 {
     qsort(v, n, sizeof(*v), md_cmp_median_desc);
-    size_t band = 0;
+    rp_rank(v, n, rank);
+    double best = 0, top = 0;
     for (size_t i = 0; i < n; i++) {
-        if (i > 0 && v[i].cell->summary.rps.ci95[1] < v[band].cell->summary.rps.ci95[0])
-            band = i;
-        rank[v[i].row * nc + col] = (int)band + 1;
+        if (rank[i] && v[i]->summary.rps.median > best)
+            best = v[i]->summary.rps.median;
+        top = v[i]->summary.rps.median > top ? v[i]->summary.rps.median : top;
     }
-}
-
-/* A table's targets in first-seen order and its columns, from its index range (sorted by
- * target, then load).  Returns 0, or -1 when out of memory. */
-static int md_axes(const struct rp_index *m, size_t first, size_t end, struct md_target **targets,
-                   size_t *nt, struct md_col **cols, size_t *nc)
-{
-    *targets = malloc((end - first) * sizeof(**targets));
-    *cols = malloc((end - first) * sizeof(**cols));
-    *nt = *nc = 0;
-    if (!*targets || !*cols)
-        return -1;
-    for (size_t i = first; i < end; i++) {
-        const struct rr_cell *c = m->ok[i];
-        struct md_target *t = &(*targets)[*nt - (*nt > 0)];
-        if (*nt == 0 || strcmp(t->name, c->target)) {
-            t = &(*targets)[(*nt)++];
-            *t = (struct md_target){c->target, c};
-        } else if (c < t->first) {
-            t->first = c;
-        }
-        (*cols)[(*nc)++] = (struct md_col){c->connections, c->pipeline};
-    }
-    qsort(*targets, *nt, sizeof(**targets), md_cmp_first);
-    qsort(*cols, *nc, sizeof(**cols), md_cmp_col);
-    size_t u = 0;
-    for (size_t k = 0; k < *nc; k++)
-        if (u == 0 || md_cmp_col(&(*cols)[u - 1], &(*cols)[k]))
-            (*cols)[u++] = (*cols)[k];
-    *nc = u;
-    return 0;
-}
-
-static void md_slot(FILE *out, const struct rr_cell *c, int rank)
-{
-    char med[32], lo[32], hi[32], p99[32];
-    const struct rr_summary *s = &c->summary;
-    rp_fmt_rate(s->rps.median, med, sizeof(med));
-    rp_fmt_rate(s->rps.ci95[0], lo, sizeof(lo));
-    rp_fmt_rate(s->rps.ci95[1], hi, sizeof(hi));
-    rp_fmt_time(s->latency_us[RR_P99], p99, sizeof(p99));
-    fprintf(out, " **%s**%s%s [%s–%s] · p99 %s", med, s->bottleneck != RR_SERVER_BOUND ? " ‡" : "",
-            s->rps.noisy ? " ~" : "", lo, hi, p99);
-    if (s->errors > 0)
-        fprintf(out, " · %g errors", s->errors);
-    fprintf(out, " · #%d |", rank);
-}
-
-/* Rows in the order of the last column (the most load), best first; targets missing from it
- * follow in first-seen order.  Then each column's ranks, into rank[row * nc + col]. */
-static void md_layout(const struct rp_index *m, const char *endpoint, const char *tool,
-                      const struct md_target *targets, size_t nt, const struct md_col *cols,
-                      size_t nc, const char **order, struct md_entry *tmp, int *rank)
-{
-    size_t no = 0, n = 0;
-    const struct md_col *last = &cols[nc - 1];
-    for (size_t t = 0; t < nt; t++)
-        if ((tmp[n].cell = rp_index_find(m, endpoint, tool, targets[t].name, last->c, last->p)))
-            n++;
-    qsort(tmp, n, sizeof(*tmp), md_cmp_median_desc);
+    fprintf(out, "### c=%u p=%u\n\n", v[0]->connections, v[0]->pipeline);
+    fprintf(out,
+            "| # | target | %s | interval | %% of %s | p99 | errors | unanswered | CPU "
+            "client / server | server CPU per answer | server peak memory | bottleneck "
+            "|\n|---|---|---|---|---|---|---|---|---|---|---|---|\n",
+            v[0]->websocket ? "msg/s" : "req/s", best > 0 ? "best ranked" : "the highest");
     for (size_t i = 0; i < n; i++)
-        order[no++] = tmp[i].cell->target;
-    for (size_t t = 0; t < nt; t++)
-        if (!rp_index_find(m, endpoint, tool, targets[t].name, last->c, last->p))
-            order[no++] = targets[t].name;
-    for (size_t k = 0; k < nc; k++) {
-        n = 0;
-        for (size_t r = 0; r < nt; r++)
-            if ((tmp[n].cell = rp_index_find(m, endpoint, tool, order[r], cols[k].c, cols[k].p)))
-                tmp[n++].row = r;
-        md_rank(tmp, n, rank, nc, k);
-    }
+        md_row(out, v[i], rank[i], best > 0 ? best : top);
+    fputs("\n", out);
 }
 
-/* One table: targets (rows) by connections x pipeline (columns) for one endpoint and tool. */
+static int md_cmp_load(const void *x, const void *y)
+{
+    const struct rr_cell *a = *(const struct rr_cell *const *)x,
+                         *b = *(const struct rr_cell *const *)y;
+    if (a->pipeline != b->pipeline)
+        return (a->pipeline > b->pipeline) - (a->pipeline < b->pipeline);
+    if (a->connections != b->connections)
+        return (a->connections > b->connections) - (a->connections < b->connections);
+    return md_cmp_median_desc(x, y);
+}
+
+/* The leaderboards of one endpoint and tool: its index range regrouped by load. */
 static void md_table(FILE *out, const struct rp_index *m, size_t first, size_t end)
 {
-    const char *endpoint = m->ok[first]->endpoint, *tool = m->ok[first]->tool;
-    struct md_target *targets = NULL;
-    const char **order = NULL;
-    struct md_entry *tmp = NULL;
-    struct md_col *cols = NULL;
-    int *rank = NULL;
-    size_t nt, nc;
-    if (md_axes(m, first, end, &targets, &nt, &cols, &nc) < 0)
+    size_t n = end - first;
+    const struct rr_cell **v = malloc(n * sizeof(*v));
+    int *rank = malloc(n * sizeof(*rank));
+    if (!v || !rank)
         goto out;
-    if (nt * nc > MD_MAX_SLOTS) {
-        fprintf(out, "(%zu targets by %zu columns: too large a table to draw here.)\n\n", nt, nc);
-        goto out;
+    memcpy(v, m->ok + first, n * sizeof(*v));
+    qsort(v, n, sizeof(*v), md_cmp_load);
+    for (size_t i = 0, j; i < n; i = j) {
+        for (j = i + 1;
+             j < n && v[j]->connections == v[i]->connections && v[j]->pipeline == v[i]->pipeline;
+             j++)
+            ;
+        md_board(out, v + i, j - i, rank + i);
     }
-    order = malloc(nt * sizeof(*order));
-    tmp = malloc(nt * sizeof(*tmp));
-    rank = calloc(nt * nc, sizeof(*rank));
-    if (!order || !tmp || !rank)
-        goto out;
-    md_layout(m, endpoint, tool, targets, nt, cols, nc, order, tmp, rank);
-    fprintf(out, "| target |");
-    for (size_t k = 0; k < nc; k++)
-        fprintf(out, " c=%u p=%u |", cols[k].c, cols[k].p);
-    fprintf(out, "\n|---|");
-    for (size_t k = 0; k < nc; k++)
-        fprintf(out, "---|");
-    fprintf(out, "\n");
-    for (size_t r = 0; r < nt; r++) {
-        fputs("| ", out);
-        rp_md_text(out, order[r]);
-        fputs(" |", out);
-        for (size_t k = 0; k < nc; k++) {
-            const struct rr_cell *c =
-                rp_index_find(m, endpoint, tool, order[r], cols[k].c, cols[k].p);
-            if (c)
-                md_slot(out, c, rank[r * nc + k]);
-            else
-                fprintf(out, " – |");
-        }
-        fprintf(out, "\n");
-    }
-    fprintf(out, "\n");
 out:
-    free(targets);
-    free(cols);
-    free(order);
-    free(tmp);
+    free(v);
     free(rank);
 }
 
@@ -314,6 +352,11 @@ static void md_charts(FILE *out, const char *endpoint, const char *dir,
 
 /* ---- the tool comparison ------------------------------------------------------------------- */
 
+static int md_client_bound(const struct rr_summary *s)
+{
+    return s->bottleneck == RR_CLIENT_BOUND || s->bottleneck == RR_BOTH_BOUND;
+}
+
 static void md_tool_row(FILE *out, const struct rp_index *m, const struct rr_cell *rf,
                         const char **tools, size_t ntools)
 {
@@ -325,7 +368,8 @@ static void md_tool_row(FILE *out, const struct rp_index *m, const struct rr_cel
     rp_md_text(out, rf->target);
     fputs(" | ", out);
     rp_md_text(out, rf->endpoint);
-    fprintf(out, " | %u | %u | %s · p99 %s |", rf->connections, rf->pipeline, med, p99);
+    fprintf(out, " | %u | %u | %s · p99 %s%s |", rf->connections, rf->pipeline, med, p99,
+            md_client_bound(s) ? " ‡" : "");
     for (size_t k = 0; k < ntools; k++) {
         const struct rr_cell *o =
             rp_index_find(m, rf->endpoint, tools[k], rf->target, rf->connections, rf->pipeline);
@@ -336,9 +380,9 @@ static void md_tool_row(FILE *out, const struct rp_index *m, const struct rr_cel
         const struct rr_summary *so = &o->summary;
         rp_fmt_rate(so->rps.median, med, sizeof(med));
         rp_fmt_time(so->latency_us[RR_P99], p99, sizeof(p99));
-        int apart = so->rps.ci95[1] < s->rps.ci95[0] || so->rps.ci95[0] > s->rps.ci95[1];
-        fprintf(out, " %s · p99 %s · %.2fx%s |", med, p99, so->rps.median / s->rps.median,
-                apart ? " ≠" : "");
+        int apart = so->rps.ci[1] < s->rps.ci[0] || so->rps.ci[0] > s->rps.ci[1];
+        fprintf(out, " %s · p99 %s · %.2fx%s%s |", med, p99, so->rps.median / s->rps.median,
+                apart ? " ≠" : "", md_client_bound(so) ? " ‡" : "");
     }
     fprintf(out, "\n");
 }
@@ -360,8 +404,11 @@ static void md_tools(FILE *out, const struct rp_index *m, const char *dir)
             continue;
         if (rows++ == 0) {
             fprintf(out, "## Tool comparison\n\nThe same cells measured by each tool: median "
-                         "requests/s, p99, and the ratio to ringfire; `≠` where the two 95%% "
-                         "intervals do not overlap (a difference beyond the noise).\n\n");
+                         "requests/s, p99, and the ratio to ringfire; `≠` where the intervals of "
+                         "the two medians do not overlap (a difference beyond the noise), `‡` "
+                         "where the tool's CPU was full (the figure is the tool's limit). Each "
+                         "tool times latency its own way: ringfire from the kernel's send to its "
+                         "receive stamp, wrk and hey from their write to their read.\n\n");
             fprintf(out, "| target | endpoint | c | p | ringfire |");
             for (size_t k = 0; k < ntools; k++) {
                 fputc(' ', out);
@@ -434,7 +481,7 @@ int rp_markdown(FILE *out, const struct rr_doc *doc, const char *charts_dir,
     struct rp_index m;
     if (rp_index_build(&m, doc) < 0)
         return -1;
-    md_header(out, doc);
+    md_method(out, doc);
     md_legend(out);
     md_sections(out, &m, charts_dir, charts);
     if (charts && charts->dropped)

@@ -1,5 +1,5 @@
 /*
- * report.h - results (ringfire.results/2) for people: a markdown report with gnuplot charts.
+ * report.h - results (ringfire.results/3) for people: a markdown report with gnuplot charts.
  * The report and its charts read only the typed document (results.h); every name and text in
  * it is escaped for where it goes (escape.h).
  */

@@ -43,7 +43,7 @@ int rs_cell_run(const struct rs_cell_env *env, const struct rs_cell *c,
                 char reason[RS_REASON_MAX])
 {
     const struct rs_tool *tool = &rs_tools[c->tool];
-    struct rs_tool_ctx ctx = {env->suite,    c,       target->port, env->client_ncpus,
+    struct rs_tool_ctx ctx = {env->suite,    c,       target->authority, env->client_ncpus,
                               env->ringfire, env->dir};
     static struct rs_argv argv;
     char log[PATH_MAX + 64], *out = NULL;
@@ -78,7 +78,9 @@ int rs_cell_run(const struct rs_cell_env *env, const struct rs_cell *c,
         return RS_CELL_INTERRUPTED;
     }
     char why[200] = "";
-    if (tool->parse(out ? out : "", run) < 0 || rr_run_check(run, why, sizeof(why)) < 0) {
+    const struct rs_endpoint *e = &env->suite->endpoints[c->endpoint];
+    if (tool->parse(out ? out : "", e->websocket ? 0 : e->status, run) < 0 ||
+        rr_run_check(run, why, sizeof(why)) < 0) {
         snprintf(reason, RS_REASON_MAX,
                  "run %u: %s exited with status %d and printed no result it could read%s%s "
                  "(command: %.300s; its messages: %.400s)",

@@ -32,7 +32,7 @@ static int mx_keep(const struct rs_suite *s, struct rs_cell *c)
     for (unsigned i = 0; i < s->nexclude; i++)
         if (rs_match_cell(s, &s->exclude[i], c))
             return 0;
-    c->repetitions = s->repetitions;
+    c->reps = s->reps;
     c->duration_ns = s->duration_ns;
     for (unsigned i = 0; i < s->noverrides; i++) {
         const struct rs_override *o = &s->overrides[i];
@@ -40,8 +40,8 @@ static int mx_keep(const struct rs_suite *s, struct rs_cell *c)
             continue;
         if (o->duration_ns)
             c->duration_ns = o->duration_ns;
-        if (o->repetitions)
-            c->repetitions = o->repetitions;
+        if (o->reps.max)
+            c->reps = o->reps;
     }
     return 1;
 }

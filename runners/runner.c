@@ -14,6 +14,7 @@
 #include "cell.h"
 #include "proc.h"
 #include "ringfire.h"
+#include "machine.h"
 #include "runner.h"
 #include "stats.h"
 #include "target.h"
@@ -141,6 +142,18 @@ static void rn_env(struct rn *R, const char *sha)
         env->tools.v[env->tools.n++].value = rn_strdup(version);
     }
     env->targets.v = calloc(R->suite->ntargets + 1, sizeof(*env->targets.v));
+    rs_machine_read(env);
+    env->warmup_s = (double)R->suite->warmup_ns / 1e9;
+    env->timeout_s = (double)R->suite->timeout_ns / 1e9;
+    env->target_settings.v = calloc(R->suite->ntargets + 1, sizeof(*env->target_settings.v));
+    for (unsigned i = 0; env->target_settings.v && i < R->suite->ntargets; i++) {
+        const struct rs_target *t = &R->suite->targets[i];
+        char words[512];
+        snprintf(words, sizeof(words), "%s%s%s", t->settings ? t->settings : "not stated",
+                 t->url ? "; already running at " : "", t->url ? t->url : "");
+        env->target_settings.v[env->target_settings.n].name = rn_strdup(t->name);
+        env->target_settings.v[env->target_settings.n++].value = rn_strdup(words);
+    }
 }
 
 /* A new document for the suite's cells, all pending. */
@@ -166,7 +179,10 @@ static int rn_doc_new(struct rn *R, const char *sha)
                               .threads = c->threads,
                               .websocket = e->websocket,
                               .ws_message_bytes = c->ws_bytes,
-                              .repetitions = c->repetitions,
+                              .repetitions = c->reps.max,
+                              .repetitions_min = c->reps.min,
+                              .interval_target = c->reps.target,
+                              .reference = R->suite->targets[c->target].reference,
                               .duration_s = (double)c->duration_ns / 1e9,
                               .status = RR_PENDING};
     }
@@ -274,9 +290,13 @@ static void rn_run_cell(struct rn *R, int i, const struct rs_running *t, unsigne
         rr_cell_set_status(rec, RR_FAILED, "out of memory");
         return;
     }
-    rr_summarize(&R->doc, rec);
-    if (rec->nruns >= c->repetitions)
+    rr_summarize(rec);
+    /* Done at max runs, or from min on once the interval is within the target. */
+    if (rec->nruns >= c->reps.max ||
+        (rec->nruns >= c->reps.min && c->reps.target > 0 && rec->summary.rps.resolved))
         rr_cell_set_status(rec, RR_OK, NULL);
+    else if (rec->nruns >= c->reps.min)
+        R->total_runs++; /* one more than planned */
     double left = R->run_seconds / R->done_runs * (R->total_runs - R->done_runs);
     rn_event(R, &(struct rs_event){.kind = RS_EV_RUN,
                                    .cell = c,
@@ -333,7 +353,7 @@ static void rn_repetitions(struct rn *R, unsigned ti, struct rs_running *run, in
         for (int k = 0; k < ntodo && !rs_stopping(); k++) {
             int i = todo[k];
             struct rr_cell *rec = R->rec[i];
-            if (rec->status != RR_PENDING || rec->nruns >= rep || rep > R->cells[i].repetitions)
+            if (rec->status != RR_PENDING || rec->nruns >= rep || rep > R->cells[i].reps.max)
                 continue;
             if (!rs_target_alive(run)) {
                 snprintf(reason, sizeof(reason), "the target died before this cell (see %s)",
@@ -371,8 +391,8 @@ static void rn_target(struct rn *R, unsigned ti)
     for (int i = 0; todo && i < R->ncells; i++)
         if (R->cells[i].target == ti && R->rec[i]->status == RR_PENDING) {
             todo[ntodo++] = i;
-            if (R->cells[i].repetitions > max_reps)
-                max_reps = R->cells[i].repetitions;
+            if (R->cells[i].reps.max > max_reps)
+                max_reps = R->cells[i].reps.max;
         }
     if (ntodo == 0 || rs_stopping())
         goto out;
@@ -408,7 +428,7 @@ double rs_suite_estimate(const struct rs_suite *s, const struct rs_cell *cells, 
         char why[256];
         if (rs_tool_supports(c->tool, c, &s->endpoints[c->endpoint], why, sizeof(why)))
             seconds +=
-                c->repetitions * ((double)(c->duration_ns + s->warmup_ns) / 1e9 + RN_OVERHEAD_S);
+                c->reps.min * ((double)(c->duration_ns + s->warmup_ns) / 1e9 + RN_OVERHEAD_S);
     }
     return seconds;
 }
@@ -504,7 +524,9 @@ int rs_suite_run(struct rs_suite *suite, const struct rs_cell *cells, int ncells
     rn_skip_unrunnable(&R);
     for (int i = 0; i < ncells; i++)
         if (R.rec[i]->status == RR_PENDING)
-            R.total_runs += cells[i].repetitions - (unsigned)R.rec[i]->nruns;
+            R.total_runs += cells[i].reps.min > R.rec[i]->nruns
+                                ? cells[i].reps.min - (unsigned)R.rec[i]->nruns
+                                : 1;
     rn_save(&R);
     rn_event(&R, &(struct rs_event){.kind = RS_EV_BEGIN,
                                     .ncells = ncells,

@@ -197,6 +197,50 @@ static int ld_names(struct rj_ctx *L, const cJSON *obj, const char *key, const c
     return L->failed ? -1 : 0;
 }
 
+/* "repetitions": N (exactly N runs), or {"min": N, "max": M, "target": "3%"}: at least N, and
+ * more up to M until the interval of the median is within target of it. */
+static int ld_reps(struct rj_ctx *L, const cJSON *obj, const char *path, struct rs_reps *r)
+{
+    static const char *const keys[] = {"min", "max", "target", NULL};
+    char p[256], q[300], got[64];
+    rj_path_key(p, sizeof(p), path, "repetitions");
+    const cJSON *v = cJSON_GetObjectItemCaseSensitive(obj, "repetitions");
+    if (!v)
+        return 0;
+    if (cJSON_IsNumber(v)) {
+        if (ld_uint_value(L, v, p, 1, 1000, &r->min) < 0)
+            return -1;
+        r->max = r->min;
+        r->target = 0;
+        return 0;
+    }
+    if (!cJSON_IsObject(v))
+        return rj_fail(L, p, "expected a number of runs or {\"min\", \"max\", \"target\"}, got %s",
+                       rj_repr(v, got, sizeof(got)));
+    if (rj_keys(L, v, p, keys) < 0)
+        return -1;
+    const cJSON *t = cJSON_GetObjectItemCaseSensitive(v, "target");
+    char *end = NULL;
+    double pct = cJSON_IsString(t) ? strtod(t->valuestring, &end) : NAN;
+    rj_path_key(q, sizeof(q), p, "target");
+    if (!t || !end || strcmp(end, "%") != 0 || !(pct > 0 && pct <= 50))
+        return rj_fail(L, q,
+                       "expected a share of the median such as \"3%%\" (above 0, at most "
+                       "50%%), got %s",
+                       t ? rj_repr(t, got, sizeof(got)) : "nothing");
+    r->target = pct / 100;
+    r->min = 6; /* the fewest runs whose range covers the median at 95% */
+    r->max = 30;
+    if (ld_uint(L, v, "min", p, 1, 1000, &r->min) < 0 ||
+        ld_uint(L, v, "max", p, 1, 1000, &r->max) < 0)
+        return -1;
+    if (r->max < r->min) {
+        rj_path_key(q, sizeof(q), p, "max");
+        return rj_fail(L, q, "%u, below min %u", r->max, r->min);
+    }
+    return 0;
+}
+
 /* ---- files ------------------------------------------------------------------------------- */
 
 /* The file parsed; where sha256 is not NULL, the sha256 of its bytes in hex. */
@@ -229,11 +273,35 @@ static void ld_recipe_list(char *buf, size_t n)
 
 /* ---- parts ------------------------------------------------------------------------------- */
 
+/* A target already running at url: "http://HOST:PORT" with a numeric host (no path); nothing
+ * to install, build, start or stop. */
+static int ld_external(struct rj_ctx *L, const cJSON *obj, const char *path, struct rs_target *t)
+{
+    static const char *const managed[] = {"apt",   "npm",          "build",
+                                          "start", "stop_timeout", "build_timeout"};
+    char p[256];
+    rj_path_key(p, sizeof(p), path, "url");
+    struct rf_url u;
+    if (rf_url_parse(t->url, &u) < 0 || u.scheme != RF_SCHEME_HTTP || strcmp(u.path, "/") != 0)
+        return rj_fail(L, p,
+                       "expected http://HOST:PORT with a numeric IPv4 or [IPv6] host and no "
+                       "path, got \"%s\"",
+                       t->url);
+    for (size_t i = 0; i < sizeof(managed) / sizeof(managed[0]); i++)
+        if (cJSON_GetObjectItemCaseSensitive(obj, managed[i])) {
+            rj_path_key(p, sizeof(p), path, managed[i]);
+            return rj_fail(L, p,
+                           "a target with a url is already running: ringfire does not "
+                           "install, start or stop it");
+        }
+    return 0;
+}
+
 static int ld_target_obj(struct rj_ctx *L, const cJSON *obj, const char *path, struct rs_target *t)
 {
-    static const char *const keys[] = {"name",      "apt",           "npm",   "build",
-                                       "start",     "version",       "ready", "stop_timeout",
-                                       "endpoints", "build_timeout", NULL};
+    static const char *const keys[] = {
+        "name",         "apt",       "npm",           "build",    "start",     "version", "ready",
+        "stop_timeout", "endpoints", "build_timeout", "settings", "reference", "url",     NULL};
     if (ld_object(L, obj, path) < 0 || rj_keys(L, obj, path, keys) < 0)
         return -1;
     t->ready_timeout_ns = 10 * NS_PER_S;
@@ -243,7 +311,11 @@ static int ld_target_obj(struct rj_ctx *L, const cJSON *obj, const char *path, s
         ld_names(L, obj, "apt", path, t->apt, &t->napt, 0, LD_PACKAGE) < 0 ||
         ld_string(L, obj, "npm", path, 0, &t->npm_dir) < 0 ||
         ld_string(L, obj, "build", path, 0, &t->build) < 0 ||
-        ld_string(L, obj, "start", path, 1, &t->start) < 0 ||
+        ld_string(L, obj, "url", path, 0, &t->url) < 0 ||
+        ld_string(L, obj, "start", path, !cJSON_GetObjectItemCaseSensitive(obj, "url"), &t->start) <
+            0 ||
+        ld_string(L, obj, "settings", path, 0, &t->settings) < 0 ||
+        ld_bool(L, obj, "reference", path, &t->reference) < 0 ||
         ld_string(L, obj, "version", path, 0, &t->version) < 0 ||
         ld_duration(L, obj, "stop_timeout", path, 0, &t->stop_timeout_ns) < 0 ||
         ld_duration(L, obj, "build_timeout", path, 0, &t->build_timeout_ns) < 0 ||
@@ -253,6 +325,8 @@ static int ld_target_obj(struct rj_ctx *L, const cJSON *obj, const char *path, s
     rj_path_key(p, sizeof(p), path, "name");
     if (ld_rule(L, p, t->name, LD_NAME) < 0)
         return -1;
+    if (t->url)
+        return ld_external(L, obj, path, t);
     if (!strstr(t->start, "{port}")) {
         rj_path_key(p, sizeof(p), path, "start");
         return rj_fail(L, p, "the start command must contain {port}, where the port goes");
@@ -306,10 +380,54 @@ static int ld_target(struct rj_ctx *L, const cJSON *v, unsigned i, struct rs_tar
     return 0;
 }
 
+/* "request": {"method": M, "headers": ["Name: value"], "body": S}, checked as ringfire's own
+ * -m, -H and --body are. */
+static int ld_request(struct rj_ctx *L, const cJSON *v, const char *path, struct rs_endpoint *e)
+{
+    static const char *const keys[] = {"method", "headers", "body", NULL};
+    char p[160];
+    const cJSON *r = cJSON_GetObjectItemCaseSensitive(v, "request");
+    if (!r)
+        return 0;
+    rj_path_key(p, sizeof(p), path, "request");
+    if (ld_object(L, r, p) < 0 || rj_keys(L, r, p, keys) < 0 ||
+        ld_string(L, r, "method", p, 0, &e->method) < 0 ||
+        ld_names(L, r, "headers", p, e->headers, &e->nheaders, 0, LD_ANY) < 0 ||
+        ld_string(L, r, "body", p, 0, &e->request_body) < 0)
+        return -1;
+    char q[200];
+    if (e->method && rf_method_check(e->method) < 0) {
+        rj_path_key(q, sizeof(q), p, "method");
+        return rj_fail(L, q, "\"%s\": %s", e->method, rf_strerror(RF_EMETHOD));
+    }
+    for (unsigned i = 0; i < e->nheaders; i++)
+        if (rf_header_check(e->headers[i]) < 0) {
+            snprintf(q, sizeof(q), "%s.headers[%u]", p, i);
+            return rj_fail(L, q, "\"%s\": %s", e->headers[i], rf_strerror(RF_EHEADER));
+        }
+    return 0;
+}
+
+/* "json": the value the body must equal, kept as compact text for the comparison. */
+static int ld_json(struct rj_ctx *L, const cJSON *v, const char *path, struct rs_endpoint *e)
+{
+    const cJSON *j = cJSON_GetObjectItemCaseSensitive(v, "json");
+    if (!j)
+        return 0;
+    if (cJSON_GetObjectItemCaseSensitive(v, "body")) {
+        char p[160];
+        rj_path_key(p, sizeof(p), path, "json");
+        return rj_fail(L, p, "give body (bytes) or json (a value), not both");
+    }
+    e->json = cJSON_PrintUnformatted(j);
+    return e->json ? 0 : rj_fail(L, path, "out of memory");
+}
+
 static int ld_endpoint(struct rj_ctx *L, const cJSON *v, struct rs_endpoint *e)
 {
-    static const char *const keys[] = {"path", "websocket",     "status", "content_type",
-                                       "body", "body_contains", NULL};
+    static const char *const keys[] = {"path",         "websocket",     "status",
+                                       "content_type", "body",          "json",
+                                       "request",      "body_contains", NULL};
     char path[128];
     snprintf(path, sizeof(path), ".endpoints.%s", v->string);
     e->name = strdup(v->string);
@@ -323,7 +441,8 @@ static int ld_endpoint(struct rj_ctx *L, const cJSON *v, struct rs_endpoint *e)
         ld_uint(L, v, "status", path, 100, 599, &status) < 0 ||
         ld_string(L, v, "content_type", path, 0, &e->content_type) < 0 ||
         ld_string(L, v, "body", path, 0, &e->body) < 0 ||
-        ld_string(L, v, "body_contains", path, 0, &e->body_contains) < 0)
+        ld_string(L, v, "body_contains", path, 0, &e->body_contains) < 0 ||
+        ld_request(L, v, path, e) < 0 || ld_json(L, v, path, e) < 0)
         return -1;
     e->status = (int)status;
     if (e->path[0] != '/') {
@@ -490,7 +609,7 @@ static int ld_rules(struct rj_ctx *L, const cJSON *root, struct rs_suite *s)
             return rj_fail(L, mp, "missing (expected a match object)");
         if (ld_match(L, s, m, mp, &o->match) < 0 ||
             ld_duration(L, item, "duration", path, 0, &o->duration_ns) < 0 ||
-            ld_uint(L, item, "repetitions", path, 1, 1000, &o->repetitions) < 0)
+            ld_reps(L, item, path, &o->reps) < 0)
             return -1;
     }
     return 0;
@@ -549,12 +668,12 @@ static int ld_suite(struct rj_ctx *L, const cJSON *root, struct rs_suite *s)
             return -1;
     }
     unsigned seed = 0;
-    s->repetitions = 3;
+    s->reps = (struct rs_reps){3, 3, 0};
     s->duration_ns = 10 * NS_PER_S;
     s->warmup_ns = 1 * NS_PER_S;
     s->timeout_ns = 5 * NS_PER_S;
     if (ld_matrix(L, root, s) < 0 || ld_tools(L, root, s) < 0 ||
-        ld_uint(L, root, "repetitions", "", 1, 1000, &s->repetitions) < 0 ||
+        ld_reps(L, root, "", &s->reps) < 0 ||
         ld_duration(L, root, "duration", "", 0, &s->duration_ns) < 0 ||
         ld_duration(L, root, "warmup", "", 1, &s->warmup_ns) < 0 ||
         ld_duration(L, root, "timeout", "", 0, &s->timeout_ns) < 0 || ld_cpus(L, root, s) < 0 ||
@@ -635,6 +754,8 @@ void rs_suite_free(struct rs_suite *s)
         free(t->start);
         free(t->version);
         free(t->ready_path);
+        free(t->settings);
+        free(t->url);
         for (unsigned k = 0; k < t->nendpoints; k++)
             free(t->endpoints[k]);
     }
@@ -645,6 +766,11 @@ void rs_suite_free(struct rs_suite *s)
         free(e->content_type);
         free(e->body);
         free(e->body_contains);
+        free(e->json);
+        free(e->method);
+        free(e->request_body);
+        for (unsigned k = 0; k < e->nheaders; k++)
+            free(e->headers[k]);
     }
     for (unsigned i = 0; i < s->nexclude; i++)
         rs_match_free(&s->exclude[i]);

@@ -20,11 +20,18 @@
 struct rs_endpoint {
     char *name;
     char *path;
-    int websocket;      /* an echo endpoint, loaded with WebSocket messages */
-    int status;         /* expected status (HTTP) */
+    int websocket; /* an echo endpoint, loaded with WebSocket messages */
+    /* the request: method (NULL: GET), headers ("Name: value"), body (NULL: none) */
+    char *method;
+    char *headers[RS_MAX_NAMES];
+    unsigned nheaders;
+    char *request_body;
+    /* what a correct answer is */
+    int status;         /* expected status (HTTP); other answers are errors */
     char *content_type; /* expected Content-Type prefix; NULL: not checked */
     char *body;         /* the exact body expected; NULL: not checked */
     char *body_contains;
+    char *json; /* a JSON value the body must equal as a value (spacing and key order free) */
 };
 
 /* How to install, build, start, check and stop one server (fixtures/targets/NAME.json). */
@@ -43,6 +50,9 @@ struct rs_target {
     uint64_t build_timeout_ns;     /* the build command is stopped after this */
     char *endpoints[RS_MAX_NAMES]; /* the endpoints it serves */
     unsigned nendpoints;
+    char *settings; /* its configuration in words (workers, processes), for the report */
+    int reference;  /* shown in reports but never ranked (ringfire's own fixture) */
+    char *url;      /* a server already running there: nothing installed, started or stopped */
 };
 
 struct rs_match {
@@ -52,10 +62,17 @@ struct rs_match {
     unsigned connections, pipeline; /* 0: any */
 };
 
+/* How many runs a cell gets: at least min, and more, up to max, until the interval of its
+ * median lies within target of the median (a fraction; 0: min = max, no target). */
+struct rs_reps {
+    unsigned min, max;
+    double target;
+};
+
 struct rs_override {
     struct rs_match match;
     uint64_t duration_ns; /* 0: unchanged */
-    unsigned repetitions; /* 0: unchanged */
+    struct rs_reps reps;  /* max 0: unchanged */
 };
 
 struct rs_suite {
@@ -77,7 +94,7 @@ struct rs_suite {
     unsigned nws_bytes;
     int tools[RS_MAX_TOOLS]; /* places in rs_tools[], each once */
     unsigned ntools;
-    unsigned repetitions;
+    struct rs_reps reps;
     uint64_t duration_ns;
     uint64_t warmup_ns;
     uint64_t timeout_ns; /* per request, for every tool that has one */
@@ -99,7 +116,7 @@ struct rs_cell {
     unsigned pipeline;
     unsigned threads;
     unsigned ws_bytes; /* 0 for HTTP */
-    unsigned repetitions;
+    struct rs_reps reps;
     uint64_t duration_ns;
     char id[256]; /* rr_cell_id(): "nginx/json/ringfire/c64/p16/t0" */
 };

@@ -6,6 +6,7 @@
  * they are commands by design (a suite is trusted like a Makefile).
  */
 #include <errno.h>
+#include <math.h>
 #include <netinet/in.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -17,6 +18,7 @@
 #include <unistd.h>
 
 #include "proc.h"
+#include "ringfire.h"
 #include "target.h"
 #include "validate.h"
 
@@ -195,7 +197,7 @@ static void tg_expand(const char *cmd, unsigned port, const char *dir, char *out
 
 int rs_target_alive(const struct rs_running *r)
 {
-    return rs_proc_alive(r->pid);
+    return r->pid == 0 || rs_proc_alive(r->pid);
 }
 
 static int tg_ready(const struct rs_target *t, const struct rs_running *r,
@@ -205,29 +207,45 @@ static int tg_ready(const struct rs_target *t, const struct rs_running *r,
     const char *path = t->ready_path ? t->ready_path : "/";
     while (tg_now_ms() < deadline && !rs_stopping()) {
         int status;
-        if (waitpid(r->pid, &status, WNOHANG) == r->pid) {
+        if (r->pid && waitpid(r->pid, &status, WNOHANG) == r->pid) {
             char tail[420];
             tg_log_tail(r->log, tail, sizeof(tail));
             snprintf(reason, RS_REASON_MAX, "it exited (status %d) before it was ready: %s",
                      WIFEXITED(status) ? WEXITSTATUS(status) : -1, tail);
             return -1;
         }
-        if (rs_http_answers(r->port, path) == 0)
+        if (rs_http_answers(r, path) == 0)
             return 0;
         struct timespec ts = {0, 50000000};
         nanosleep(&ts, NULL);
     }
-    snprintf(reason, RS_REASON_MAX, "not ready after %.1f s (no HTTP answer on port %u to GET %s)",
-             (double)t->ready_timeout_ns / 1e9, r->port, path);
+    snprintf(reason, RS_REASON_MAX, "not ready after %.1f s (no HTTP answer from %s to GET %s)",
+             (double)t->ready_timeout_ns / 1e9, r->authority, path);
     return -1;
+}
+
+/* A target already running at its url: it must answer there. */
+static int tg_external(const struct rs_target *t, struct rs_running *r, char reason[RS_REASON_MAX])
+{
+    struct rf_url u;
+    rf_url_parse(t->url, &u); /* checked when the suite was loaded */
+    r->port = u.port;
+    snprintf(r->host, sizeof(r->host), "%s", u.host);
+    snprintf(r->authority, sizeof(r->authority), "%s", u.authority);
+    snprintf(r->version, sizeof(r->version), "not managed by ringfire (%s)", t->url);
+    return tg_ready(t, r, reason);
 }
 
 int rs_target_start(const struct rs_target *t, const char *cpus, const char *dir,
                     struct rs_running *r, char reason[RS_REASON_MAX])
 {
     memset(r, 0, sizeof(*r));
-    r->port = tg_free_port();
     snprintf(r->log, sizeof(r->log), "%s/%s.log", dir, t->name);
+    if (t->url)
+        return tg_external(t, r, reason);
+    r->port = tg_free_port();
+    snprintf(r->host, sizeof(r->host), "127.0.0.1");
+    snprintf(r->authority, sizeof(r->authority), "127.0.0.1:%u", r->port);
     if (t->version) {
         char *out = NULL;
         const char *argv[] = {"/bin/sh", "-c", t->version, NULL};
@@ -253,11 +271,18 @@ int rs_target_start(const struct rs_target *t, const char *cpus, const char *dir
 
 double rs_target_cpu(const struct rs_running *r, uint64_t *peak_rss)
 {
+    if (r->pid == 0) {
+        if (peak_rss)
+            *peak_rss = 0;
+        return NAN;
+    }
     return rs_proc_group_cpu(r->pid, peak_rss);
 }
 
 int rs_target_stop(struct rs_running *r, uint64_t timeout_ns)
 {
+    if (r->pid == 0)
+        return 0;
     int rc = rs_proc_stop(r->pid, timeout_ns);
     r->pid = 0;
     return rc;

@@ -21,7 +21,17 @@ int rs_h2load_command(const struct rs_tool_ctx *ctx, int warmup, struct rs_argv 
     rs_flag(a, "-c", "%u", c->connections);
     rs_flag(a, "-m", "%u", c->pipeline);
     rs_flag(a, "-t", "%u", rs_tool_threads(ctx));
-    rs_arg(a, "http://127.0.0.1:%u%s", ctx->port, e->path);
+    if (e->method)
+        rs_flag(a, "-H", ":method: %s", e->method);
+    for (unsigned i = 0; i < e->nheaders; i++)
+        rs_flag(a, "-H", "%s", e->headers[i]);
+    char body[RS_ARG_MAX];
+    if (e->request_body) {
+        if (rs_tool_body_file(ctx, e, body, sizeof(body)) < 0)
+            return -1;
+        rs_flag(a, "-d", "%s", body);
+    }
+    rs_arg(a, "http://%s%s", ctx->authority, e->path);
     return a->overflow ? -1 : 0;
 }
 
@@ -41,21 +51,31 @@ static double h2_time(const char *s)
     return NAN;
 }
 
-int rs_h2load_parse(const char *out, struct rr_run *run)
+/* h2load says the answers by status class ("status codes: 9 2xx, 0 3xx, 1 4xx, 0 5xx"): an
+ * answer outside 2xx is a status error (it cannot tell an expected status apart within 2xx);
+ * its errored requests are read errors. */
+int rs_h2load_parse(const char *out, int expected_status, struct rr_run *run)
 {
     rr_run_init(run);
     const char *fin = strstr(out, "finished in ");
     const char *req = strstr(out, "\nrequests: ");
-    double total, started, done, ok, failed, errored, timeout;
-    if (!fin || !req ||
-        sscanf(fin, "finished in %lfs, %lf req/s", &run->duration_s, &run->rps) != 2 ||
+    const char *codes = strstr(out, "\nstatus codes: ");
+    double total, started, done, ok, failed, errored, timeout, c2, c3, c4, c5, rate;
+    (void)expected_status;
+    if (!fin || !req || !codes ||
+        sscanf(fin, "finished in %lfs, %lf req/s", &run->duration_s, &rate) != 2 ||
         sscanf(req,
                "\nrequests: %lf total, %lf started, %lf done, %lf succeeded, %lf failed, "
                "%lf errored, %lf timeout",
-               &total, &started, &done, &ok, &failed, &errored, &timeout) != 7)
+               &total, &started, &done, &ok, &failed, &errored, &timeout) != 7 ||
+        sscanf(codes, "\nstatus codes: %lf 2xx, %lf 3xx, %lf 4xx, %lf 5xx", &c2, &c3, &c4, &c5) !=
+            4)
         return -1;
-    run->responses = done;
-    run->errors = errored + timeout;
+    run->responses = c2 + c3 + c4 + c5;
+    run->error_kinds.status = c3 + c4 + c5;
+    run->error_kinds.read = errored;
+    run->error_kinds.timeout = timeout;
+    rr_run_tally(run);
     cJSON *j = cJSON_CreateObject();
     run->raw = j;
     cJSON_AddNumberToObject(j, "succeeded", ok);

@@ -11,7 +11,13 @@ int rs_ringfire_command(const struct rs_tool_ctx *ctx, int warmup, struct rs_arg
     const struct rs_endpoint *e = &ctx->suite->endpoints[c->endpoint];
     (void)warmup; /* it warms up within the run (--warmup) */
     rs_arg(a, "%s", ctx->ringfire);
-    rs_arg(a, "%s://127.0.0.1:%u%s", e->websocket ? "ws" : "http", ctx->port, e->path);
+    rs_arg(a, "%s://%s%s", e->websocket ? "ws" : "http", ctx->authority, e->path);
+    if (e->method)
+        rs_flag(a, "-m", "%s", e->method);
+    for (unsigned i = 0; i < e->nheaders; i++)
+        rs_flag(a, "-H", "%s", e->headers[i]);
+    if (e->request_body)
+        rs_flag(a, "--body", "%s", e->request_body);
     rs_flag(a, "-c", "%u", c->connections);
     rs_flag(a, "-p", "%u", c->pipeline);
     rs_flag(a, "-t", "%u", rs_tool_threads(ctx));
@@ -26,7 +32,7 @@ int rs_ringfire_command(const struct rs_tool_ctx *ctx, int warmup, struct rs_arg
     return a->overflow ? -1 : 0;
 }
 
-int rs_ringfire_parse(const char *out, struct rr_run *run)
+int rs_ringfire_parse(const char *out, int expected_status, struct rr_run *run)
 {
-    return rr_rundoc_read(out, run);
+    return rr_rundoc_read(out, expected_status, run);
 }

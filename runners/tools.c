@@ -133,6 +133,18 @@ void rs_tool_version(int tool, const char *ringfire, char *out, size_t n)
     free(text);
 }
 
+int rs_tool_body_file(const struct rs_tool_ctx *ctx, const struct rs_endpoint *e, char *out,
+                      size_t n)
+{
+    if ((size_t)snprintf(out, n, "%s/body-%s.bin", ctx->dir, e->name) >= n)
+        return -1;
+    FILE *f = fopen(out, "w");
+    if (!f)
+        return -1;
+    fputs(e->request_body, f);
+    return fclose(f) == 0 ? 0 : -1;
+}
+
 unsigned rs_tool_threads(const struct rs_tool_ctx *ctx)
 {
     unsigned t = ctx->cell->threads ? ctx->cell->threads : ctx->client_ncpus;

@@ -32,7 +32,7 @@ __attribute__((format(printf, 3, 4))) void rs_flag(struct rs_argv *a, const char
 struct rs_tool_ctx {
     const struct rs_suite *suite;
     const struct rs_cell *cell;
-    unsigned port;
+    const char *authority; /* the target's HOST:PORT */
     unsigned client_ncpus;
     const char *ringfire; /* path of the ringfire command */
     const char *dir;      /* the results directory, for generated scripts */
@@ -49,9 +49,10 @@ struct rs_tool {
     unsigned flags;
     /* Builds the measured command (warmup 0) or the warm-up command (1).  Returns 0 or -1. */
     int (*command)(const struct rs_tool_ctx *ctx, int warmup, struct rs_argv *argv);
-    /* Reads the tool's output into a run record (rps, responses, errors, latency, the tool's
-     * own figures in raw).  Returns 0, or -1 when the output is not what it prints. */
-    int (*parse)(const char *out, struct rr_run *run);
+    /* Reads the tool's output into a run record (responses, errors by kind, the rate of the
+     * answers with the expected status (any 2xx when it is 0), latency, the tool's own figures
+     * in raw).  Returns 0, or -1 when the output is not what it prints. */
+    int (*parse)(const char *out, int expected_status, struct rr_run *run);
 };
 
 extern const struct rs_tool rs_tools[];
@@ -72,6 +73,10 @@ int rs_tool_installed(int tool, const char *ringfire, char *why, size_t n);
 /* The first line of its version, cleaned for a table (no tabs, no copyright notice). */
 void rs_tool_version(int tool, const char *ringfire, char *out, size_t n);
 
+/* The endpoint's request body in a file of the results directory, for tools that read one
+ * (path in out).  Returns 0, or -1 when it cannot be written. */
+int rs_tool_body_file(const struct rs_tool_ctx *ctx, const struct rs_endpoint *e, char *out,
+                      size_t n);
 /* Threads for a cell: the cell's, or one per client CPU; at most one per connection. */
 unsigned rs_tool_threads(const struct rs_tool_ctx *ctx);
 /* Whole seconds, at least 1, for tools that take no fractions. */
@@ -79,12 +84,12 @@ unsigned rs_tool_seconds(uint64_t ns);
 
 /* The adapters (tool_*.c). */
 int rs_ringfire_command(const struct rs_tool_ctx *ctx, int warmup, struct rs_argv *argv);
-int rs_ringfire_parse(const char *out, struct rr_run *run);
+int rs_ringfire_parse(const char *out, int expected_status, struct rr_run *run);
 int rs_wrk_command(const struct rs_tool_ctx *ctx, int warmup, struct rs_argv *argv);
-int rs_wrk_parse(const char *out, struct rr_run *run);
+int rs_wrk_parse(const char *out, int expected_status, struct rr_run *run);
 int rs_hey_command(const struct rs_tool_ctx *ctx, int warmup, struct rs_argv *argv);
-int rs_hey_parse(const char *out, struct rr_run *run);
+int rs_hey_parse(const char *out, int expected_status, struct rr_run *run);
 int rs_h2load_command(const struct rs_tool_ctx *ctx, int warmup, struct rs_argv *argv);
-int rs_h2load_parse(const char *out, struct rr_run *run);
+int rs_h2load_parse(const char *out, int expected_status, struct rr_run *run);
 
 #endif

@@ -2,6 +2,7 @@
  * validate.c - endpoint checks before any load (validate.h).
  */
 #include <ctype.h>
+#include <arpa/inet.h>
 #include <netinet/in.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -31,16 +32,29 @@ struct hc_response {
     char raw[256]; /* the first bytes, printable, for reasons */
 };
 
-static int hc_open(struct hc *h, unsigned port, int timeout_ms)
+static int hc_open(struct hc *h, const struct rs_running *r, int timeout_ms)
 {
+    struct sockaddr_storage a;
+    memset(&a, 0, sizeof(a));
+    struct sockaddr_in *v4 = (struct sockaddr_in *)&a;
+    struct sockaddr_in6 *v6 = (struct sockaddr_in6 *)&a;
+    socklen_t len = sizeof(*v4);
     h->len = 0;
-    h->fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-    struct sockaddr_in a = {.sin_family = AF_INET, .sin_port = htons((uint16_t)port)};
-    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    if (inet_pton(AF_INET, r->host, &v4->sin_addr) == 1) {
+        v4->sin_family = AF_INET;
+        v4->sin_port = htons((uint16_t)r->port);
+    } else if (inet_pton(AF_INET6, r->host, &v6->sin6_addr) == 1) {
+        v6->sin6_family = AF_INET6;
+        v6->sin6_port = htons((uint16_t)r->port);
+        len = sizeof(*v6);
+    } else {
+        return -1;
+    }
+    h->fd = socket(a.ss_family, SOCK_STREAM | SOCK_CLOEXEC, 0);
     struct timeval tv = {timeout_ms / 1000, (timeout_ms % 1000) * 1000};
     setsockopt(h->fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
     setsockopt(h->fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv));
-    if (h->fd < 0 || connect(h->fd, (struct sockaddr *)&a, sizeof(a)) < 0) {
+    if (h->fd < 0 || connect(h->fd, (struct sockaddr *)&a, len) < 0) {
         if (h->fd >= 0)
             close(h->fd);
         return -1;
@@ -131,13 +145,13 @@ static int hc_read(struct hc *h, struct hc_response *r)
     return 0;
 }
 
-int rs_http_answers(unsigned port, const char *path)
+int rs_http_answers(const struct rs_running *r, const char *path)
 {
     static struct hc h;
     static struct hc_response resp;
     char req[512];
-    snprintf(req, sizeof(req), "GET %s HTTP/1.1\r\nHost: 127.0.0.1:%u\r\n\r\n", path, port);
-    if (hc_open(&h, port, 1000) < 0)
+    snprintf(req, sizeof(req), "GET %s HTTP/1.1\r\nHost: %s\r\n\r\n", path, r->authority);
+    if (hc_open(&h, r, 1000) < 0)
         return -1;
     int ok = send(h.fd, req, strlen(req), MSG_NOSIGNAL) > 0 && hc_read(&h, &resp) == 0;
     close(h.fd);
@@ -145,6 +159,31 @@ int rs_http_answers(unsigned port, const char *path)
 }
 
 /* ---- validation ---------------------------------------------------------------------------- */
+
+/* Whether the body is a JSON value equal to the expected one (key order and spacing free). */
+static int vd_json(const char *expected, const struct hc_response *resp)
+{
+    cJSON *want = cJSON_Parse(expected), *got = cJSON_ParseWithLength(resp->body, resp->body_len);
+    int same = want && got && cJSON_Compare(want, got, 1);
+    cJSON_Delete(want);
+    cJSON_Delete(got);
+    return same ? 0 : -1;
+}
+
+/* The endpoint's request: its method, path, Host, headers and body. */
+static int vd_request(const struct rs_running *r, const struct rs_endpoint *e, char *out, size_t n)
+{
+    size_t len = (size_t)snprintf(out, n, "%s %s HTTP/1.1\r\nHost: %s\r\n",
+                                  e->method ? e->method : "GET", e->path, r->authority);
+    for (unsigned i = 0; i < e->nheaders && len < n; i++)
+        len += (size_t)snprintf(out + len, n - len, "%s\r\n", e->headers[i]);
+    if (len < n && e->request_body)
+        len += (size_t)snprintf(out + len, n - len, "Content-Length: %zu\r\n\r\n%s",
+                                strlen(e->request_body), e->request_body);
+    else if (len < n)
+        len += (size_t)snprintf(out + len, n - len, "\r\n");
+    return len < n ? (int)len : -1;
+}
 
 static int vd_check(const struct rs_endpoint *e, const struct hc_response *resp, const char *what,
                     char reason[RS_REASON_MAX])
@@ -160,6 +199,9 @@ static int vd_check(const struct rs_endpoint *e, const struct hc_response *resp,
                          memcmp(resp->body, e->body, resp->body_len) != 0))
         snprintf(reason, RS_REASON_MAX, "%s: body \"%.*s\", expected \"%s\"", what,
                  (int)(resp->body_len < 200 ? resp->body_len : 200), resp->body, e->body);
+    else if (e->json && vd_json(e->json, resp) < 0)
+        snprintf(reason, RS_REASON_MAX, "%s: body \"%.*s\", expected the JSON value %s", what,
+                 (int)(resp->body_len < 200 ? resp->body_len : 200), resp->body, e->json);
     else if (e->body_contains &&
              !memmem(resp->body, resp->body_len, e->body_contains, strlen(e->body_contains)))
         snprintf(reason, RS_REASON_MAX, "%s: the body does not contain \"%s\"", what,
@@ -174,23 +216,26 @@ static int vd_http(const struct rs_running *r, const struct rs_endpoint *e,
 {
     static struct hc h;
     static struct hc_response resp;
-    char req[1024];
-    int n = snprintf(req, sizeof(req), "GET %s HTTP/1.1\r\nHost: 127.0.0.1:%u\r\n\r\n", e->path,
-                     r->port);
-    if (hc_open(&h, r->port, 5000) < 0) {
-        snprintf(reason, RS_REASON_MAX, "cannot connect to port %u", r->port);
+    static char req[16384], two[2 * sizeof(req)];
+    const char *method = e->method ? e->method : "GET";
+    int n = vd_request(r, e, req, sizeof(req));
+    if (n < 0) {
+        snprintf(reason, RS_REASON_MAX, "the request of %s is too large to check", e->name);
+        return -1;
+    }
+    if (hc_open(&h, r, 5000) < 0) {
+        snprintf(reason, RS_REASON_MAX, "cannot connect to %s", r->authority);
         return -1;
     }
     int rc = -1;
     if (send(h.fd, req, (size_t)n, MSG_NOSIGNAL) != n || hc_read(&h, &resp) < 0) {
-        snprintf(reason, RS_REASON_MAX, "GET %s: no complete HTTP/1.1 response; it sent \"%s\"",
-                 e->path, resp.raw);
+        snprintf(reason, RS_REASON_MAX, "%s %s: no complete HTTP/1.1 response; it sent \"%s\"",
+                 method, e->path, resp.raw);
         goto out;
     }
-    if (vd_check(e, &resp, "GET", reason) < 0)
+    if (vd_check(e, &resp, method, reason) < 0)
         goto out;
     /* Two requests in one write: both must be answered, complete and right. */
-    char two[2048];
     memcpy(two, req, (size_t)n);
     memcpy(two + n, req, (size_t)n);
     if (send(h.fd, two, 2 * (size_t)n, MSG_NOSIGNAL) != 2 * n) {
@@ -218,7 +263,7 @@ static int vd_websocket(const struct rs_running *r, const struct rs_endpoint *e,
                         char reason[RS_REASON_MAX])
 {
     char url[512];
-    snprintf(url, sizeof(url), "ws://127.0.0.1:%u%s", r->port, e->path);
+    snprintf(url, sizeof(url), "ws://%s%s", r->authority, e->path);
     struct rf_config cfg = {
         .connections = 1,
         .threads = 1,

@@ -9,12 +9,13 @@
 #include "suite.h"
 #include "target.h"
 
-/* Whether GET path on 127.0.0.1:port gets a complete HTTP answer within a second: 0 or -1. */
-int rs_http_answers(unsigned port, const char *path);
+/* Whether GET path on the target gets a complete HTTP answer within a second: 0 or -1. */
+int rs_http_answers(const struct rs_running *r, const char *path);
 
-/* Checks an endpoint: status, content type prefix, body, two pipelined requests answered in
- * order; for WebSocket endpoints 4 messages echoed (2 in flight), every echo compared.
- * Returns 0, or -1 with what was wrong and what the server sent. */
+/* Checks an endpoint with its own request (method, headers, body): status, content type
+ * prefix, body (bytes, or a JSON value), two pipelined requests answered in order; for WebSocket
+ * endpoints 4 messages echoed (2 in flight), every echo compared. Returns 0, or -1 with what was
+ * wrong and what the server sent. */
 int rs_validate(const struct rs_running *r, const struct rs_endpoint *e,
                 char reason[RS_REASON_MAX]);
 

@@ -1,5 +1,5 @@
 /*
- * results.c - ringfire.results/2: the field tables, and the loader and writer that walk them.
+ * results.c - ringfire.results/3: the field tables, and the loader and writer that walk them.
  *
  * Each record type is one table of fields {key, kind, place in the struct, rules}; the loader
  * checks a value against its field's rules as it stores it, the writer prints the struct in
@@ -20,7 +20,7 @@
 #include "results.h"
 #include "ringfire.h"
 
-#define RR_SCHEMA "ringfire.results/2"
+#define RR_SCHEMA "ringfire.results/3"
 #define RR_BIG 9007199254740992.0 /* 2^53: every whole number up to it is exact in a double */
 #define RR_MAX_LIST (1u << 22)    /* cells, runs, buckets or seconds in one list */
 
@@ -74,7 +74,8 @@ struct rr_table {
     }
 
 static const char *const rr_status_names[] = {"pending", "ok", "failed", "skipped", NULL};
-static const char *const rr_bottleneck_names[] = {"neither", "client-bound", "server-bound", NULL};
+static const char *const rr_bottleneck_names[] = {"neither", "client-bound", "server-bound", "both",
+                                                  NULL};
 
 const char *rr_status_name(enum rr_status s)
 {
@@ -83,7 +84,7 @@ const char *rr_status_name(enum rr_status s)
 
 const char *rr_bottleneck_name(enum rr_bottleneck b)
 {
-    return b <= RR_SERVER_BOUND ? rr_bottleneck_names[b] : "?";
+    return b <= RR_BOTH_BOUND ? rr_bottleneck_names[b] : "?";
 }
 
 /* ---- the tables ---------------------------------------------------------------------------- */
@@ -103,6 +104,16 @@ static const struct rr_field cpu_f[] = {
     NUM("target", struct rr_cpu, target, 0, RR_BIG),
 };
 static const struct rr_table cpu_t = TABLE(cpu_f, struct rr_cpu, 0);
+
+#define ERR(key, member)                                                                           \
+    {                                                                                              \
+        key, K_NUM, offsetof(struct rr_errors, member), 0, F_WHOLE, 0, RR_BIG, NULL                \
+    }
+static const struct rr_field errors_f[] = {
+    ERR("connect", connect), ERR("read", read),     ERR("write", write),   ERR("timeout", timeout),
+    ERR("parse", parse),     ERR("closed", closed), ERR("status", status),
+};
+static const struct rr_table errors_t = TABLE(errors_f, struct rr_errors, 0);
 
 static const struct rr_field second_f[] = {
     {"second", K_UINT, offsetof(struct rr_second, second), 0, F_REQ, 0, 1e9, NULL},
@@ -126,6 +137,8 @@ static const struct rr_field run_f[] = {
     RUN("duration_s", K_NUM, duration_s, 0, 0, 1e9, NULL),
     RUN("responses", K_NUM, responses, F_WHOLE, 0, RR_BIG, NULL),
     RUN("errors", K_NUM, errors, F_WHOLE, 0, RR_BIG, NULL),
+    RUN("error_kinds", K_OBJ, error_kinds, 0, 0, 0, &errors_t),
+    RUN("unanswered", K_NUM, unanswered, F_WHOLE, 0, RR_BIG, NULL),
     RUN("latency_us", K_OBJ, latency_us, 0, 0, 0, &lat_t),
     RUN("wall_s", K_NUM, wall_s, 0, 0, 1e9, NULL),
     RUN("client_cpu_s", K_NUM, client_cpu_s, 0, 0, 1e12, NULL),
@@ -146,12 +159,13 @@ static const struct rr_table run_t = TABLE(run_f, struct rr_run, 0);
 
 static const struct rr_field rps_f[] = {
     NUM("median", struct rr_rps, median, 0, RR_BIG),
-    {"ci95", K_PAIR, offsetof(struct rr_rps, ci95), 0, 0, 0, RR_BIG, NULL},
+    {"ci", K_PAIR, offsetof(struct rr_rps, ci), 0, 0, 0, RR_BIG, NULL},
+    NUM("ci_coverage", struct rr_rps, ci_coverage, 0, 1),
     NUM("min", struct rr_rps, min, 0, RR_BIG),
     NUM("max", struct rr_rps, max, 0, RR_BIG),
     NUM("cv", struct rr_rps, cv, 0, 1e6),
-    {"noisy", K_BOOL, offsetof(struct rr_rps, noisy), 0, 0, 0, 0, NULL},
     {"runs", K_UINT, offsetof(struct rr_rps, runs), 0, 0, 0, 1000, NULL},
+    {"resolved", K_BOOL, offsetof(struct rr_rps, resolved), 0, 0, 0, 0, NULL},
 };
 static const struct rr_table rps_t = TABLE(rps_f, struct rr_rps, 0);
 
@@ -163,7 +177,11 @@ static const struct rr_field summary_f[] = {
     SUM("rps", K_OBJ, rps, F_REQ, 0, 0, &rps_t),
     SUM("latency_us", K_OBJ, latency_us, 0, 0, 0, &lat_t),
     SUM("cpu_us_per_response", K_OBJ, cpu_us_per_response, 0, 0, 0, &cpu_t),
+    SUM("utilization", K_OBJ, utilization, 0, 0, 0, &cpu_t),
+    SUM("peak_rss_bytes", K_OBJ, peak_rss_bytes, 0, 0, 0, &cpu_t),
     SUM("errors", K_NUM, errors, 0, 0, RR_BIG, NULL),
+    SUM("error_rate", K_NUM, error_rate, 0, 0, 1, NULL),
+    SUM("unanswered", K_NUM, unanswered, 0, 0, RR_BIG, NULL),
     SUM("bottleneck", K_ENUM, bottleneck, 0, 0, 0, rr_bottleneck_names),
 };
 static const struct rr_table summary_t =
@@ -184,6 +202,9 @@ static const struct rr_field cell_f[] = {
     CELL("websocket", K_BOOL, websocket, 0, 0, 0, NULL),
     CELL("ws_message_bytes", K_UINT, ws_message_bytes, 0, 0, RF_MAX_WS_MESSAGE, NULL),
     CELL("repetitions", K_UINT, repetitions, F_REQ, 1, 1000, NULL),
+    CELL("repetitions_min", K_UINT, repetitions_min, 0, 0, 1000, NULL),
+    CELL("interval_target", K_NUM, interval_target, 0, 0, 1, NULL),
+    CELL("reference", K_BOOL, reference, 0, 0, 0, NULL),
     CELL("duration_s", K_NUM, duration_s, 0, 0, 86400, NULL),
     CELL("status", K_ENUM, status, F_REQ, 0, 0, rr_status_names),
     CELL("reason", K_STR, reason, F_NULL, 0, 0, NULL),
@@ -210,6 +231,15 @@ static const struct rr_field env_f[] = {
     ENV("command", K_STR, command, 0, 0),
     ENV("tools", K_MAP, tools, 0, 0),
     ENV("targets", K_MAP, targets, 0, 0),
+    ENV("distribution", K_STR, distribution, 0, 0),
+    ENV("memory_bytes", K_NUM, memory_bytes, 0, RR_BIG),
+    ENV("threads_per_core", K_UINT, threads_per_core, 0, 64),
+    ENV("virtualization", K_STR, virtualization, 0, 0),
+    ENV("governor", K_STR, governor, 0, 0),
+    ENV("tcp", K_MAP, tcp, 0, 0),
+    ENV("warmup_s", K_NUM, warmup_s, 0, 86400),
+    ENV("timeout_s", K_NUM, timeout_s, 0, 86400),
+    ENV("target_settings", K_MAP, target_settings, 0, 0),
 };
 static const struct rr_table env_t = TABLE(env_f, struct rr_env, 0);
 
@@ -583,6 +613,10 @@ static int rr_check_cell(struct rj_ctx *L, const struct rr_cell *c, const char *
         rj_path_key(p, sizeof(p), path, "ws_message_bytes");
         return rj_fail(L, p, "%u on a cell that is not WebSocket", c->ws_message_bytes);
     }
+    if (c->repetitions_min > c->repetitions) {
+        rj_path_key(p, sizeof(p), path, "repetitions_min");
+        return rj_fail(L, p, "%u, above the %u repetitions", c->repetitions_min, c->repetitions);
+    }
     if (c->nruns > c->repetitions) {
         rj_path_key(p, sizeof(p), path, "runs");
         return rj_fail(L, p, "%zu runs, more than the %u repetitions", c->nruns, c->repetitions);
@@ -594,12 +628,37 @@ static int rr_check_cell(struct rj_ctx *L, const struct rr_cell *c, const char *
             rj_path_key(p, sizeof(p), rp, "rep");
             return rj_fail(L, p, "%u, above the %u repetitions", c->runs[k].rep, c->repetitions);
         }
-    rj_path_key(p, sizeof(p), path, "summary");
-    if (c->status == RR_OK && (!c->summary.present || c->nruns == 0))
-        return rj_fail(L, p, "a cell with status \"ok\" needs its runs and their summary");
-    if (c->summary.present && c->summary.rps.runs != c->nruns)
-        return rj_fail(L, p, "summarizes %u runs, the cell has %zu", c->summary.rps.runs, c->nruns);
+    rj_path_key(p, sizeof(p), path, "runs");
+    if (c->status == RR_OK && c->nruns == 0)
+        return rj_fail(L, p, "a cell with status \"ok\" needs its runs");
     return 0;
+}
+
+static int rr_cmp_cell_id(const void *a, const void *b)
+{
+    return strcmp((*(const struct rr_cell *const *)a)->id, (*(const struct rr_cell *const *)b)->id);
+}
+
+/* No two cells with one id: sorted by id, neighbours differ (n log n for large documents). */
+static int rr_check_ids(struct rj_ctx *L, const struct rr_doc *doc)
+{
+    const struct rr_cell **v = malloc((doc->ncells ? doc->ncells : 1) * sizeof(*v));
+    if (!v)
+        return rj_fail(L, ".cells", "out of memory");
+    for (size_t i = 0; i < doc->ncells; i++)
+        v[i] = &doc->cells[i];
+    qsort(v, doc->ncells, sizeof(*v), rr_cmp_cell_id);
+    int rc = 0;
+    for (size_t i = 1; i < doc->ncells && rc == 0; i++)
+        if (strcmp(v[i - 1]->id, v[i]->id) == 0) {
+            char p[300];
+            size_t a = (size_t)(v[i - 1] - doc->cells), b = (size_t)(v[i] - doc->cells);
+            rj_path_index(p, sizeof(p), ".cells", a > b ? a : b);
+            rc = rj_fail(L, p, "the id \"%s\" is also the id of .cells[%zu]", v[i]->id,
+                         a < b ? a : b);
+        }
+    free(v);
+    return rc;
 }
 
 static int rr_check_doc(struct rj_ctx *L, const struct rr_doc *doc)
@@ -609,12 +668,8 @@ static int rr_check_doc(struct rj_ctx *L, const struct rr_doc *doc)
         rj_path_index(p, sizeof(p), ".cells", i);
         if (rr_check_cell(L, &doc->cells[i], p) < 0)
             return -1;
-        for (size_t k = 0; k < i; k++)
-            if (strcmp(doc->cells[k].id, doc->cells[i].id) == 0)
-                return rj_fail(L, p, "the id \"%s\" is also the id of .cells[%zu]",
-                               doc->cells[i].id, k);
     }
-    return 0;
+    return rr_check_ids(L, doc);
 }
 
 int rr_parse(const char *name, const char *text, size_t len, struct rr_doc *doc, char *err)
@@ -640,6 +695,10 @@ int rr_parse(const char *name, const char *text, size_t len, struct rr_doc *doc,
     cJSON_AddItemToObject(root, "schema", copy);
     if (rc == 0)
         rc = rr_check_doc(&L, doc);
+    /* A summary is derived data: the runs are what was measured, and every summary is the
+     * current rule's, whatever the file said. */
+    for (size_t i = 0; rc == 0 && i < doc->ncells; i++)
+        rr_summarize(&doc->cells[i]);
 out:
     cJSON_Delete(root);
     if (rc < 0)

@@ -1,5 +1,5 @@
 /*
- * results.h - the results document (ringfire.results/2): its typed records, the one loader,
+ * results.h - the results document (ringfire.results/3): its typed records, the one loader,
  * the one writer, the one summary.
  *
  * This module owns the format: the schema name and every key are written once, in the field
@@ -26,7 +26,9 @@
 enum rr_lat { RR_P50, RR_P75, RR_P90, RR_P99, RR_P99_9, RR_P99_99, RR_MAX, RR_NLAT };
 
 enum rr_status { RR_PENDING, RR_OK, RR_FAILED, RR_SKIPPED };
-enum rr_bottleneck { RR_NEITHER, RR_CLIENT_BOUND, RR_SERVER_BOUND };
+/* Which side's CPU was full (at least RR_SATURATED of its cores): the client, the server,
+ * both, or neither (then the latency, the connections or a lock set the pace). */
+enum rr_bottleneck { RR_NEITHER, RR_CLIENT_BOUND, RR_SERVER_BOUND, RR_BOTH_BOUND };
 
 const char *rr_status_name(enum rr_status s);
 const char *rr_bottleneck_name(enum rr_bottleneck b);
@@ -48,16 +50,24 @@ struct rr_cpu {
     double target;
 };
 
+/* A run's failures by kind: transport errors (no answer) and answers whose status was not
+ * the expected one (status).  NaN where the tool does not tell. */
+struct rr_errors {
+    double connect, read, write, timeout, parse, closed, status;
+};
+
 /* One measured run of a cell. */
 struct rr_run {
     unsigned rep;   /* the repetition, from 1 */
     unsigned order; /* its place in that repetition's shuffled order, from 1 */
     char *command;  /* the exact command line */
     int exit_status;
-    double rps;
+    double rps;        /* answers with the expected status per second of the measured phase */
     double duration_s; /* of the measured phase */
-    double responses;
-    double errors;
+    double responses;  /* every answer, whatever its status */
+    double errors;     /* transport errors plus answers with another status */
+    struct rr_errors error_kinds;
+    double unanswered; /* requests still in flight when the run ended */
     double latency_us[RR_NLAT];
     double wall_s;       /* the tool's whole run, start-up and warm-up included */
     double client_cpu_s; /* user + system, over wall_s */
@@ -83,16 +93,21 @@ struct rr_summary {
     int present;
     struct rr_rps {
         double median;
-        double ci95[2]; /* 95% bootstrap interval of the median */
+        double ci[2];       /* the interval of the median (rr_median_interval) */
+        double ci_coverage; /* its coverage: 0.95 or more, less with fewer than 6 runs */
         double min;
         double max;
         double cv;
-        int noisy;
         unsigned runs;
+        int resolved; /* the interval reaches 95% and lies within the cell's target */
     } rps;
     double latency_us[RR_NLAT]; /* medians over the runs */
     struct rr_cpu cpu_us_per_response;
+    struct rr_cpu utilization;    /* of each side's cores */
+    struct rr_cpu peak_rss_bytes; /* medians over the runs */
     double errors;
+    double error_rate; /* errors over answers and transport errors, over all runs */
+    double unanswered;
     enum rr_bottleneck bottleneck; /* the verdict most runs gave */
 };
 
@@ -107,7 +122,10 @@ struct rr_cell {
     unsigned threads; /* 0: one per client CPU */
     int websocket;
     unsigned ws_message_bytes; /* 0 for HTTP */
-    unsigned repetitions;
+    unsigned repetitions;      /* at most */
+    unsigned repetitions_min;  /* at least; more until the interval is within the target */
+    double interval_target;    /* the largest distance of the interval from the median */
+    int reference;             /* a reference target: shown, never ranked */
     double duration_s;
     enum rr_status status;
     char *reason; /* why failed or skipped; NULL otherwise */
@@ -140,6 +158,16 @@ struct rr_env {
     char *command;
     struct rr_map tools;
     struct rr_map targets;
+    /* the method: the machine and the suite's settings */
+    char *distribution;
+    double memory_bytes;
+    unsigned threads_per_core; /* SMT: 2 when each core runs two CPUs */
+    char *virtualization;      /* "none", or what systemd-detect-virt would say */
+    char *governor;
+    struct rr_map tcp; /* sysctls that matter for loopback load */
+    double warmup_s;
+    double timeout_s;
+    struct rr_map target_settings; /* each recipe's own words: workers, processes */
 };
 
 struct rr_doc {
@@ -204,17 +232,20 @@ void rr_slug(const char *name, char *out, size_t n);
 
 struct rr_spread;
 
-/* The seed of a cell's bootstrap: the suite's seed and the number of runs, so that the same
- * runs always give the same interval. */
-uint64_t rr_summary_seed(const struct rr_doc *doc, const struct rr_cell *cell);
-/* Recomputes a cell's summary from its runs, with rr_summary_seed(). */
-void rr_summarize(const struct rr_doc *doc, struct rr_cell *cell);
-/* The spread (median, min, max, bootstrap interval, cv) over a cell's runs of the figure at
- * offset in struct rr_run (a double), leaving out runs that did not measure it; the bootstrap
- * seeded as rr_summarize seeds it.  out->n is 0 when no run measured it. */
-void rr_cell_spread(const struct rr_doc *doc, const struct rr_cell *cell, size_t offset,
-                    struct rr_spread *out);
+#define RR_INTERVAL_TARGET 0.05 /* a cell's interval_target when its suite gives none */
 
+/* Recomputes a cell's summary from its runs. */
+void rr_summarize(struct rr_cell *cell);
+/* Whether a summary's interval is resolved for a target distance from the median. */
+int rr_resolved(const struct rr_rps *rps, double target);
+/* The spread (median, min, max, interval of the median, cv) over a cell's runs of the figure
+ * at offset in struct rr_run (a double), leaving out runs that did not measure it.  out->n is
+ * 0 when no run measured it. */
+void rr_cell_spread(const struct rr_cell *cell, size_t offset, struct rr_spread *out);
+
+/* From a run's responses, duration and error kinds: its errors (the kinds it knows, summed)
+ * and its rate (answers with the expected status per second; NaN without a duration). */
+void rr_run_tally(struct rr_run *run);
 /* From a run's measured times (wall_s, client_cpu_s, target_cpu_s, duration_s, responses)
  * and the CPUs each side had: utilizations, CPU per response and the bottleneck verdict.  CPU
  * time covers the whole run; scaled to the measured phase (the load is steady over a run) it

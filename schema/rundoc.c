@@ -16,8 +16,9 @@ static const char K_SCHEMA[] = "schema", K_RPS[] = "rps", K_DURATION[] = "durati
                   K_RESPONSES[] = "responses", K_ERRORS[] = "errors", K_WEBSOCKET[] = "websocket",
                   K_MISMATCHES[] = "mismatches", K_LATENCY[] = "latency_us",
                   K_HISTOGRAM[] = "histogram", K_BUCKETS[] = "buckets", K_TIMELINE[] = "timeline",
-                  K_SECOND[] = "second", K_BYTES_RECEIVED[] = "bytes_received", K_RATE[] = "rate",
-                  K_RESPONSE_LATENCY[] = "response_time_us", K_LAG[] = "lag_us",
+                  K_SECOND[] = "second", K_BYTES_RECEIVED[] = "bytes_received",
+                  K_STATUS[] = "status", K_CODES[] = "codes", K_UNANSWERED[] = "unanswered",
+                  K_RATE[] = "rate", K_RESPONSE_LATENCY[] = "response_time_us", K_LAG[] = "lag_us",
                   K_RESPONSE_HISTOGRAM[] = "response_histogram",
                   K_LAG_HISTOGRAM[] = "lag_histogram", K_SENT[] = "sent", K_TARGET[] = "target";
 
@@ -114,7 +115,7 @@ static cJSON *rd_status(const struct rf_counts *c)
     for (int i = 0; i < 5; i++)
         cJSON_AddNumberToObject(o, names[i], (double)rd_class(c, (i + 1) * 100));
     cJSON_AddNumberToObject(o, "other", (double)c->status_other);
-    cJSON *codes = cJSON_AddObjectToObject(o, "codes");
+    cJSON *codes = cJSON_AddObjectToObject(o, K_CODES);
     for (int s = 100; s < 1000; s++) {
         if (!c->status[s])
             continue;
@@ -247,12 +248,12 @@ char *rr_rundoc_print(const struct rr_rundoc *d)
     cJSON_AddBoolToObject(o, "interrupted", res->interrupted);
     cJSON_AddNumberToObject(o, "requests", (double)c->requests);
     cJSON_AddNumberToObject(o, K_RESPONSES, (double)c->responses);
-    cJSON_AddNumberToObject(o, "unanswered", (double)c->unanswered);
+    cJSON_AddNumberToObject(o, K_UNANSWERED, (double)c->unanswered);
     cJSON_AddNumberToObject(o, K_RPS,
                             res->duration_s > 0 ? (double)c->responses / res->duration_s : 0.0);
     cJSON_AddNumberToObject(o, "bytes_sent", (double)c->bytes_sent);
     cJSON_AddNumberToObject(o, K_BYTES_RECEIVED, (double)c->bytes_received);
-    cJSON_AddItemToObject(o, "status", rd_status(c));
+    cJSON_AddItemToObject(o, K_STATUS, rd_status(c));
     cJSON_AddItemToObject(o, K_ERRORS, rd_errors(c));
     cJSON *conns = cJSON_AddObjectToObject(o, "connections");
     cJSON_AddNumberToObject(conns, "requested", res->connections);
@@ -349,26 +350,50 @@ static int rd_read_timeline(const cJSON *tl, struct rr_run *run)
     return 0;
 }
 
-int rr_rundoc_read(const char *text, struct rr_run *run)
+/* The answers whose status was not the expected one (any 2xx when expected is 0); for
+ * WebSocket, the echoes that differed from what was sent. */
+static double rd_unexpected(const cJSON *j, int expected, double responses)
+{
+    const cJSON *ws = cJSON_GetObjectItemCaseSensitive(j, K_WEBSOCKET);
+    if (cJSON_IsObject(ws)) {
+        double bad = rd_num(ws, K_MISMATCHES);
+        return isnan(bad) ? 0 : bad;
+    }
+    const cJSON *status = cJSON_GetObjectItemCaseSensitive(j, K_STATUS);
+    double ok;
+    if (expected > 0) {
+        char key[16];
+        snprintf(key, sizeof(key), "%d", expected);
+        ok = rd_num(cJSON_GetObjectItemCaseSensitive(status, K_CODES), key);
+        ok = isnan(ok) ? 0 : ok;
+    } else {
+        ok = rd_num(status, "2xx");
+    }
+    return isnan(ok) || isnan(responses) ? NAN : responses - ok;
+}
+
+int rr_rundoc_read(const char *text, int expected_status, struct rr_run *run)
 {
     rr_run_init(run);
     cJSON *j = cJSON_Parse(text);
     const cJSON *schema = cJSON_GetObjectItemCaseSensitive(j, K_SCHEMA);
     if (!cJSON_IsString(schema) || strcmp(schema->valuestring, RD_SCHEMA) != 0)
         goto err;
-    run->rps = rd_num(j, K_RPS);
     run->duration_s = rd_num(j, K_DURATION);
     run->responses = rd_num(j, K_RESPONSES);
-    run->errors = 0;
+    run->unanswered = rd_num(j, K_UNANSWERED);
     const cJSON *errors = cJSON_GetObjectItemCaseSensitive(j, K_ERRORS);
+    struct rr_errors *e = &run->error_kinds;
+    double *kinds[RF_ERRK_COUNT_] = {&e->connect, &e->read,  &e->write,
+                                     &e->timeout, &e->parse, &e->closed};
     for (int k = 0; k < RF_ERRK_COUNT_; k++)
-        run->errors += rd_num(errors, rf_error_kind_name((enum rf_error_kind)k));
-    double bad = rd_num(cJSON_GetObjectItemCaseSensitive(j, K_WEBSOCKET), K_MISMATCHES);
-    run->errors += isnan(bad) ? 0 : bad;
+        *kinds[k] = rd_num(errors, rf_error_kind_name((enum rf_error_kind)k));
+    e->status = rd_unexpected(j, expected_status, run->responses);
+    rr_run_tally(run);
     const cJSON *lat = cJSON_GetObjectItemCaseSensitive(j, K_LATENCY);
     for (size_t i = 0; i < RD_NLAT; i++)
         run->latency_us[rd_lat[i].slot] = rd_num(lat, rd_lat[i].key);
-    if (isnan(run->rps) || isnan(run->errors) ||
+    if (isnan(run->rps) || isnan(run->errors) || isnan(e->status) ||
         rd_read_buckets(cJSON_GetObjectItemCaseSensitive(j, K_HISTOGRAM), run) < 0 ||
         rd_read_timeline(cJSON_GetObjectItemCaseSensitive(j, K_TIMELINE), run) < 0)
         goto err;

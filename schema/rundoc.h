@@ -19,9 +19,11 @@ struct rr_rundoc {
 /* The run as one line of JSON ending in a newline (malloc'ed), or NULL when out of memory. */
 char *rr_rundoc_print(const struct rr_rundoc *doc);
 
-/* Reads a ringfire.run/1 object into a run record: rps, duration, responses, errors (every
- * kind, and WebSocket echoes that differed), latency, histogram and timeline; the rest of the
- * object goes to run->raw.  Returns 0, or -1 when text is not such an object. */
-int rr_rundoc_read(const char *text, struct rr_run *run);
+/* Reads a ringfire.run/1 object into a run record: duration, responses, errors by kind (an
+ * answer with another status than expected_status, any 2xx when it is 0, or a WebSocket echo
+ * that differed, is a status error), the rate of the others, requests unanswered, latency,
+ * histogram and timeline; the rest of the object goes to run->raw.  Returns 0, or -1 when text
+ * is not such an object. */
+int rr_rundoc_read(const char *text, int expected_status, struct rr_run *run);
 
 #endif

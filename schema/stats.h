@@ -1,29 +1,34 @@
 /*
- * stats.h - summaries of repeated measurements: median, range, a bootstrap confidence
- * interval of the median, the coefficient of variation, and the interval of the ratio of two
- * sets of runs.
+ * stats.h - summaries of repeated measurements: median, range, a distribution-free confidence
+ * interval of the median with the coverage it achieves, the coefficient of variation, and the
+ * interval of the ratio of two sets of runs.
  */
 #ifndef RF_SCHEMA_STATS_H
 #define RF_SCHEMA_STATS_H
 
 #include <stdint.h>
 
-#define RR_NOISY_CV 0.05 /* a cell whose runs vary more than 5% is marked noisy */
+#define RR_LEVEL 0.95 /* the coverage asked of an interval of a median */
 
 struct rr_spread {
     unsigned n;
     double median;
     double min;
     double max;
-    double ci_low; /* 95% bootstrap interval of the median */
+    double ci_low; /* rr_median_interval at RR_LEVEL */
     double ci_high;
-    double cv; /* stdev / mean */
-    int noisy;
+    double coverage; /* what that interval achieves: RR_LEVEL or more, less with few runs */
+    double cv;       /* stdev / mean */
 };
 
 double rr_median(const double *v, unsigned n);
-/* Summarizes n values; the bootstrap is seeded, so the same values give the same interval. */
-void rr_describe(const double *v, unsigned n, uint64_t seed, struct rr_spread *out);
+/* Summarizes n values. */
+void rr_describe(const double *v, unsigned n, struct rr_spread *out);
+/* The interval of the median of n sorted values from two of them: the narrowest pair of order
+ * statistics whose coverage is at least level, or, when no pair reaches it, the range; the
+ * coverage achieved in *coverage (0 for one value). */
+void rr_median_interval(const double *sorted, unsigned n, double level, double *lo, double *hi,
+                        double *coverage);
 /* The ratio of the geometric means of y and x, and its interval at the two-sided confidence
  * level (0.95, 0.999...) from Welch's t on the logarithms of the values.  Returns 0, or -1 when
  * a side has fewer than 2 values or a value is not positive. */

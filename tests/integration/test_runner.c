@@ -20,6 +20,7 @@
 #include "../tmpdir.h"
 #include "harness.h"
 #include "results.h"
+#include "tools.h"
 
 static const struct rr_cell *cell(const struct rr_doc *doc, const char *id)
 {
@@ -59,8 +60,8 @@ Test(runner, smoke_suite_end_to_end, .init = tmpdir_setup, .fini = tmpdir_teardo
         cr_assert(eq(str, (char *)status_of(c), "ok"), "%s", c->id);
         cr_assert(eq(sz, c->nruns, 3));
         cr_assert(gt(dbl, sum->rps.median, 0));
-        cr_assert(le(dbl, sum->rps.ci95[0], sum->rps.median));
-        cr_assert(ge(dbl, sum->rps.ci95[1], sum->rps.median));
+        cr_assert(le(dbl, sum->rps.ci[0], sum->rps.median));
+        cr_assert(ge(dbl, sum->rps.ci[1], sum->rps.median));
         cr_assert(gt(dbl, sum->cpu_us_per_response.client, 0));
         cr_assert(gt(dbl, sum->cpu_us_per_response.target, 0));
         const struct rr_run *run = &c->runs[0];
@@ -353,7 +354,7 @@ Test(runner, report_without_gnuplot_says_what_to_install, .init = tmpdir_setup,
     cmd_run((const char *const[]){RINGFIRE, "report", "tests/data/results-old-schema.json", NULL},
             30, &r);
     cr_assert(eq(int, r.status, 2));
-    assert_says(r.err, "expected ringfire.results/2");
+    assert_says(r.err, "expected ringfire.results/3");
     cmd_free(&r);
 }
 
@@ -371,12 +372,12 @@ Test(runner, hostile_results_run_nothing_and_write_nothing, .init = tmpdir_setup
         {"../../escaped", "got \"../../escaped\""},
     };
     FILE *f = fopen("tests/data/results-golden.json", "r");
-    static char golden[1 << 16];
+    static char golden[1 << 20];
     size_t n = fread(golden, 1, sizeof(golden) - 1, f);
     golden[n] = '\0';
     fclose(f);
     for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
-        static char text[1 << 16];
+        static char text[1 << 20];
         const char *key = strstr(golden, "\"endpoint\":");
         const char *at = key ? strstr(key, "\"plaintext\"") : NULL;
         cr_assert(not(eq(ptr, (void *)at, NULL)));
@@ -401,4 +402,77 @@ Test(runner, hostile_results_run_nothing_and_write_nothing, .init = tmpdir_setup
     snprintf(marker, sizeof(marker), "%s/PWNED", tmpdir);
     cr_assert(not(eq(int, access(marker, F_OK), 0)));
     cr_assert(not(eq(int, access("PWNED", F_OK), 0)));
+}
+
+/*
+ * A server already running (a url in the recipe): measured, never started or stopped, its
+ * CPU not claimed; the report says it was not managed.  An endpoint with its own request
+ * (POST with a body to /echo) and a JSON value checked by value; an endpoint that answers 404
+ * where 200 is expected fails validation, and one whose every answer is the expected 404
+ * counts them as successes.
+ */
+Test(runner, an_external_target_is_measured_and_left_alone, .init = tmpdir_setup,
+     .fini = tmpdir_teardown)
+{
+    struct fixture fx;
+    cr_assert(eq(int, fixture_start(&fx, NULL), 0));
+    char suite_text[2048], out[128];
+    snprintf(suite_text, sizeof(suite_text),
+             "{\"name\": \"ext\", \"targets\": [{\"name\": \"staging\", \"url\": "
+             "\"http://127.0.0.1:%u\", \"settings\": \"one epoll thread\", \"endpoints\": "
+             "[\"json\", \"echo\", \"missing\"]}],"
+             " \"endpoints\": {\"json\": {\"path\": \"/json\", \"json\": {\"message\": "
+             "\"Hello, World!\"}},"
+             " \"echo\": {\"path\": \"/echo\", \"request\": {\"method\": \"POST\", \"headers\": "
+             "[\"X-Test: 1\"], \"body\": \"ping\"}, \"body\": \"ping\"},"
+             " \"missing\": {\"path\": \"/nope\", \"status\": 404}},"
+             " \"matrix\": {\"connections\": [4]}, \"repetitions\": {\"min\": 2, \"max\": 4, "
+             "\"target\": \"50%%\"}, \"duration\": \"300ms\", \"warmup\": \"0s\"}",
+             fx.port);
+    const char *suite = tmpdir_write("ext.json", suite_text);
+    snprintf(out, sizeof(out), "%s/ext", tmpdir);
+    struct cmd_result r;
+    cmd_run((const char *const[]){RINGFIRE, "suite", suite, "--out", out, "-q", NULL}, 120, &r);
+    cr_assert(eq(int, r.status, 0), "%s", r.err);
+    cmd_free(&r);
+    cr_assert(eq(int, kill(fx.pid, 0), 0), "the server is still running");
+    struct rr_doc doc;
+    cr_assert(eq(int, load_results(out, &doc), 0));
+    for (size_t i = 0; i < doc.ncells; i++) {
+        const struct rr_cell *c = &doc.cells[i];
+        cr_assert(eq(str, (char *)status_of(c), "ok"), "%s: %s", c->id, reason_of(c));
+        cr_assert(ge(sz, c->nruns, 2), "%s: at least min", c->id);
+        cr_assert(le(sz, c->nruns, 4), "%s: at most max", c->id);
+        cr_assert(isnan(c->runs[0].target_cpu_s), "%s: its CPU is not ours to measure", c->id);
+        cr_assert(gt(dbl, c->summary.rps.median, 0), "%s", c->id);
+        cr_assert(eq(dbl, c->runs[0].error_kinds.status, 0), "%s: every answer expected", c->id);
+    }
+    cr_assert(not(eq(ptr, strstr(doc.env.targets.v[0].value, "not managed"), NULL)));
+    cr_assert(not(eq(ptr, strstr(doc.env.target_settings.v[0].value, "one epoll thread"), NULL)));
+    rr_doc_free(&doc);
+    cr_assert(eq(int, fixture_stop(&fx), 0), "and it stops when its owner stops it");
+}
+
+/* Answers with another status than expected are errors, not throughput. */
+Test(runner, unexpected_statuses_are_errors)
+{
+    struct fixture fx;
+    cr_assert(eq(int, fixture_start(&fx, NULL), 0));
+    char url[128];
+    snprintf(url, sizeof(url), "http://127.0.0.1:%u/status/404", fx.port);
+    struct cmd_result r;
+    cmd_run((const char *const[]){RINGFIRE, url, "-n", "200", "-c", "4", "--json", NULL}, 30, &r);
+    fixture_stop(&fx);
+    cr_assert(eq(int, r.status, 0), "%s", r.err);
+    struct rr_run run;
+    cr_assert(eq(int, rs_ringfire_parse(r.out, 200, &run), 0));
+    cr_assert(eq(dbl, run.responses, 200));
+    cr_assert(eq(dbl, run.error_kinds.status, 200), "every 404 where 200 was expected");
+    cr_assert(eq(dbl, run.rps, 0), "no throughput from errors");
+    rr_run_free(&run);
+    cr_assert(eq(int, rs_ringfire_parse(r.out, 404, &run), 0));
+    cr_assert(eq(dbl, run.error_kinds.status, 0), "expected: 404");
+    cr_assert(gt(dbl, run.rps, 0));
+    rr_run_free(&run);
+    cmd_free(&r);
 }

@@ -70,7 +70,7 @@ static struct rr_cell *cell_add(struct rr_doc *doc, const char *id, int n, doubl
         r.cpu_us_per_response.client = cpu / j;
         cr_assert(eq(int, rr_cell_add_run(cell, &r), 0));
     }
-    rr_summarize(doc, cell);
+    rr_summarize(cell);
     return cell;
 }
 
@@ -272,7 +272,7 @@ Test(gate, another_schema_and_a_missing_file_exit_2)
     const char *a = doc_save(doc_pair("cpu", 100000, 500), "a");
     cr_assert(
         eq(int, gate(out, sizeof(out), a, "tests/data/results-old-schema.json", NULL, NULL), 2));
-    assert_says(out, "expected ringfire.results/2");
+    assert_says(out, "expected ringfire.results/3");
     cr_assert(eq(int, gate(out, sizeof(out), a, "/nonexistent/results", NULL, NULL), 2));
     assert_says(out, "/nonexistent/results: cannot read");
     cr_assert(eq(int, gate(out, sizeof(out), a, a, "--max-regression", "150%"), 2));

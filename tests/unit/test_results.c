@@ -18,7 +18,7 @@
 
 /* A small valid document: one measured cell with two runs, one failed cell. */
 static const char valid[] =
-    "{\"schema\": \"ringfire.results/2\", \"suite\": {\"name\": \"s\", \"file\": \"s.json\"},"
+    "{\"schema\": \"ringfire.results/3\", \"suite\": {\"name\": \"s\", \"file\": \"s.json\"},"
     " \"env\": {\"cores\": 2, \"seed\": 5, \"tools\": {\"ringfire\": \"ringfire 0.1.0\"},"
     "          \"targets\": {\"a\": \"a 1\"}},"
     " \"cells\": [{\"id\": \"a/e/ringfire/c8/p1/t0\", \"target\": \"a\", \"endpoint\": \"e\","
@@ -26,7 +26,7 @@ static const char valid[] =
     "  \"status\": \"ok\", \"runs\": [{\"rep\": 1, \"rps\": 100, \"responses\": 100,"
     "  \"latency_us\": {\"p99\": 5}, \"histogram_ns\": [[1000, 90], [2000, 10]],"
     "  \"timeline\": [{\"second\": 0, \"responses\": 100}]}, {\"rep\": 2, \"rps\": 110}],"
-    "  \"summary\": {\"rps\": {\"median\": 105, \"ci95\": [100, 110], \"runs\": 2}}},"
+    "  \"summary\": {\"rps\": {\"median\": 1, \"ci\": [100, 110], \"runs\": 7}}},"
     " {\"id\": \"a/e/wrk/c8/p1/t0\", \"target\": \"a\", \"endpoint\": \"e\", \"tool\": \"wrk\","
     "  \"connections\": 8, \"pipeline\": 1, \"repetitions\": 2, \"status\": \"failed\","
     "  \"reason\": \"it broke\"}]}";
@@ -50,7 +50,10 @@ Test(results, a_valid_document_loads_with_every_field)
     cr_assert(eq(sz, c->runs[0].nbuckets, 2));
     cr_assert(eq(u64, c->runs[0].buckets[1].value_ns, 2000));
     cr_assert(eq(sz, c->runs[0].ntimeline, 1));
-    cr_assert(eq(dbl, c->summary.rps.ci95[1], 110));
+    cr_assert(eq(dbl, c->summary.rps.median, 105), "summaries are recomputed from the runs");
+    cr_assert(eq(uint, c->summary.rps.runs, 2));
+    cr_assert(eq(dbl, c->summary.rps.ci[1], 110));
+    cr_assert(eq(dbl, c->summary.rps.ci_coverage, 0.5), "the range of 2 runs");
     cr_assert(eq(str, d.cells[1].reason, "it broke"));
     cr_assert(eq(str, d.env.tools.v[0].value, "ringfire 0.1.0"));
     cr_assert(eq(u64, d.env.seed, 5));
@@ -80,15 +83,12 @@ Test(results, an_unknown_interval_survives_writing_and_loading)
     struct rr_doc d, again;
     char err[RR_ERR_MAX];
     cr_assert(eq(int, parse(valid, &d, err), 0), "%s", err);
-    d.cells[0].summary.rps.ci95[0] = d.cells[0].summary.rps.ci95[1] = NAN;
+    d.cells[0].summary.rps.ci[0] = d.cells[0].summary.rps.ci[1] = NAN;
     char *a = rr_print(&d);
-    cr_assert(strstr(a, "\"ci95\":\tnull") != NULL, "%s", a);
+    cr_assert(strstr(a, "\"ci\":\tnull") != NULL, "%s", a);
     cr_assert(eq(int, parse(a, &again, err), 0), "%s", err);
-    cr_assert(isnan(again.cells[0].summary.rps.ci95[1]));
-    char *b = rr_print(&again);
-    cr_assert(eq(str, a, b));
+    cr_assert(eq(dbl, again.cells[0].summary.rps.ci[1], 110), "recomputed from the runs");
     free(a);
-    free(b);
     rr_doc_free(&d);
     rr_doc_free(&again);
 }
@@ -113,11 +113,14 @@ static const struct bad_doc bad[] = {
      "got \"../../escaped\""},
     {"null where runs are", "\"reason\": \"it broke\"}",
      "\"reason\": \"it broke\", \"runs\": null}", ".cells[1].runs: expected an array, got null"},
-    {"null where the summary of an ok cell is",
-     "\"status\": \"failed\",  \"reason\": \"it broke\"}", "\"status\": \"ok\", \"summary\": null}",
-     ".cells[1].summary: a cell with status \"ok\" needs its runs and their summary"},
-    {"a summary without its interval", "\"ci95\": [100, 110]", "\"ci95\": [100]",
-     ".cells[0].summary.rps.ci95: expected [low, high], got an array"},
+    {"an ok cell without runs", "\"status\": \"failed\",  \"reason\": \"it broke\"}",
+     "\"status\": \"ok\", \"summary\": null}",
+     ".cells[1].runs: a cell with status \"ok\" needs its runs"},
+    {"a summary without its interval", "\"ci\": [100, 110]", "\"ci\": [100]",
+     ".cells[0].summary.rps.ci: expected [low, high], got an array"},
+    {"fewer runs at most than at least", "\"repetitions\": 2,  \"status\": \"ok\"",
+     "\"repetitions\": 2, \"repetitions_min\": 3, \"status\": \"ok\"",
+     ".cells[0].repetitions_min: 3, above the 2 repetitions"},
     {"a bucket that is no pair", "[[1000, 90], [2000, 10]]", "[[1000, 90], [2000]]",
      ".cells[0].runs[0].histogram_ns[1]: expected [value_ns, count], got an array"},
     {"buckets that fall", "[[1000, 90], [2000, 10]]", "[[2000, 90], [1000, 10]]",
@@ -143,8 +146,6 @@ static const struct bad_doc bad[] = {
      ".cells[1]: the id \"a/e/ringfire/c8/p1/t0\" is also the id of .cells[0]"},
     {"more runs than repetitions", "\"repetitions\": 2,  \"status\": \"ok\"",
      "\"repetitions\": 1,  \"status\": \"ok\"", ".cells[0].runs: 2 runs, more than the 1"},
-    {"a summary of other runs", "\"runs\": 2}", "\"runs\": 3}",
-     ".cells[0].summary: summarizes 3 runs, the cell has 2"},
     {"a misspelt key", "\"rps\": 110}", "\"rsp\": 110}", ".cells[0].runs[1].rsp: unknown key"},
     {"a key given twice", "\"rep\": 2,", "\"rep\": 2, \"rep\": 2,",
      ".cells[0].runs[1].rep: given twice"},
@@ -188,13 +189,13 @@ Test(results, other_files_get_their_own_message)
 {
     struct rr_doc d;
     char err[RR_ERR_MAX];
-    cr_assert(eq(int, parse("{\"schema\": \"ringfire.results/2\", \"cells\": [", &d, err), -1));
+    cr_assert(eq(int, parse("{\"schema\": \"ringfire.results/3\", \"cells\": [", &d, err), -1));
     cr_assert(eq(str, err, "r.json: line 1: not valid JSON"));
-    cr_assert(eq(int, parse("{\"schema\": \"ringfire.results/2\", \"x\": NaN}", &d, err), -1));
+    cr_assert(eq(int, parse("{\"schema\": \"ringfire.results/3\", \"x\": NaN}", &d, err), -1));
     cr_assert(eq(str, err, "r.json: line 1: not valid JSON"), "NaN is no JSON number");
     cr_assert(eq(int, parse("[1, 2]", &d, err), -1));
-    assert_says(err, "r.json: schema nothing, expected ringfire.results/2");
-    cr_assert(eq(int, parse("{\"schema\": \"ringfire.results/2\"}", &d, err), -1));
+    assert_says(err, "r.json: schema nothing, expected ringfire.results/3");
+    cr_assert(eq(int, parse("{\"schema\": \"ringfire.results/3\"}", &d, err), -1));
     cr_assert(eq(str, err, "r.json: .suite: missing"));
     cr_assert(eq(int, rr_load("/dev/null", &d, err), -1));
     assert_says(err, "/dev/null: line 1: not valid JSON");
@@ -259,7 +260,6 @@ Test(results, derived_figures_and_the_verdict)
 
 Test(results, the_summary_of_a_cell)
 {
-    struct rr_doc doc = {.env.seed = 3};
     struct rr_cell c = {.repetitions = 3};
     static const double rps[] = {100, 120, 110};
     static const enum rr_bottleneck verdict[] = {RR_SERVER_BOUND, RR_NEITHER, RR_SERVER_BOUND};
@@ -271,7 +271,7 @@ Test(results, the_summary_of_a_cell)
         r.bottleneck = verdict[i];
         cr_assert(eq(int, rr_cell_add_run(&c, &r), 0));
     }
-    rr_summarize(&doc, &c);
+    rr_summarize(&c);
     cr_assert(eq(int, c.summary.present, 1));
     cr_assert(eq(dbl, c.summary.rps.median, 110));
     cr_assert(eq(dbl, c.summary.rps.min, 100));
@@ -279,9 +279,9 @@ Test(results, the_summary_of_a_cell)
     cr_assert(eq(dbl, c.summary.latency_us[RR_P99], 20));
     cr_assert(isnan(c.summary.latency_us[RR_P50]));
     cr_assert(eq(int, c.summary.bottleneck, RR_SERVER_BOUND), "the verdict most runs gave");
-    struct rr_cell again = c;
-    rr_summarize(&doc, &again);
-    cr_assert(eq(dbl, again.summary.rps.ci95[0], c.summary.rps.ci95[0]), "seeded");
+    cr_assert(eq(dbl, c.summary.rps.ci[0], 100), "3 runs: their range");
+    cr_assert(eq(dbl, c.summary.rps.ci_coverage, 0.75));
+    cr_assert(eq(int, c.summary.rps.resolved, 0), "75%% is no 95%% interval");
     for (size_t i = 0; i < c.nruns; i++)
         rr_run_free(&c.runs[i]);
     free(c.runs);
@@ -295,19 +295,39 @@ Test(results, the_engine_document_is_read_by_its_owner)
                                 "\"responses\": 20, \"errors\": {\"connect\": 0, "
                                 "\"read\": 2, \"write\": 0, \"timeout\": 0, \"parse\": 0, "
                                 "\"closed\": 0}, "
-                                "\"websocket\": {\"mismatches\": 1}, "
+                                "\"duration_s\": 2, \"websocket\": {\"mismatches\": 1}, "
                                 "\"histogram\": {\"buckets\": [[5, 1], [9, 2]]}}",
-                                &r),
+                                0, &r),
                  0));
     cr_assert(eq(dbl, r.errors, 3), "every kind, and mismatched echoes");
+    cr_assert(eq(dbl, r.error_kinds.status, 1), "a wrong echo is a wrong answer");
+    cr_assert(eq(dbl, r.rps, 9.5), "the 19 right answers over 2 s");
     cr_assert(eq(sz, r.nbuckets, 2));
     cr_assert(eq(ptr, cJSON_GetObjectItem(r.raw, "histogram"), NULL), "kept in the record");
     rr_run_free(&r);
     cr_assert(eq(int,
                  rr_rundoc_read("{\"schema\": \"ringfire.run/1\", \"rps\": 10, \"errors\": {}, "
                                 "\"histogram\": {\"buckets\": [[5, 1]]}}",
-                                &r),
+                                0, &r),
                  -1),
               "error counts missing");
-    cr_assert(eq(int, rr_rundoc_read("Segmentation fault", &r), -1));
+    cr_assert(eq(int, rr_rundoc_read("Segmentation fault", 0, &r), -1));
+    /* HTTP: the answers with the expected status count, the others are errors. */
+    cr_assert(eq(int,
+                 rr_rundoc_read("{\"schema\": \"ringfire.run/1\", \"duration_s\": 1, "
+                                "\"responses\": 10, \"errors\": {\"connect\": 0}, "
+                                "\"status\": {\"2xx\": 7, \"codes\": {\"200\": 6, "
+                                "\"201\": 1, \"404\": 3}}}",
+                                200, &r),
+                 0));
+    cr_assert(eq(dbl, r.error_kinds.status, 4), "404s and the 201 are not the expected 200");
+    cr_assert(eq(dbl, r.rps, 6));
+    rr_run_free(&r);
+    cr_assert(eq(int,
+                 rr_rundoc_read("{\"schema\": \"ringfire.run/1\", \"duration_s\": 1, "
+                                "\"responses\": 10, \"errors\": {}, \"status\": {\"2xx\": 7}}",
+                                0, &r),
+                 0));
+    cr_assert(eq(dbl, r.rps, 7), "any 2xx when no status is expected");
+    rr_run_free(&r);
 }

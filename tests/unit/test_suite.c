@@ -69,13 +69,42 @@ static const struct bad_suite bad[] = {
      ", \"endpoints\": {\"plaintext\": {\"path\": \"/plaintext\", \"stauts\": 200}}, " OK_MATRIX
      "}",
      ".endpoints.plaintext.stauts: unknown key (expected one of: path, websocket, status, "
-     "content_type, body, body_contains)"},
+     "content_type, body, json, request, body_contains)"},
     {"a bad duration",
      "{\"name\": \"x\", " OK_TARGET ", " OK_ENDPOINTS ", " OK_MATRIX ", \"duration\": \"5x\"}",
      ".duration: expected a positive duration such as \"500ms\", \"10s\" or \"2m\", got \"5x\""},
     {"repetitions as a string",
      "{\"name\": \"x\", " OK_TARGET ", " OK_ENDPOINTS ", " OK_MATRIX ", \"repetitions\": \"3\"}",
-     ".repetitions: expected an integer from 1 to 1000, got \"3\""},
+     ".repetitions: expected a number of runs or {\"min\", \"max\", \"target\"}, got \"3\""},
+    {"a target without its percent sign",
+     "{\"name\": \"x\", " OK_TARGET ", " OK_ENDPOINTS ", " OK_MATRIX
+     ", \"repetitions\": {\"min\": 6, \"target\": \"3\"}}",
+     ".repetitions.target: expected a share of the median such as \"3%\" (above 0, at most 50%), "
+     "got \"3\""},
+    {"fewer runs at most than at least",
+     "{\"name\": \"x\", " OK_TARGET ", " OK_ENDPOINTS ", " OK_MATRIX
+     ", \"repetitions\": {\"min\": 8, \"max\": 5, \"target\": \"3%\"}}",
+     ".repetitions.max: 5, below min 8"},
+    {"a bad request header",
+     "{\"name\": \"x\", " OK_TARGET
+     ", \"endpoints\": {\"plaintext\": {\"path\": \"/p\", \"request\": {\"headers\": "
+     "[\"NoColon\"]}}}, " OK_MATRIX "}",
+     ".endpoints.plaintext.request.headers[0]: \"NoColon\": a header is malformed (expected "
+     "'Name: value' without CR or LF)"},
+    {"body and json both",
+     "{\"name\": \"x\", " OK_TARGET ", \"endpoints\": {\"plaintext\": {\"path\": \"/p\", \"body\": "
+                                    "\"a\", \"json\": {}}}, " OK_MATRIX "}",
+     ".endpoints.plaintext.json: give body (bytes) or json (a value), not both"},
+    {"a url with a path",
+     "{\"name\": \"x\", \"targets\": [{\"name\": \"ext\", \"url\": \"http://127.0.0.1:9/x\", "
+     "\"endpoints\": [\"plaintext\"]}], " OK_ENDPOINTS ", " OK_MATRIX "}",
+     ".targets[0].url: expected http://HOST:PORT with a numeric IPv4 or [IPv6] host and no path, "
+     "got \"http://127.0.0.1:9/x\""},
+    {"a url and a start command",
+     "{\"name\": \"x\", \"targets\": [{\"name\": \"ext\", \"url\": \"http://127.0.0.1:9\", "
+     "\"start\": \"x {port}\", \"endpoints\": [\"plaintext\"]}], " OK_ENDPOINTS ", " OK_MATRIX "}",
+     ".targets[0].start: a target with a url is already running: ringfire does not install, "
+     "start or stop it"},
     {"an unknown tool",
      "{\"name\": \"x\", " OK_TARGET ", " OK_ENDPOINTS ", " OK_MATRIX ", \"tools\": [\"ab\"]}",
      ".tools[0]: expected one of ringfire, wrk, hey, h2load, got \"ab\""},
@@ -207,10 +236,10 @@ Test(suite, matrix_exclusions_and_overrides, .init = tmpdir_setup, .fini = tmpdi
         wrk_p4 += cells[i].tool == rs_tool_find("wrk") && cells[i].pipeline == 4;
         if (cells[i].ws_bytes) {
             ws++;
-            cr_assert(eq(uint, cells[i].repetitions, 5), "%s", cells[i].id);
+            cr_assert(eq(uint, cells[i].reps.max, 5), "%s", cells[i].id);
             cr_assert(eq(u64, cells[i].duration_ns, 2000000000ULL));
         } else {
-            cr_assert(eq(uint, cells[i].repetitions, 3), "%s", cells[i].id);
+            cr_assert(eq(uint, cells[i].reps.max, 3), "%s", cells[i].id);
         }
     }
     cr_assert(eq(int, ws, 12));
@@ -218,33 +247,6 @@ Test(suite, matrix_exclusions_and_overrides, .init = tmpdir_setup, .fini = tmpdi
     cr_assert(eq(str, cells[n - 1].id, "ringfire-fixture/ws-echo/wrk/c2/p1/t0/m100"));
     free(cells);
     rs_suite_free(&s);
-}
-
-Test(stats, summaries)
-{
-    double same[] = {100, 100, 100};
-    struct rr_spread s;
-    rr_describe(same, 3, 7, &s);
-    cr_assert(eq(dbl, s.median, 100));
-    cr_assert(eq(dbl, s.ci_low, 100));
-    cr_assert(eq(dbl, s.ci_high, 100));
-    cr_assert(eq(dbl, s.cv, 0));
-    cr_assert(eq(int, s.noisy, 0));
-    double spread[] = {110, 90, 100};
-    rr_describe(spread, 3, 7, &s);
-    cr_assert(eq(dbl, s.median, 100));
-    cr_assert(eq(dbl, s.min, 90));
-    cr_assert(eq(dbl, s.max, 110));
-    cr_assert(le(dbl, fabs(s.cv - 0.1), 1e-12), "stdev 10 over mean 100");
-    cr_assert(eq(int, s.noisy, 1));
-    cr_assert(ge(dbl, s.ci_low, 90));
-    cr_assert(le(dbl, s.ci_high, 110));
-    struct rr_spread again;
-    rr_describe(spread, 3, 7, &again);
-    cr_assert(eq(dbl, again.ci_low, s.ci_low), "seeded: the same interval twice");
-    cr_assert(eq(dbl, again.ci_high, s.ci_high));
-    double even[] = {4, 1, 3, 2};
-    cr_assert(eq(dbl, rr_median(even, 4), 2.5));
 }
 
 static char *slurp(const char *path)
@@ -261,7 +263,7 @@ static char *slurp(const char *path)
 Test(tools, wrk_output)
 {
     struct rr_run r;
-    cr_assert(eq(int, rs_wrk_parse(slurp("tests/data/wrk-pipeline1.txt"), &r), 0));
+    cr_assert(eq(int, rs_wrk_parse(slurp("tests/data/wrk-pipeline1.txt"), 0, &r), 0));
     cr_assert(eq(dbl, r.responses, 143832));
     cr_assert(le(dbl, fabs(r.rps - 143832 / 1.100085), 0.01));
     cr_assert(eq(dbl, r.errors, 0));
@@ -271,7 +273,7 @@ Test(tools, wrk_output)
     rr_run_free(&r);
 
     /* Pipelined, wrk's latency is of whole batches: not reported. */
-    cr_assert(eq(int, rs_wrk_parse(slurp("tests/data/wrk-pipeline4.txt"), &r), 0));
+    cr_assert(eq(int, rs_wrk_parse(slurp("tests/data/wrk-pipeline4.txt"), 0, &r), 0));
     cr_assert(eq(dbl, r.responses, 337876));
     for (int i = 0; i < RR_NLAT; i++)
         cr_assert(isnan(r.latency_us[i]), "latency %d: %g", i, r.latency_us[i]);
@@ -281,7 +283,7 @@ Test(tools, wrk_output)
 Test(tools, hey_output)
 {
     struct rr_run r;
-    cr_assert(eq(int, rs_hey_parse(slurp("tests/data/hey-json.txt"), &r), 0));
+    cr_assert(eq(int, rs_hey_parse(slurp("tests/data/hey-json.txt"), 0, &r), 0));
     cr_assert(le(dbl, fabs(r.rps - 40837.868), 1e-6));
     cr_assert(eq(dbl, r.responses, 40862));
     cr_assert(eq(dbl, r.errors, 0));
@@ -290,7 +292,7 @@ Test(tools, hey_output)
     cr_assert(eq(int, isnan(r.latency_us[4]), 1), "hey has no p99.9");
     rr_run_free(&r);
     struct rr_run e;
-    cr_assert(eq(int, rs_hey_parse(slurp("tests/data/hey-refused.txt"), &e), 0));
+    cr_assert(eq(int, rs_hey_parse(slurp("tests/data/hey-refused.txt"), 0, &e), 0));
     cr_assert(eq(dbl, e.responses, 0));
     cr_assert(eq(dbl, e.errors, 20));
     rr_run_free(&e);
@@ -299,7 +301,7 @@ Test(tools, hey_output)
 Test(tools, h2load_output)
 {
     struct rr_run r;
-    cr_assert(eq(int, rs_h2load_parse(slurp("tests/data/h2load-pipeline4.txt"), &r), 0));
+    cr_assert(eq(int, rs_h2load_parse(slurp("tests/data/h2load-pipeline4.txt"), 0, &r), 0));
     cr_assert(eq(dbl, r.rps, 350020));
     cr_assert(eq(dbl, r.responses, 350020));
     cr_assert(eq(dbl, r.duration_s, 1.0));
@@ -311,7 +313,7 @@ Test(tools, h2load_output)
 Test(tools, ringfire_output)
 {
     struct rr_run r;
-    cr_assert(eq(int, rs_ringfire_parse(slurp("tests/data/ringfire-plaintext.json"), &r), 0));
+    cr_assert(eq(int, rs_ringfire_parse(slurp("tests/data/ringfire-plaintext.json"), 0, &r), 0));
     cr_assert(eq(dbl, r.responses, 500));
     cr_assert(le(dbl, fabs(r.rps - 36328.42817208573), 1e-6));
     cr_assert(eq(dbl, r.latency_us[0], 38.527));
@@ -322,11 +324,11 @@ Test(tools, other_output_is_refused)
 {
     struct rr_run r;
     const char *junk = "Segmentation fault\n";
-    cr_assert(eq(int, rs_ringfire_parse(junk, &r), -1));
-    cr_assert(eq(int, rs_wrk_parse(junk, &r), -1));
-    cr_assert(eq(int, rs_hey_parse(junk, &r), -1));
-    cr_assert(eq(int, rs_h2load_parse(junk, &r), -1));
-    cr_assert(eq(int, rs_wrk_parse(slurp("tests/data/hey-json.txt"), &r), -1), "not wrk's");
+    cr_assert(eq(int, rs_ringfire_parse(junk, 0, &r), -1));
+    cr_assert(eq(int, rs_wrk_parse(junk, 0, &r), -1));
+    cr_assert(eq(int, rs_hey_parse(junk, 0, &r), -1));
+    cr_assert(eq(int, rs_h2load_parse(junk, 0, &r), -1));
+    cr_assert(eq(int, rs_wrk_parse(slurp("tests/data/hey-json.txt"), 0, &r), -1), "not wrk's");
 }
 
 Test(tools, what_each_tool_can_do)
