@@ -20,6 +20,7 @@
 #include "charts.h"
 #include "escape.h"
 #include "index.h"
+#include "rank.h"
 
 #define CH_TITLE_MAX 600
 
@@ -119,7 +120,30 @@ static const char *ch_start(struct ch_ctx *x, const struct rp_chart *ch, int kin
     char name[RP_CHART_NAME_MAX];
     if (!ok || ch_files(x, name, dat, gp, "%s", ch->files[kind]) < 0)
         return NULL;
+    ((struct rp_chart *)ch)->drawn[kind] = 1;
     return ch->files[kind];
+}
+
+/* Whether values from lo to hi need a log axis to be read (a reference target many times the
+ * others would flatten them on a linear one). */
+static int ch_log(double lo, double hi)
+{
+    return lo > 0 && hi / lo > RP_LOG_SPAN;
+}
+
+/* The smallest and largest median of the cells (at connections, when not 0). */
+static void ch_range(const struct rr_cell **v, long n, int connections, double *lo, double *hi)
+{
+    *lo = INFINITY;
+    *hi = 0;
+    for (long i = 0; i < n; i++)
+        if (!connections || (int)v[i]->connections == connections) {
+            double m = v[i]->summary.rps.median;
+            if (m > 0 && m < *lo)
+                *lo = m;
+            if (m > *hi)
+                *hi = m;
+        }
 }
 
 /* A label for a data file: inside double quotes, so without quotes or control bytes. */
@@ -216,12 +240,18 @@ static void ch_rps(struct ch_ctx *x, const struct rp_chart *ch, const struct rr_
     if (!name)
         return;
     snprintf(title, sizeof(title),
-             "%s, pipeline %d: %s per second by connections (median, 95%% interval)", ch->endpoint,
-             ch->pipeline, ch->websocket ? "messages" : "requests");
+             "%s, pipeline %d: %s per second by connections (median and its interval)",
+             ch->endpoint, ch->pipeline, ch->websocket ? "messages" : "requests");
+    double lo, hi;
+    ch_range(v, n, 0, &lo, &hi);
+    int logy = ch_log(lo, hi);
     ch_begin(gp, name, title, "connections (log scale)",
-             ch->websocket ? "messages per second" : "requests per second");
-    fprintf(gp, "set logscale x 2\nset format y '%%.1s%%c'\nset yrange [0:*]\n"
-                "set offsets graph 0.04, graph 0.04, 0, 0\n");
+             ch->websocket ? (logy ? "messages per second (log scale)" : "messages per second")
+                           : (logy ? "requests per second (log scale)" : "requests per second"));
+    fprintf(gp,
+            "set logscale x 2\nset format y '%%.1s%%c'\n%s\n"
+            "set offsets graph 0.04, graph 0.04, 0, 0\n",
+            logy ? "set logscale y 10" : "set yrange [0:*]");
     int block = 0;
     for (long i = 0; i < n; i++) {
         const struct rr_rps *r = &v[i]->summary.rps;
@@ -251,9 +281,11 @@ static int ch_bar_cmp(const void *a, const void *b)
     return p->median > q->median ? 1 : p->median < q->median ? -1 : 0;
 }
 
-/* 2. Sorted horizontal bars at the highest connection count. */
+/* 2. Sorted horizontal bars at the highest connection count, with the interval of each median;
+ * a row the report does not rank keeps its mark (rank.h) in its label. */
 static void ch_bars(struct ch_ctx *x, const struct rp_chart *ch, const struct rr_cell **v, long n)
 {
+    static const char *const marks[] = {"", " (reference)", " (client-bound)", " (unresolved)"};
     char title[CH_TITLE_MAX];
     struct ch_bar *bars = malloc((size_t)(n + 1) * sizeof(*bars));
     int nb = 0;
@@ -266,24 +298,40 @@ static void ch_bars(struct ch_ctx *x, const struct rp_chart *ch, const struct rr
         free(bars);
         return;
     }
+    double lo, hi;
+    ch_range(v, n, ch->connections, &lo, &hi);
+    int logx = ch_log(lo, hi);
+    double floor = logx ? lo / 2 : 0;
     qsort(bars, (size_t)nb, sizeof(*bars), ch_bar_cmp);
-    fprintf(dat, "# position target median color\n");
+    fprintf(dat, "# position target median color base ci_low ci_high\n");
     for (int i = 0; i < nb; i++) {
-        char label[RR_NAME_MAX * 2];
-        ch_label(bars[i].cell->target, label, sizeof(label));
-        fprintf(dat, "%d \"%s\" %.1f 0x%s\n", i, label, bars[i].median,
-                ch_color(x, bars[i].cell->target) + 1);
+        const struct rr_rps *r = &bars[i].cell->summary.rps;
+        char label[RR_NAME_MAX * 2 + 32];
+        snprintf(label, sizeof(label), "%s%s", bars[i].cell->target,
+                 marks[rp_unranked(bars[i].cell)]);
+        ch_label(label, label, sizeof(label));
+        fprintf(dat, "%d \"%s\" %.1f 0x%s %.1f %.1f %.1f\n", i, label, bars[i].median,
+                ch_color(x, bars[i].cell->target) + 1, floor,
+                isnan(r->ci[0]) ? r->median : r->ci[0], isnan(r->ci[1]) ? r->median : r->ci[1]);
     }
     free(bars);
     fclose(dat);
-    snprintf(title, sizeof(title), "%s at %d connections, pipeline %d: %s per second (median)",
+    snprintf(title, sizeof(title),
+             "%s at %d connections, pipeline %d: %s per second (median and its interval)",
              ch->endpoint, ch->connections, ch->pipeline, ch->websocket ? "messages" : "requests");
-    ch_begin(gp, name, title, ch->websocket ? "messages per second" : "requests per second", "");
-    fprintf(gp, "set style fill solid 0.85\nset key off\nset xrange [0:*]\nset format x "
-                "'%%.1s%%c'\nset ytics scale 0\nset offsets 0,graph 0.08,0.5,0.5\n");
+    ch_begin(gp, name, title,
+             logx ? (ch->websocket ? "messages per second (log scale)"
+                                   : "requests per second (log scale)")
+                  : (ch->websocket ? "messages per second" : "requests per second"),
+             "");
     fprintf(gp,
-            "plot '%s.dat' using (0.5*$3):1:(0.5*$3):(0.35):4:ytic(2) with boxxyerror lc rgb "
-            "variable, '' using ($3):1:(gprintf(' %%.1s%%c', $3)) with labels left notitle\n",
+            "set style fill solid 0.85\nset key off\n%s\nset format x '%%.1s%%c'\n"
+            "set ytics scale 0\nset offsets 0,graph 0.12,0.5,0.5\n",
+            logx ? "set logscale x 10" : "set xrange [0:*]");
+    fprintf(gp,
+            "plot '%s.dat' using (($5+$3)/2):1:5:3:($1-0.35):($1+0.35):4 with boxxyerror lc rgb "
+            "variable, \\\n     '' using 3:1:6:7:ytic(2) with xerrorbars lc rgb '#333333' pt 0, "
+            "\\\n     '' using 7:1:(gprintf(' %%.1s%%c', $3)) with labels left notitle\n",
             name);
     ch_finish(x, gp, name);
 }
@@ -296,9 +344,10 @@ static int ch_has_histogram(const struct rr_cell *c)
     return 0;
 }
 
+/* A timeline of fewer seconds than RP_TIMELINE_MIN_S says nothing (one point draws no step). */
 static int ch_has_timeline(const struct rr_cell *c)
 {
-    return c->nruns && c->runs[0].ntimeline > 0;
+    return c->nruns && c->runs[0].ntimeline >= RP_TIMELINE_MIN_S;
 }
 
 /* Whether any of the cells at the chart's connections has what has() looks for. */
@@ -311,55 +360,69 @@ static int ch_any(const struct rp_chart *ch, const struct rr_cell **v, long n,
     return 0;
 }
 
-static int ch_bucket_cmp(const void *a, const void *b)
-{
-    const struct rr_bucket *p = a, *q = b;
-    return (p->value_ns > q->value_ns) - (p->value_ns < q->value_ns);
-}
-
-/* Writes one cell's latency spectrum, its runs' histograms pooled, as a data block.  Returns 1
- * when it wrote one, 0 when the cell has no histogram. */
-static int ch_spectrum(FILE *dat, const struct rr_cell *c)
+/* Writes one run's latency spectrum as a data block.  Returns 1 when it wrote one, 0 when the
+ * run has no histogram. */
+static int ch_spectrum(FILE *dat, const struct rr_cell *c, const struct rr_run *run)
 {
     static const double ps[] = {0.5,   0.75,   0.9,    0.95,    0.99,   0.995,
                                 0.999, 0.9995, 0.9999, 0.99995, 0.99999};
-    size_t nb = 0, k = 0;
     double total = 0;
-    for (size_t r = 0; r < c->nruns; r++)
-        nb += c->runs[r].nbuckets;
-    struct rr_bucket *all = malloc((nb ? nb : 1) * sizeof(*all));
-    if (!all)
+    for (size_t i = 0; i < run->nbuckets; i++)
+        total += (double)run->buckets[i].count;
+    if (total <= 0)
         return 0;
-    for (size_t r = 0; r < c->nruns; r++)
-        for (size_t i = 0; i < c->runs[r].nbuckets; i++) {
-            all[k++] = c->runs[r].buckets[i];
-            total += (double)c->runs[r].buckets[i].count;
-        }
-    if (total <= 0) {
-        free(all);
-        return 0;
-    }
-    qsort(all, nb, sizeof(*all), ch_bucket_cmp);
     char label[RR_NAME_MAX * 2];
     ch_label(c->target, label, sizeof(label));
-    fprintf(dat, "# %s: percentile 1/(1-p) latency_ms\n", label);
+    fprintf(dat, "# %s, run %u: percentile 1/(1-p) latency_ms\n", label, run->rep);
     for (size_t q = 0; q < sizeof(ps) / sizeof(ps[0]); q++) {
-        double seen = 0, want = ceil(ps[q] * total), v = (double)all[nb - 1].value_ns;
-        for (size_t i = 0; i < nb; i++) {
-            seen += (double)all[i].count;
+        double seen = 0, want = ceil(ps[q] * total);
+        double v = (double)run->buckets[run->nbuckets - 1].value_ns;
+        for (size_t i = 0; i < run->nbuckets; i++) {
+            seen += (double)run->buckets[i].count;
             if (seen >= want) {
-                v = (double)all[i].value_ns;
+                v = (double)run->buckets[i].value_ns;
                 break;
             }
         }
         fprintf(dat, "%g %g %g\n", ps[q] * 100, 1 / (1 - ps[q]), v / 1e6);
     }
     fprintf(dat, "\n\n");
-    free(all);
     return 1;
 }
 
-/* 3. The latency percentile spectrum (HdrHistogram style) from the runs' histograms. */
+/* One target's runs as thin lines of its colour (the first titled), and the report's p99 (the
+ * median of the runs' p99) as a diamond.  Returns the next block. */
+static int ch_spectra(struct ch_ctx *x, FILE *dat, FILE *gp, const char *name,
+                      const struct rr_cell *c, int block)
+{
+    int first = 1;
+    for (size_t r = 0; r < c->nruns; r++) {
+        if (!ch_spectrum(dat, c, &c->runs[r]))
+            continue;
+        fprintf(gp, "%s'%s.dat' index %d using 2:3 with lines lw 1 lc rgb '%s' ",
+                block ? ", \\\n     " : "plot ", name, block, ch_color(x, c->target));
+        if (first) {
+            char title[RR_NAME_MAX * 4];
+            rp_gp_string(c->target, title, sizeof(title));
+            fprintf(gp, "title %s", title);
+        } else {
+            fputs("notitle", gp);
+        }
+        block++;
+        first = 0;
+    }
+    double p99 = c->summary.latency_us[RR_P99];
+    if (!first && !isnan(p99)) {
+        fprintf(dat, "# the report's p99\n100 %g\n\n\n", p99 / 1e3);
+        fprintf(gp,
+                ", \\\n     '%s.dat' index %d using 1:2 with points pt 13 ps 1.6 lc rgb '%s' "
+                "notitle",
+                name, block++, ch_color(x, c->target));
+    }
+    return block;
+}
+
+/* 3. The latency percentile spectrum (HdrHistogram style) of each run. */
 static void ch_latency(struct ch_ctx *x, const struct rp_chart *ch, const struct rr_cell **v,
                        long n)
 {
@@ -369,17 +432,17 @@ static void ch_latency(struct ch_ctx *x, const struct rp_chart *ch, const struct
     if (!name)
         return;
     snprintf(title, sizeof(title),
-             "%s at %d connections, pipeline %d: latency by percentile (runs pooled)", ch->endpoint,
-             ch->connections, ch->pipeline);
+             "%s at %d connections, pipeline %d: latency by percentile, each run (diamond: the "
+             "table's p99)",
+             ch->endpoint, ch->connections, ch->pipeline);
     ch_begin(gp, name, title, "percentile", "latency (ms, log scale)");
     fprintf(gp, "set logscale x 10\nset logscale y 10\n"
                 "set xtics ('50%%%%' 2, '90%%%%' 10, '99%%%%' 100, '99.9%%%%' 1000, "
                 "'99.99%%%%' 10000, '99.999%%%%' 100000)\n");
     int block = 0;
     for (long i = 0; i < n; i++)
-        if ((int)v[i]->connections == ch->connections && ch_spectrum(dat, v[i]))
-            ch_clause(gp, name, block++, "using 2:3 with linespoints lw 2 pt 7",
-                      ch_color(x, v[i]->target), v[i]->target);
+        if ((int)v[i]->connections == ch->connections)
+            block = ch_spectra(x, dat, gp, name, v[i], block);
     fprintf(gp, "\n");
     fclose(dat);
     ch_finish(x, gp, name);
@@ -402,7 +465,7 @@ static void ch_timeline(struct ch_ctx *x, const struct rp_chart *ch, const struc
     int block = 0;
     for (long i = 0; i < n; i++) {
         const struct rr_cell *c = v[i];
-        if ((int)c->connections != ch->connections || !c->nruns || !c->runs[0].ntimeline)
+        if ((int)c->connections != ch->connections || !ch_has_timeline(c))
             continue;
         char label[RR_NAME_MAX * 2];
         ch_label(c->target, label, sizeof(label));
@@ -443,6 +506,7 @@ static void ch_tools(struct ch_ctx *x)
     int *seen = calloc(nt, sizeof(*seen));
     FILE *dat = NULL, *gp = NULL;
     char name[RP_CHART_NAME_MAX];
+    double lo = INFINITY, hi = 0;
     for (size_t i = 0; v && seen && i < x->ix.doc->ncells; i++) {
         const struct rr_cell *rf = &x->ix.doc->cells[i];
         if (rf->status != RR_OK || strcmp(rf->tool, "ringfire") || !ch_tool_row(x, rf, v))
@@ -457,6 +521,10 @@ static void ch_tools(struct ch_ctx *x)
         for (size_t k = 0; k < nt; k++) {
             fprintf(dat, isnan(v[k]) ? " NaN" : " %.1f", v[k]);
             seen[k] |= !isnan(v[k]);
+            if (v[k] > 0) {
+                lo = v[k] < lo ? v[k] : lo;
+                hi = v[k] > hi ? v[k] : hi;
+            }
         }
         fprintf(dat, "\n");
     }
@@ -464,9 +532,14 @@ static void ch_tools(struct ch_ctx *x)
         fclose(dat);
         ch_begin(gp, name, "The same cells measured by each tool: requests per second (median)", "",
                  "requests per second");
-        fprintf(gp, "set style data histograms\nset style histogram clustered gap 1\nset style "
-                    "fill solid 0.85\nset xtics rotate by -30\nset format y '%%.1s%%c'\nset "
-                    "yrange [0:*]\nset datafile missing 'NaN'\n");
+        fprintf(gp,
+                "set terminal pngcairo size 1400,700 font 'sans,10'\nset bmargin 12\n"
+                "set style data histograms\nset style histogram clustered gap 1\nset style "
+                "fill solid 0.85\nset xtics rotate by -50 font ',8'\nset format y "
+                "'%%.1s%%c'\n%s\nset datafile missing 'NaN'\n",
+                ch_log(lo, hi) ? "set logscale y 10\nset ylabel 'requests per second (log "
+                                 "scale)'"
+                               : "set yrange [0:*]");
         for (size_t k = 0, drawn = 0; k < nt; k++) {
             if (!seen[k])
                 continue;

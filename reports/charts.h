@@ -10,11 +10,14 @@
 #define RP_CHART_NAME_MAX 128
 #define RP_CHART_KINDS 4
 #define RP_CHART_TOOLS "tools" /* the tool comparison chart */
+#define RP_TIMELINE_MIN_S 5    /* shorter runs have too few seconds for a timeline */
+#define RP_LOG_SPAN 10         /* values spanning more than this factor get a log axis */
 
 /* The charts drawn for one endpoint and pipeline depth, named after the endpoint's rr_slug():
  *   SLUG-pP-rps        throughput against connections, one line per target
  *   SLUG-pP-bars       sorted bars at the highest connection count
- *   SLUG-cC-pP-latency the latency percentile spectrum at the highest connection count
+ *   SLUG-cC-pP-latency the latency percentile spectrum of each run at the highest connection
+ *                      count, the table's p99 (the median of the runs') marked
  *   SLUG-cC-pP-timeline responses in each second of the first run
  * and "tools" (the tool comparison) when any cell was measured by several tools. */
 struct rp_chart {
@@ -23,6 +26,8 @@ struct rp_chart {
     int connections; /* the highest */
     int websocket;
     char files[RP_CHART_KINDS][RP_CHART_NAME_MAX]; /* the four names above, without extension */
+    int drawn[RP_CHART_KINDS]; /* a kind with nothing to draw (no histograms; runs shorter than
+                                * RP_TIMELINE_MIN_S for a timeline) is not drawn */
 };
 
 struct rp_chart_list {

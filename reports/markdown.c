@@ -322,23 +322,27 @@ static void md_charts(FILE *out, const char *endpoint, const char *dir,
             continue;
         const char *what = ch->websocket ? "messages" : "requests";
         for (int k = 0; k < RP_CHART_KINDS; k++) {
+            if (!ch->drawn[k])
+                continue;
             fputs("![", out);
             rp_md_text(out, endpoint);
             switch (k) {
             case 0:
                 fprintf(out,
                         ", pipeline %d: %s per second against connections, one line per "
-                        "target, with 95%% intervals",
+                        "target, with the interval of each median",
                         ch->pipeline, what);
                 break;
             case 1:
-                fprintf(out, ", pipeline %d: targets sorted by %s per second at %d connections",
+                fprintf(out,
+                        ", pipeline %d: targets sorted by %s per second at %d connections, "
+                        "with the interval of each median",
                         ch->pipeline, what, ch->connections);
                 break;
             case 2:
                 fprintf(out,
                         " at %d connections, pipeline %d: latency at each percentile, one "
-                        "line per target",
+                        "line per run, the table's p99 marked",
                         ch->connections, ch->pipeline);
                 break;
             default:

@@ -93,7 +93,7 @@ static const struct bad_suite bad[] = {
      "'Name: value' without CR or LF)"},
     {"body and json both",
      "{\"name\": \"x\", " OK_TARGET ", \"endpoints\": {\"plaintext\": {\"path\": \"/p\", \"body\": "
-                                    "\"a\", \"json\": {}}}, " OK_MATRIX "}",
+     "\"a\", \"json\": {}}}, " OK_MATRIX "}",
      ".endpoints.plaintext.json: give body (bytes) or json (a value), not both"},
     {"a url with a path",
      "{\"name\": \"x\", \"targets\": [{\"name\": \"ext\", \"url\": \"http://127.0.0.1:9/x\", "
