@@ -71,3 +71,24 @@ void rp_gp_string(const char *s, char *out, size_t n)
     out[o++] = '\'';
     out[o] = '\0';
 }
+
+void rp_html_text(FILE *out, const char *s)
+{
+    for (; *s; s++) {
+        unsigned char c = (unsigned char)*s;
+        if (c < 32 || c == 127)
+            fputc(' ', out);
+        else if (c == '&')
+            fputs("&amp;", out);
+        else if (c == '<')
+            fputs("&lt;", out);
+        else if (c == '>')
+            fputs("&gt;", out);
+        else if (c == '"')
+            fputs("&quot;", out);
+        else if (c == '\'')
+            fputs("&#39;", out);
+        else
+            fputc(c, out);
+    }
+}

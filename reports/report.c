@@ -1,5 +1,6 @@
 /*
- * report.c - a results document's report written into a folder: report.md and charts/.
+ * report.c - a results document's report written into a folder: report.md, report.html and
+ * charts/.
  */
 #include <errno.h>
 #include <limits.h>
@@ -10,6 +11,22 @@
 
 #include "charts.h"
 #include "report.h"
+
+/* One rendering of the report (markdown, or html when html is set) written to path whole.
+ * Returns 0 or -errno. */
+static int rp_write_one(const char *path, const struct rr_doc *doc, int html, const char *charts,
+                        const struct rp_chart_list *list)
+{
+    char *text = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&text, &len);
+    int rc = !f ? -1 : html ? rp_html(f, doc, charts, list) : rp_markdown(f, doc, charts, list);
+    if (f)
+        fclose(f);
+    rc = rc == 0 ? rr_write_atomic(path, text) : -ENOMEM;
+    free(text);
+    return rc;
+}
 
 int rp_report_write(const struct rr_doc *doc, const char *dir, int charts, char err[RP_ERR_MAX])
 {
@@ -33,17 +50,11 @@ int rp_report_write(const struct rr_doc *doc, const char *dir, int charts, char 
                  charts_dir);
         status = RP_REPORT_CHARTS_FAILED;
     }
-    char *text = NULL;
-    size_t len = 0;
-    FILE *f = open_memstream(&text, &len);
-    int rc = f ? rp_markdown(f, doc, charts ? "charts" : NULL, charts ? list : NULL) : -1;
-    if (f)
-        fclose(f);
-    if (rc == 0)
-        rc = rr_write_atomic(report, text);
-    else
-        rc = -ENOMEM;
-    free(text);
+    int rc = rp_write_one(report, doc, 0, charts ? "charts" : NULL, charts ? list : NULL);
+    if (rc == 0) {
+        snprintf(report, sizeof(report), "%s/report.html", dir);
+        rc = rp_write_one(report, doc, 1, charts ? charts_dir : NULL, charts ? list : NULL);
+    }
     free(list);
     if (rc < 0) {
         snprintf(err, RP_ERR_MAX, "cannot write %s: %s", report, strerror(-rc));

@@ -1,5 +1,6 @@
 /*
- * report.h - results (ringfire.results/3) for people: a markdown report with gnuplot charts.
+ * report.h - results (ringfire.results/3) for people: a markdown report and an HTML page with
+ * gnuplot charts.
  * The report and its charts read only the typed document (results.h); every name and text in
  * it is escaped for where it goes (escape.h).
  */
@@ -21,13 +22,19 @@ struct rp_chart_list;
 int rp_markdown(FILE *out, const struct rr_doc *doc, const char *charts_dir,
                 const struct rp_chart_list *charts);
 
+/* Writes the report as one self-contained HTML page (no network needed): the charts listed,
+ * read from charts_dir (a path), go in as images.  Returns 0, or -1 when out of memory. */
+int rp_html(FILE *out, const struct rr_doc *doc, const char *charts_dir,
+            const struct rp_chart_list *charts);
+
 enum rp_report_status {
     RP_REPORT_OK = 0,
     RP_REPORT_FAILED = -1,        /* nothing usable written: err says why */
     RP_REPORT_CHARTS_FAILED = -2, /* report.md written; a chart could not be drawn */
 };
 
-/* Writes dir/report.md (atomically) and, when charts is set, dir/charts/ with every chart.
+/* Writes dir/report.md and dir/report.html (each atomically) and, when charts is set,
+ * dir/charts/ with every chart.
  * Returns an rp_report_status, with the reason in err for a failure. */
 int rp_report_write(const struct rr_doc *doc, const char *dir, int charts, char err[RP_ERR_MAX]);
 

@@ -1,0 +1,317 @@
+/*
+ * board.c - the method block, the legend and the leaderboards as plain text (board.h).
+ */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "board.h"
+#include "rank.h"
+#include "report.h"
+#include "stats.h"
+
+/* ---- the method ---------------------------------------------------------------------------- */
+
+static void bd_map(FILE *out, const struct rr_map *m)
+{
+    for (size_t i = 0; i < m->n; i++)
+        fprintf(out, "%s%s: %s", i ? "; " : "", m->v[i].name, m->v[i].value);
+    if (m->n == 0)
+        fputs("not recorded", out);
+}
+
+enum bd_span { BD_DURATION, BD_MIN_RUNS, BD_MAX_RUNS, BD_TARGET };
+
+static double bd_span_value(const struct rr_cell *c, enum bd_span k)
+{
+    switch (k) {
+    case BD_DURATION:
+        return c->duration_s;
+    case BD_MIN_RUNS:
+        return c->repetitions_min ? c->repetitions_min : c->repetitions;
+    case BD_MAX_RUNS:
+        return c->repetitions;
+    default:
+        return c->interval_target * 100;
+    }
+}
+
+/* The smallest and largest of a cell figure over the cells: "a" or "a to b". */
+static void bd_span(FILE *out, const struct rr_doc *doc, enum bd_span k)
+{
+    double lo = INFINITY, hi = -INFINITY;
+    for (size_t i = 0; i < doc->ncells; i++) {
+        double v = bd_span_value(&doc->cells[i], k);
+        lo = v < lo ? v : lo;
+        hi = v > hi ? v : hi;
+    }
+    if (!(lo <= hi))
+        fputs("–", out);
+    else if (hi > lo)
+        fprintf(out, "%g to %g", lo, hi);
+    else
+        fprintf(out, "%g", lo);
+}
+
+static const char *bd_or(const char *v)
+{
+    return v && v[0] ? v : "not recorded";
+}
+
+static void bd_runs(FILE *out, const struct rr_doc *doc)
+{
+    double target = 0;
+    for (size_t i = 0; i < doc->ncells; i++)
+        target = fmax(target, doc->cells[i].interval_target);
+    if (target > 0) {
+        fputs("at least ", out);
+        bd_span(out, doc, BD_MIN_RUNS);
+        fputs(" and at most ", out);
+        bd_span(out, doc, BD_MAX_RUNS);
+        fputs(", more until the 95% interval of the median lies within ", out);
+        bd_span(out, doc, BD_TARGET);
+        fputs("% of it", out);
+    } else {
+        bd_span(out, doc, BD_MAX_RUNS);
+    }
+    fprintf(out, "; each repetition visits the cells in its own shuffled order (seed %llu)",
+            (unsigned long long)doc->env.seed);
+}
+
+static void bd_machine(FILE *out, const struct rr_env *env)
+{
+    fprintf(out, "%s, %u CPUs", bd_or(env->cpu_model), env->cores);
+    if (env->threads_per_core)
+        fprintf(out, " (%u per core)", env->threads_per_core);
+    fprintf(out, "; virtualization: %s", bd_or(env->virtualization));
+    if (env->memory_bytes > 0)
+        fprintf(out, "; %.1f GiB of memory", env->memory_bytes / (1024.0 * 1024 * 1024));
+    fprintf(out, "; %s; kernel %s; CPU frequency governor: %s", bd_or(env->distribution),
+            bd_or(env->kernel), bd_or(env->governor));
+}
+
+/* Starts a fact: its text is what is written to the returned stream until rp_method closes it. */
+static FILE *bd_fact(struct rp_fact *f, const char *label, size_t *len)
+{
+    f->label = label;
+    f->text = NULL;
+    return open_memstream(&f->text, len);
+}
+
+int rp_method(const struct rr_doc *doc, struct rp_fact facts[RP_METHOD_MAX])
+{
+    const struct rr_env *env = &doc->env;
+    size_t len;
+    int n = 0;
+    FILE *o;
+    if ((o = bd_fact(&facts[n++], "suite", &len))) {
+        fprintf(o, "%s (%s, sha256 %.12s), started %s", doc->suite.name, doc->suite.file,
+                bd_or(env->suite_sha256), bd_or(env->started));
+        fclose(o);
+    }
+    if ((o = bd_fact(&facts[n++], "each run", &len))) {
+        bd_span(o, doc, BD_DURATION);
+        if (isnan(env->warmup_s))
+            fputs(" s measured (warm-up and timeout not recorded)", o);
+        else
+            fprintf(o, " s measured after %g s of warm-up; a request times out after %g s",
+                    env->warmup_s, env->timeout_s);
+        fclose(o);
+    }
+    if ((o = bd_fact(&facts[n++], "runs per cell", &len))) {
+        bd_runs(o, doc);
+        fclose(o);
+    }
+    if ((o = bd_fact(&facts[n++], "client", &len))) {
+        fprintf(o, "ringfire %s and the tools below, on CPU %s", bd_or(env->ringfire),
+                bd_or(env->client_cpus));
+        fclose(o);
+    }
+    if ((o = bd_fact(&facts[n++], "targets", &len))) {
+        fprintf(o, "pinned to CPU %s; their settings: ", bd_or(env->target_cpus));
+        bd_map(o, &env->target_settings);
+        fclose(o);
+    }
+    if ((o = bd_fact(&facts[n++], "machine", &len))) {
+        bd_machine(o, env);
+        fclose(o);
+    }
+    const struct {
+        const char *label;
+        const struct rr_map *map;
+    } maps[] = {{"TCP", &env->tcp}, {"tools", &env->tools}, {"target versions", &env->targets}};
+    for (size_t i = 0; i < sizeof(maps) / sizeof(maps[0]); i++)
+        if ((o = bd_fact(&facts[n++], maps[i].label, &len))) {
+            bd_map(o, maps[i].map);
+            fclose(o);
+        }
+    if ((o = bd_fact(&facts[n++], "reproduce", &len))) {
+        fputs(bd_or(env->command), o);
+        fclose(o);
+    }
+    return n;
+}
+
+void rp_facts_free(struct rp_fact *facts, int n)
+{
+    for (int i = 0; i < n; i++)
+        free(facts[i].text);
+}
+
+const char *rp_legend(void)
+{
+    static char text[2048];
+    snprintf(text, sizeof(text),
+             "How to read the tables. One table per load (connections c, requests in flight per "
+             "connection p), rows by median. req/s: answers with the expected status per second, "
+             "the median of the runs. interval: the interval of that median from two of the "
+             "runs' own values, with the chance it holds the true median (95%% or more; with "
+             "fewer than 6 runs only the range of the runs, which holds it less often, said as "
+             "such). #: 1 plus the number of ranked rows whose whole interval lies above this "
+             "row's; rows the data cannot separate share a rank. Not ranked: † a reference target "
+             "(ringfire's own server, for scale), ‡ the client's CPU was full (the figure is the "
+             "client's limit), ~ the interval is wider than the suite's target. errors: answers "
+             "with another status and failed requests, as a share of the requests. CPU: each "
+             "side's share of its cores; bottleneck: the side at %.0f%% or more, both, or neither "
+             "(then latency, connections or locks set the pace). Loopback: each side's CPU also "
+             "carries part of the other's TCP work. Latency figures leave out the requests still "
+             "unanswered when a run ended (unanswered, the median per run).",
+             RR_SATURATED * 100);
+    return text;
+}
+
+/* ---- leaderboards --------------------------------------------------------------------------- */
+
+static const char *const bd_heads[RP_BOARD_COLS] = {
+    "#",   "target", NULL,         "interval",   NULL, "p99", "errors", "unanswered",
+    "CPU client / server", "server CPU per answer", "server peak memory", "bottleneck"};
+
+const char *rp_board_head(const struct rp_board *b, int k)
+{
+    if (k == 2)
+        return b->n && b->cells[0]->websocket ? "msg/s" : "req/s";
+    if (k == 4)
+        return b->best_ranked ? "% of best ranked" : "% of the highest";
+    return bd_heads[k];
+}
+
+static const char *const bd_marks[] = {"", " †", " ‡", " ~"};
+
+static void bd_pct(char *out, double share)
+{
+    if (isnan(share))
+        snprintf(out, RP_COL_MAX, "–");
+    else
+        snprintf(out, RP_COL_MAX, "%.0f%%", share * 100);
+}
+
+void rp_board_row(const struct rp_board *b, size_t i, char cols[RP_BOARD_COLS][RP_COL_MAX],
+                  double sort[RP_BOARD_COLS])
+{
+    const struct rr_cell *c = b->cells[i];
+    const struct rr_summary *s = &c->summary;
+    char lo[32], hi[32], a[16], t[16];
+    for (int k = 0; k < RP_BOARD_COLS; k++)
+        sort[k] = NAN;
+    if (b->rank[i])
+        snprintf(cols[0], RP_COL_MAX, "%d", b->rank[i]);
+    else
+        snprintf(cols[0], RP_COL_MAX, "–");
+    sort[0] = b->rank[i] ? b->rank[i] : INFINITY;
+    snprintf(cols[1], RP_COL_MAX, "%s%s", c->target, bd_marks[rp_unranked(c)]);
+    rp_fmt_rate(s->rps.median, cols[2], RP_COL_MAX);
+    sort[2] = s->rps.median;
+    rp_fmt_rate(s->rps.ci[0], lo, sizeof(lo));
+    rp_fmt_rate(s->rps.ci[1], hi, sizeof(hi));
+    if (s->rps.ci_coverage < RR_LEVEL)
+        snprintf(cols[3], RP_COL_MAX, "[%s–%s] range of %u runs, %.0f%%", lo, hi, s->rps.runs,
+                 s->rps.ci_coverage * 100);
+    else
+        snprintf(cols[3], RP_COL_MAX, "[%s–%s]", lo, hi);
+    sort[3] = s->rps.ci[1] - s->rps.ci[0];
+    bd_pct(cols[4], b->best > 0 ? s->rps.median / b->best : NAN);
+    sort[4] = s->rps.median;
+    rp_fmt_time(s->latency_us[RR_P99], cols[5], RP_COL_MAX);
+    sort[5] = s->latency_us[RR_P99];
+    if (isnan(s->error_rate))
+        snprintf(cols[6], RP_COL_MAX, "–");
+    else
+        snprintf(cols[6], RP_COL_MAX, "%.2g%%", s->error_rate * 100);
+    sort[6] = s->error_rate;
+    if (isnan(s->unanswered))
+        snprintf(cols[7], RP_COL_MAX, "–");
+    else
+        snprintf(cols[7], RP_COL_MAX, "%.0f", s->unanswered);
+    sort[7] = s->unanswered;
+    bd_pct(a, s->utilization.client);
+    bd_pct(t, s->utilization.target);
+    snprintf(cols[8], RP_COL_MAX, "%s / %s", a, t);
+    sort[8] = s->utilization.target;
+    if (isnan(s->cpu_us_per_response.target))
+        snprintf(cols[9], RP_COL_MAX, "–");
+    else
+        snprintf(cols[9], RP_COL_MAX, "%.2f µs", s->cpu_us_per_response.target);
+    sort[9] = s->cpu_us_per_response.target;
+    if (isnan(s->peak_rss_bytes.target) || s->peak_rss_bytes.target <= 0)
+        snprintf(cols[10], RP_COL_MAX, "–");
+    else
+        snprintf(cols[10], RP_COL_MAX, "%.0f MiB", s->peak_rss_bytes.target / (1024.0 * 1024));
+    sort[10] = s->peak_rss_bytes.target;
+    snprintf(cols[11], RP_COL_MAX, "%s", rr_bottleneck_name(s->bottleneck));
+}
+
+static int bd_cmp_median_desc(const void *x, const void *y)
+{
+    const struct rr_cell *a = *(const struct rr_cell *const *)x,
+                         *b = *(const struct rr_cell *const *)y;
+    double ma = a->summary.rps.median, mb = b->summary.rps.median;
+    return ma < mb ? 1 : ma > mb ? -1 : strcmp(a->target, b->target);
+}
+
+static int bd_cmp_load(const void *x, const void *y)
+{
+    const struct rr_cell *a = *(const struct rr_cell *const *)x,
+                         *b = *(const struct rr_cell *const *)y;
+    if (a->pipeline != b->pipeline)
+        return (a->pipeline > b->pipeline) - (a->pipeline < b->pipeline);
+    if (a->connections != b->connections)
+        return (a->connections > b->connections) - (a->connections < b->connections);
+    return bd_cmp_median_desc(x, y);
+}
+
+int rp_boards(const struct rp_index *m, size_t first, size_t end, rp_board_fn *visit, void *arg)
+{
+    size_t n = end - first;
+    const struct rr_cell **v = malloc((n ? n : 1) * sizeof(*v));
+    int *rank = malloc((n ? n : 1) * sizeof(*rank));
+    if (!v || !rank) {
+        free(v);
+        free(rank);
+        return -1;
+    }
+    memcpy(v, m->ok + first, n * sizeof(*v));
+    qsort(v, n, sizeof(*v), bd_cmp_load);
+    for (size_t i = 0, j; i < n; i = j) {
+        for (j = i + 1; j < n && v[j]->connections == v[i]->connections &&
+                        v[j]->pipeline == v[i]->pipeline;
+             j++)
+            ;
+        struct rp_board b = {v + i, rank + i, j - i, 0, 0};
+        rp_rank(b.cells, b.n, rank + i);
+        double top = 0;
+        for (size_t k = 0; k < b.n; k++) {
+            double med = b.cells[k]->summary.rps.median;
+            if (rank[i + k] && med > b.best)
+                b.best = med;
+            top = med > top ? med : top;
+        }
+        b.best_ranked = b.best > 0;
+        if (!b.best_ranked)
+            b.best = top;
+        visit(&b, arg);
+    }
+    free(v);
+    free(rank);
+    return 0;
+}
