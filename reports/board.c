@@ -183,9 +183,18 @@ const char *rp_legend(void)
 
 /* ---- leaderboards --------------------------------------------------------------------------- */
 
-static const char *const bd_heads[RP_BOARD_COLS] = {
-    "#",   "target", NULL,         "interval",   NULL, "p99", "errors", "unanswered",
-    "CPU client / server", "server CPU per answer", "server peak memory", "bottleneck"};
+static const char *const bd_heads[RP_BOARD_COLS] = {"#",
+                                                    "target",
+                                                    NULL,
+                                                    "interval",
+                                                    NULL,
+                                                    "p99",
+                                                    "errors",
+                                                    "unanswered",
+                                                    "CPU client / server",
+                                                    "server CPU per answer",
+                                                    "server peak memory",
+                                                    "bottleneck"};
 
 const char *rp_board_head(const struct rp_board *b, int k)
 {
@@ -224,7 +233,9 @@ void rp_board_row(const struct rp_board *b, size_t i, char cols[RP_BOARD_COLS][R
     sort[2] = s->rps.median;
     rp_fmt_rate(s->rps.ci[0], lo, sizeof(lo));
     rp_fmt_rate(s->rps.ci[1], hi, sizeof(hi));
-    if (s->rps.ci_coverage < RR_LEVEL)
+    if (s->rps.runs < 2)
+        snprintf(cols[3], RP_COL_MAX, "one run: no interval");
+    else if (s->rps.ci_coverage < RR_LEVEL)
         snprintf(cols[3], RP_COL_MAX, "[%s–%s] range of %u runs, %.0f%%", lo, hi, s->rps.runs,
                  s->rps.ci_coverage * 100);
     else
@@ -293,8 +304,8 @@ int rp_boards(const struct rp_index *m, size_t first, size_t end, rp_board_fn *v
     memcpy(v, m->ok + first, n * sizeof(*v));
     qsort(v, n, sizeof(*v), bd_cmp_load);
     for (size_t i = 0, j; i < n; i = j) {
-        for (j = i + 1; j < n && v[j]->connections == v[i]->connections &&
-                        v[j]->pipeline == v[i]->pipeline;
+        for (j = i + 1;
+             j < n && v[j]->connections == v[i]->connections && v[j]->pipeline == v[i]->pipeline;
              j++)
             ;
         struct rp_board b = {v + i, rank + i, j - i, 0, 0};

@@ -58,8 +58,8 @@ static void ht_board(const struct rp_board *b, void *arg)
     FILE *out = arg;
     char cols[RP_BOARD_COLS][RP_COL_MAX];
     double sort[RP_BOARD_COLS];
-    fprintf(out, "<h4>c=%u p=%u</h4>\n<table class=\"board\"><thead><tr>",
-            b->cells[0]->connections, b->cells[0]->pipeline);
+    fprintf(out, "<h4>c=%u p=%u</h4>\n<table class=\"board\"><thead><tr>", b->cells[0]->connections,
+            b->cells[0]->pipeline);
     for (int k = 0; k < RP_BOARD_COLS; k++) {
         fputs("<th>", out);
         rp_html_text(out, rp_board_head(b, k));
@@ -99,8 +99,8 @@ static void ht_image(FILE *out, const char *dir, const char *name, const char *a
     unsigned char in[3];
     size_t n;
     while ((n = fread(in, 1, 3, f)) > 0) {
-        unsigned v = (unsigned)in[0] << 16 | (n > 1 ? (unsigned)in[1] << 8 : 0) |
-                     (n > 2 ? in[2] : 0);
+        unsigned v =
+            (unsigned)in[0] << 16 | (n > 1 ? (unsigned)in[1] << 8 : 0) | (n > 2 ? in[2] : 0);
         fputc(abc[v >> 18 & 63], out);
         fputc(abc[v >> 12 & 63], out);
         fputc(n > 1 ? abc[v >> 6 & 63] : '=', out);
