@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <zlib.h>
 
 #include "json.h"
 
@@ -63,15 +64,17 @@ int rj_read_file(const char *file, size_t max, char **text, size_t *len, char *e
 {
     *text = NULL;
     *len = 0;
-    FILE *f = fopen(file, "rb");
+    /* zlib reads a gzip file decompressed and any other file as it is; max bounds what comes
+     * out, so a small file that inflates without end is refused, not read. */
+    gzFile f = gzopen(file, "rb");
     if (!f) {
-        snprintf(err, RJ_ERR_MAX, "%s: cannot read: %s", file, strerror(errno));
+        snprintf(err, RJ_ERR_MAX, "%s: cannot read: %s", file, strerror(errno ? errno : ENOMEM));
         return -1;
     }
     /* Read in steps rather than trusting the file's size: a pipe or FIFO has none. */
     size_t cap = 65536, n = 0;
     char *buf = malloc(cap + 1);
-    int rc = 0;
+    int rc = 0, got = 0;
     while (buf) {
         if (n == cap) {
             if (cap > max)
@@ -85,23 +88,29 @@ int rj_read_file(const char *file, size_t max, char **text, size_t *len, char *e
             buf = bigger;
             cap *= 2;
         }
-        size_t got = fread(buf + n, 1, cap - n, f);
-        n += got;
-        if (got == 0)
+        got = gzread(f, buf + n, (unsigned)(cap - n < (1u << 30) ? cap - n : (1u << 30)));
+        if (got <= 0)
             break;
+        n += (size_t)got;
     }
+    int zerr = 0;
+    const char *why = gzerror(f, &zerr);
     if (!buf) {
         snprintf(err, RJ_ERR_MAX, "%s: out of memory", file);
         rc = -1;
-    } else if (ferror(f)) {
-        snprintf(err, RJ_ERR_MAX, "%s: cannot read: %s", file, strerror(errno));
+    } else if (got < 0 || (zerr != Z_OK && zerr != Z_BUF_ERROR)) {
+        size_t skip = strncmp(why, file, strlen(file)) == 0 && why[strlen(file)] == ':'
+                          ? strlen(file) + 2
+                          : 0; /* zlib's message starts with the file's name */
+        snprintf(err, RJ_ERR_MAX, "%s: cannot read: %s", file,
+                 zerr == Z_ERRNO ? strerror(errno) : why + skip);
         rc = -1;
     } else if (n > max) {
         snprintf(err, RJ_ERR_MAX, "%s: larger than %zu MiB, the most a file here may be", file,
                  max >> 20);
         rc = -1;
     }
-    fclose(f);
+    gzclose(f);
     if (rc < 0) {
         free(buf);
         return -1;

@@ -711,16 +711,20 @@ int rr_load(const char *path, struct rr_doc *doc, char *err)
     char file[PATH_MAX];
     struct stat st;
     memset(doc, 0, sizeof(*doc));
-    if (stat(path, &st) == 0 && S_ISDIR(st.st_mode))
+    if (stat(path, &st) == 0 && S_ISDIR(st.st_mode)) {
+        /* A published results folder may keep them compressed. */
         snprintf(file, sizeof(file), "%s/results.json", path);
-    else
+        if (access(file, F_OK) != 0)
+            snprintf(file, sizeof(file), "%s/results.json.gz", path);
+    } else {
         snprintf(file, sizeof(file), "%s", path);
+    }
     char *text;
     size_t len;
     if (rj_read_file(file, RR_MAX_FILE, &text, &len, err) < 0) {
         if (strstr(err, "cannot read"))
             snprintf(err + strlen(err), RR_ERR_MAX - strlen(err),
-                     " (give a results directory or its results.json)");
+                     " (give a results directory, or its results.json or results.json.gz)");
         return -1;
     }
     int rc = rr_parse(file, text, len, doc, err);

@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <zlib.h>
 
 #include "../says.h"
 #include "../tmpdir.h"
@@ -74,6 +75,27 @@ Test(results, writing_and_loading_changes_nothing, .init = tmpdir_setup, .fini =
     free(b);
     rr_doc_free(&d);
     rr_doc_free(&again);
+}
+
+/* Published results may be compressed: a folder with results.json.gz loads as one with
+ * results.json. */
+Test(results, a_compressed_document_loads, .init = tmpdir_setup, .fini = tmpdir_teardown)
+{
+    char path[160], err[RR_ERR_MAX];
+    snprintf(path, sizeof(path), "%s/results.json.gz", tmpdir);
+    gzFile z = gzopen(path, "wb");
+    cr_assert(not(eq(ptr, z, NULL)));
+    cr_assert(eq(int, gzputs(z, valid), (int)strlen(valid)));
+    cr_assert(eq(int, gzclose(z), Z_OK));
+    struct rr_doc d;
+    cr_assert(eq(int, rr_load(tmpdir, &d, err), 0), "%s", err);
+    cr_assert(eq(sz, d.ncells, 2));
+    rr_doc_free(&d);
+    FILE *f = fopen(path, "wb");
+    fputs("\x1f\x8b not really gzip", f);
+    fclose(f);
+    cr_assert(eq(int, rr_load(tmpdir, &d, err), -1));
+    assert_says(err, "results.json.gz: cannot read:");
 }
 
 /* Found by fuzzing: a summary without its interval was written as [null, null], which the
