@@ -91,6 +91,23 @@ static void bd_machine(FILE *out, const struct rr_env *env)
             bd_or(env->kernel), bd_or(env->governor));
 }
 
+/* The client threads of the cells: one per client CPU (0), or the counts the suite set. */
+static void bd_threads(FILE *out, const struct rr_doc *doc)
+{
+    unsigned lo = ~0u, hi = 0;
+    for (size_t i = 0; i < doc->ncells; i++) {
+        unsigned t = doc->cells[i].threads;
+        lo = t < lo ? t : lo;
+        hi = t > hi ? t : hi;
+    }
+    if (hi == 0)
+        fputs("one client thread per client CPU", out);
+    else if (lo == hi)
+        fprintf(out, "%u client threads", hi);
+    else
+        fprintf(out, "%u to %u client threads (0: one per client CPU)", lo, hi);
+}
+
 /* Starts a fact: its text is what is written to the returned stream until rp_method closes it. */
 static FILE *bd_fact(struct rp_fact *f, const char *label, size_t *len)
 {
@@ -124,8 +141,9 @@ int rp_method(const struct rr_doc *doc, struct rp_fact facts[RP_METHOD_MAX])
         fclose(o);
     }
     if ((o = bd_fact(&facts[n++], "client", &len))) {
-        fprintf(o, "ringfire %s and the tools below, on CPU %s", bd_or(env->ringfire),
+        fprintf(o, "ringfire %s and the tools below, on CPU %s; ", bd_or(env->ringfire),
                 bd_or(env->client_cpus));
+        bd_threads(o, doc);
         fclose(o);
     }
     if ((o = bd_fact(&facts[n++], "targets", &len))) {
@@ -192,7 +210,7 @@ static const char *const bd_heads[RP_BOARD_COLS] = {"#",
                                                     "errors",
                                                     "unanswered",
                                                     "CPU client / server",
-                                                    "server CPU per answer",
+                                                    "CPU per answer client / server",
                                                     "server peak memory",
                                                     "bottleneck"};
 
@@ -207,6 +225,14 @@ const char *rp_board_head(const struct rp_board *b, int k)
 
 static const char *const bd_marks[] = {"", " †", " ‡", " ~"};
 
+static void bd_us(char *out, size_t n, double us)
+{
+    if (isnan(us))
+        snprintf(out, n, "–");
+    else
+        snprintf(out, n, "%.2f µs", us);
+}
+
 static void bd_pct(char *out, double share)
 {
     if (isnan(share))
@@ -220,7 +246,7 @@ void rp_board_row(const struct rp_board *b, size_t i, char cols[RP_BOARD_COLS][R
 {
     const struct rr_cell *c = b->cells[i];
     const struct rr_summary *s = &c->summary;
-    char lo[32], hi[32], a[16], t[16];
+    char lo[32], hi[32], a[32], t[32];
     for (int k = 0; k < RP_BOARD_COLS; k++)
         sort[k] = NAN;
     if (b->rank[i])
@@ -259,10 +285,9 @@ void rp_board_row(const struct rp_board *b, size_t i, char cols[RP_BOARD_COLS][R
     bd_pct(t, s->utilization.target);
     snprintf(cols[8], RP_COL_MAX, "%s / %s", a, t);
     sort[8] = s->utilization.target;
-    if (isnan(s->cpu_us_per_response.target))
-        snprintf(cols[9], RP_COL_MAX, "–");
-    else
-        snprintf(cols[9], RP_COL_MAX, "%.2f µs", s->cpu_us_per_response.target);
+    bd_us(a, sizeof(a), s->cpu_us_per_response.client);
+    bd_us(t, sizeof(t), s->cpu_us_per_response.target);
+    snprintf(cols[9], RP_COL_MAX, "%s / %s", a, t);
     sort[9] = s->cpu_us_per_response.target;
     if (isnan(s->peak_rss_bytes.target) || s->peak_rss_bytes.target <= 0)
         snprintf(cols[10], RP_COL_MAX, "–");
@@ -325,4 +350,26 @@ int rp_boards(const struct rp_index *m, size_t first, size_t end, rp_board_fn *v
     free(v);
     free(rank);
     return 0;
+}
+
+/* ---- errors ---------------------------------------------------------------------------------- */
+
+int rp_error_kinds(const struct rr_cell *c, char *out, size_t n)
+{
+    static const struct rr_errors none;
+    double sum[RR_NERROR_KINDS] = {0}, v;
+    const char *key;
+    int any = 0;
+    for (size_t r = 0; r < c->nruns; r++)
+        for (size_t k = 0; rr_error_kind(k, &c->runs[r].error_kinds, &v); k++)
+            if (!isnan(v))
+                sum[k] += v;
+    size_t len = 0;
+    out[0] = '\0';
+    for (size_t k = 0; (key = rr_error_kind(k, &none, &v)); k++)
+        if (sum[k] > 0 && len < n) {
+            len += (size_t)snprintf(out + len, n - len, "%s%s %.0f", len ? ", " : "", key, sum[k]);
+            any = 1;
+        }
+    return any;
 }

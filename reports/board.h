@@ -49,4 +49,8 @@ typedef void rp_board_fn(const struct rp_board *board, void *arg);
  * then connections.  Returns 0, or -1 when out of memory. */
 int rp_boards(const struct rp_index *m, size_t first, size_t end, rp_board_fn *visit, void *arg);
 
+/* A cell's errors over all its runs by kind ("read 3, status 120"), in out; 0 when it had
+ * none. */
+int rp_error_kinds(const struct rr_cell *c, char *out, size_t n);
+
 #endif

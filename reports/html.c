@@ -128,12 +128,13 @@ static void ht_charts(FILE *out, const char *endpoint, const char *dir,
     }
 }
 
-/* Every cell of the document, measured or not, with its status and why. */
+/* Every cell of the document, measured or not, with its status, its errors and why. */
 static void ht_cells(FILE *out, const struct rr_doc *doc)
 {
-    char med[32];
+    char med[32], kinds[512];
     fputs("<h2>Every cell</h2>\n<table class=\"cells\"><thead><tr><th>cell</th><th>status</th>"
-          "<th>runs</th><th>median</th><th>reason</th></tr></thead><tbody>\n",
+          "<th>runs</th><th>median</th><th>errors by kind</th><th>reason</th></tr></thead>"
+          "<tbody>\n",
           out);
     for (size_t i = 0; i < doc->ncells; i++) {
         const struct rr_cell *c = &doc->cells[i];
@@ -142,6 +143,9 @@ static void ht_cells(FILE *out, const struct rr_doc *doc)
         rp_html_text(out, c->id);
         fprintf(out, "</code></td><td>%s</td><td>%zu</td><td>%s</td><td>",
                 rr_status_name(c->status), c->nruns, med);
+        if (rp_error_kinds(c, kinds, sizeof(kinds)))
+            rp_html_text(out, kinds);
+        fputs("</td><td>", out);
         rp_html_text(out, c->reason ? c->reason : "");
         fputs("</td></tr>\n", out);
     }

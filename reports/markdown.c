@@ -220,6 +220,32 @@ static void md_tools(FILE *out, const struct rp_index *m, const char *dir)
                 dir, RP_CHART_TOOLS);
 }
 
+/* Every measured cell that had errors, by kind, with its rate. */
+static void md_errors(FILE *out, const struct rr_doc *doc)
+{
+    char kinds[512];
+    int header = 0;
+    for (size_t i = 0; i < doc->ncells; i++) {
+        const struct rr_cell *c = &doc->cells[i];
+        if (c->status != RR_OK || !rp_error_kinds(c, kinds, sizeof(kinds)))
+            continue;
+        if (!header) {
+            fprintf(out, "## Errors\n\nCells with errors, all runs together: the share of the "
+                         "requests, and the errors by kind (`status`: answers with another "
+                         "status than the endpoint's).\n\n| cell | errors | by kind |\n"
+                         "|---|---|---|\n");
+            header = 1;
+        }
+        fputs("| ", out);
+        rp_md_code(out, c->id, 1);
+        fprintf(out, " | %.2g%% | ", c->summary.error_rate * 100);
+        rp_md_text(out, kinds);
+        fputs(" |\n", out);
+    }
+    if (header)
+        fputs("\n", out);
+}
+
 static void md_failures(FILE *out, const struct rr_doc *doc)
 {
     int header = 0;
@@ -280,6 +306,7 @@ int rp_markdown(FILE *out, const struct rr_doc *doc, const char *charts_dir,
                 "not drawn.\n\n",
                 RP_MAX_CHARTS, charts->dropped);
     md_tools(out, &m, charts_dir);
+    md_errors(out, doc);
     md_failures(out, doc);
     rp_index_free(&m);
     return 0;

@@ -115,6 +115,14 @@ static const struct rr_field errors_f[] = {
 };
 static const struct rr_table errors_t = TABLE(errors_f, struct rr_errors, 0);
 
+const char *rr_error_kind(size_t k, const struct rr_errors *e, double *value)
+{
+    if (k >= sizeof(errors_f) / sizeof(errors_f[0]))
+        return NULL;
+    *value = *(const double *)((const char *)e + errors_f[k].off);
+    return errors_f[k].key;
+}
+
 static const struct rr_field second_f[] = {
     {"second", K_UINT, offsetof(struct rr_second, second), 0, F_REQ, 0, 1e9, NULL},
     {"responses", K_NUM, offsetof(struct rr_second, responses), 0, F_WHOLE, 0, RR_BIG, NULL},

@@ -55,6 +55,9 @@ struct rr_cpu {
 struct rr_errors {
     double connect, read, write, timeout, parse, closed, status;
 };
+#define RR_NERROR_KINDS 7
+/* The k-th kind's key (NULL past the last) and, in *value, its count in e (NaN: not recorded). */
+const char *rr_error_kind(size_t k, const struct rr_errors *e, double *value);
 
 /* One measured run of a cell. */
 struct rr_run {

@@ -38,23 +38,26 @@ Test(frameworks, nginx_and_node_end_to_end, .init = tmpdir_setup, .fini = tmpdir
 {
     struct cmd_result r;
     struct rr_doc doc;
-    run_suite("{\"name\": \"quick-two\", \"targets\": [\"nginx\", \"node-http\"],"
-              " \"endpoints\": {"
-              "  \"plaintext\": {\"path\": \"/plaintext\", \"content_type\": \"text/plain\","
-              "                 \"body\": \"Hello, World!\"},"
-              "  \"json\": {\"path\": \"/json\", \"content_type\": \"application/json\","
-              "            \"body\": \"{\\\"message\\\":\\\"Hello, World!\\\"}\"},"
-              "  \"ws-echo\": {\"path\": \"/ws\", \"websocket\": true}},"
-              " \"matrix\": {\"connections\": [8]}, \"repetitions\": 1, \"duration\": \"500ms\","
-              " \"warmup\": \"0s\"}",
-              "two", &r, &doc);
+    run_suite(
+        "{\"name\": \"quick-two\", \"targets\": [\"nginx\", \"node-http\"],"
+        " \"endpoints\": {"
+        "  \"plaintext\": {\"path\": \"/plaintext\", \"content_type\": \"text/plain\","
+        "                 \"body\": \"Hello, World!\"},"
+        "  \"json\": {\"path\": \"/json\", \"content_type\": \"application/json\","
+        "            \"body\": \"{\\\"message\\\":\\\"Hello, World!\\\"}\"},"
+        "  \"json-static\": {\"path\": \"/json\", \"json\": {\"message\": \"Hello, World!\"}},"
+        "  \"ws-echo\": {\"path\": \"/ws\", \"websocket\": true}},"
+        " \"matrix\": {\"connections\": [8]}, \"repetitions\": 1, \"duration\": \"500ms\","
+        " \"warmup\": \"0s\"}",
+        "two", &r, &doc);
     cr_assert(eq(int, r.status, 0), "%s", r.err);
     for (size_t i = 0; i < doc.ncells; i++) {
         const struct rr_cell *c = &doc.cells[i];
         cr_assert(eq(int, c->status, RR_OK), "%s: %s", c->id, c->reason ? c->reason : "");
         cr_assert(gt(dbl, c->summary.rps.median, 100));
     }
-    cr_assert(eq(sz, doc.ncells, 5), "nginx: plaintext, json; node-http: plaintext, json, ws-echo");
+    cr_assert(eq(sz, doc.ncells, 5),
+              "nginx: plaintext, json-static; node-http: plaintext, json, ws-echo");
     const char *nginx = NULL;
     for (size_t i = 0; i < doc.env.targets.n; i++)
         if (strcmp(doc.env.targets.v[i].name, "nginx") == 0)

@@ -170,8 +170,9 @@ Test(runner, failing_targets_are_data, .init = tmpdir_setup, .fini = tmpdir_tear
 static int count_runs(const char *out)
 {
     struct rr_doc doc;
+    char err[RR_ERR_MAX];
     int n = 0;
-    if (load_results(out, &doc) < 0)
+    if (rr_load(out, &doc, err) < 0) /* not written yet: polled until it is */
         return 0;
     for (size_t i = 0; i < doc.ncells; i++)
         n += (int)doc.cells[i].nruns;
