@@ -56,11 +56,15 @@ static void suite_progress(const struct rs_event *ev, const struct rs_suite *s)
         fprintf(stderr, "ringfire suite: target %s ignored SIGTERM; killed\n", ev->target);
     else if (ev->kind == RS_EV_RUN) {
         suite_rate(ev->rps, rate, sizeof(rate));
-        fprintf(stderr, "[%u/%u] %s %s c=%u p=%u %s rep %u/%u · %s %s/s · ETA %dm%02ds\n", ev->done,
+        fprintf(stderr, "[%u/%u] %s %s c=%u p=%u %s rep %u/%u · %s %s/s · ETA %dm%02ds", ev->done,
                 ev->total, ev->target, ev->endpoint, ev->cell->connections, ev->cell->pipeline,
                 rs_tool_name(ev->cell->tool), ev->rep, ev->cell->reps.max, rate,
                 s->endpoints[ev->cell->endpoint].websocket ? "msg" : "req", (int)ev->eta_s / 60,
                 (int)ev->eta_s % 60);
+        if (ev->eta_max_s > ev->eta_s) /* noisy cells may need more runs, up to their max */
+            fprintf(stderr, " (at most %dm%02ds)", (int)ev->eta_max_s / 60,
+                    (int)ev->eta_max_s % 60);
+        fputc('\n', stderr);
     }
 }
 
@@ -93,7 +97,7 @@ static void suite_event(const struct rs_event *ev, void *arg)
 
 static void suite_dry_run(const struct rs_suite *s, const struct rs_cell *cells, int n)
 {
-    double seconds = rs_suite_estimate(s, cells, n);
+    double seconds = rs_suite_estimate(s, cells, n, 0), most = rs_suite_estimate(s, cells, n, 1);
     printf("suite %s (%s): %d cells\n", s->name, s->file, n);
     printf("%-48s %5s %9s\n", "cell (target/endpoint/tool/connections/pipeline/threads)", "reps",
            "duration");
@@ -109,8 +113,11 @@ static void suite_dry_run(const struct rs_suite *s, const struct rs_cell *cells,
         printf("%-48s %5s %8.1fs%s%s\n", c->id, reps, (double)c->duration_ns / 1e9,
                runs ? "" : "  skipped: ", runs ? "" : why);
     }
-    printf("estimated duration: %dm%02ds (installation not included)\n", (int)seconds / 60,
-           (int)seconds % 60);
+    printf("estimated duration: %dm%02ds", (int)seconds / 60, (int)seconds % 60);
+    if (most > seconds)
+        printf(", at most %dm%02ds if every cell needs its max runs", (int)most / 60,
+               (int)most % 60);
+    printf(" (installation not included)\n");
 }
 
 static void suite_on_signal(int sig)

@@ -22,6 +22,7 @@
 #include "validate.h"
 
 #define RN_OVERHEAD_S 0.5     /* per run, for the estimate */
+#define RN_SAVE_EVERY_S 5.0   /* results.json is rewritten at most this often during a target */
 #define RN_TARGET_START_S 2.0 /* per target, for the estimate */
 
 struct rn {
@@ -38,6 +39,8 @@ struct rn {
     unsigned total_runs;
     unsigned done_runs;
     double run_seconds; /* spent in runs so far, for the ETA */
+    double saved_at;    /* when results.json was last written, and what that took */
+    double save_cost;
 };
 
 static void rn_event(const struct rn *R, struct rs_event *ev)
@@ -226,15 +229,35 @@ static int rn_records(struct rn *R, char *err)
 
 /* ---- saving, skipping, failing ------------------------------------------------------------- */
 
+static double rn_now(void)
+{
+    struct timespec t;
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
+}
+
 static void rn_save(struct rn *R)
 {
     char path[PATH_MAX + 16], reason[PATH_MAX + 64];
     snprintf(path, sizeof(path), "%s/results.json", R->dir);
+    double start = rn_now();
     int rc = rr_write(&R->doc, path);
+    R->saved_at = rn_now();
+    R->save_cost = R->saved_at - start;
     if (rc < 0) {
         snprintf(reason, sizeof(reason), "cannot write %s: %s", path, strerror(-rc));
         rn_event(R, &(struct rs_event){.kind = RS_EV_SAVE_FAILED, .reason = reason});
     }
+}
+
+/* After a run: saves when RN_SAVE_EVERY_S have passed and saving costs at most a tenth of the
+ * time, since a suite's results grow to tens of megabytes.  A stop, a target's end and the
+ * suite's end always save, so only a killed suite can lose runs, those of the last seconds. */
+static void rn_save_soon(struct rn *R)
+{
+    double wait = 10 * R->save_cost > RN_SAVE_EVERY_S ? 10 * R->save_cost : RN_SAVE_EVERY_S;
+    if (rn_now() - R->saved_at >= wait)
+        rn_save(R);
 }
 
 /* Cells no tool can do here are skipped before anything starts. */
@@ -272,11 +295,9 @@ static void rn_run_cell(struct rn *R, int i, const struct rs_running *t, unsigne
     struct rr_cell *rec = R->rec[i];
     struct rr_run run;
     char reason[RS_REASON_MAX];
-    struct timespec a, b;
-    clock_gettime(CLOCK_MONOTONIC, &a);
+    double start = rn_now();
     int rc = rs_cell_run(&R->env, c, t, rep, order, &run, reason);
-    clock_gettime(CLOCK_MONOTONIC, &b);
-    R->run_seconds += (double)(b.tv_sec - a.tv_sec) + (double)(b.tv_nsec - a.tv_nsec) / 1e9;
+    R->run_seconds += rn_now() - start;
     R->done_runs++;
     if (rc == RS_CELL_INTERRUPTED)
         return;
@@ -297,14 +318,19 @@ static void rn_run_cell(struct rn *R, int i, const struct rs_running *t, unsigne
         rr_cell_set_status(rec, RR_OK, NULL);
     else if (rec->nruns >= c->reps.min)
         R->total_runs++; /* one more than planned */
-    double left = R->run_seconds / R->done_runs * (R->total_runs - R->done_runs);
+    double per_run = R->run_seconds / R->done_runs;
+    unsigned most = 0; /* runs left if every pending cell needs its max */
+    for (int k = 0; k < R->ncells; k++)
+        if (R->rec[k]->status == RR_PENDING && R->rec[k]->nruns < R->cells[k].reps.max)
+            most += R->cells[k].reps.max - (unsigned)R->rec[k]->nruns;
     rn_event(R, &(struct rs_event){.kind = RS_EV_RUN,
                                    .cell = c,
                                    .rep = rep,
                                    .rps = rps,
                                    .done = R->done_runs,
                                    .total = R->total_runs,
-                                   .eta_s = (unsigned)left,
+                                   .eta_s = (unsigned)(per_run * (R->total_runs - R->done_runs)),
+                                   .eta_max_s = (unsigned)(per_run * most),
                                    .target = R->suite->targets[c->target].name,
                                    .endpoint = R->suite->endpoints[c->endpoint].name});
 }
@@ -368,7 +394,7 @@ static void rn_repetitions(struct rn *R, unsigned ti, struct rs_running *run, in
                 rr_cell_set_status(rec, RR_FAILED, reason);
                 rn_fail_target(R, ti, -1, "the target died during another cell");
             }
-            rn_save(R);
+            rn_save_soon(R);
         }
     }
 }
@@ -420,15 +446,16 @@ out:
 
 /* ---- the suite ----------------------------------------------------------------------------- */
 
-double rs_suite_estimate(const struct rs_suite *s, const struct rs_cell *cells, int ncells)
+double rs_suite_estimate(const struct rs_suite *s, const struct rs_cell *cells, int ncells,
+                         int most)
 {
     double seconds = RN_TARGET_START_S * s->ntargets;
     for (int i = 0; i < ncells; i++) {
         const struct rs_cell *c = &cells[i];
         char why[256];
         if (rs_tool_supports(c->tool, c, &s->endpoints[c->endpoint], why, sizeof(why)))
-            seconds +=
-                c->reps.min * ((double)(c->duration_ns + s->warmup_ns) / 1e9 + RN_OVERHEAD_S);
+            seconds += (most ? c->reps.max : c->reps.min) *
+                       ((double)(c->duration_ns + s->warmup_ns) / 1e9 + RN_OVERHEAD_S);
     }
     return seconds;
 }

@@ -16,7 +16,7 @@ enum rs_event_kind {
     RS_EV_TARGET,        /* a target is installed, built and started */
     RS_EV_TARGET_FAILED, /* it could not be: reason */
     RS_EV_INVALID,       /* an endpoint failed validation: endpoint, reason */
-    RS_EV_RUN,           /* a run finished: cell, rep, rps, done of total, eta_s */
+    RS_EV_RUN,           /* a run finished: cell, rep, rps, done of total, eta_s, eta_max_s */
     RS_EV_KILLED,        /* a target ignored SIGTERM and was killed */
     RS_EV_SAVE_FAILED,   /* results.json could not be written: reason */
     RS_EV_END,           /* the counts of cells by status */
@@ -30,7 +30,8 @@ struct rs_event {
     const struct rs_cell *cell;
     unsigned rep;
     double rps;
-    unsigned done, total, eta_s;
+    unsigned done, total;
+    unsigned eta_s, eta_max_s; /* left with the planned runs; if every cell needs its max */
     int ncells;
     const char *dir, *client_cpus, *target_cpus;
     unsigned ok, failed, skipped, pending;
@@ -58,7 +59,9 @@ enum rs_run_status {
 int rs_suite_run(struct rs_suite *suite, const struct rs_cell *cells, int ncells,
                  const struct rs_run_opts *opts, char err[RS_ERR_MAX]);
 
-/* Seconds a run of the cells would take (installation not included). */
-double rs_suite_estimate(const struct rs_suite *suite, const struct rs_cell *cells, int ncells);
+/* Seconds a run of the cells would take (installation not included), with each cell's min
+ * runs, or its max when most is set. */
+double rs_suite_estimate(const struct rs_suite *suite, const struct rs_cell *cells, int ncells,
+                         int most);
 
 #endif
