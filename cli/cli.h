@@ -12,9 +12,10 @@
 
 /* Exit statuses, documented in README. */
 #define RF_EXIT_OK 0
-#define RF_EXIT_FAIL 1      /* the engine failed, -n not reached, a regression, a write failed */
-#define RF_EXIT_USAGE 2     /* a bad option or value, or an input file that is not valid */
-#define RF_EXIT_NO_TARGET 3 /* the target never accepted a connection */
+#define RF_EXIT_FAIL 1         /* the engine failed, -n not reached, a regression, a write failed */
+#define RF_EXIT_USAGE 2        /* a bad option or value, or an input file that is not valid */
+#define RF_EXIT_NO_TARGET 3    /* the target never accepted a connection */
+#define RF_EXIT_INCONCLUSIVE 3 /* gate --fail-on inconclusive: comparisons that cannot tell */
 /* With --require-valid, a rate run whose verdict is not valid: */
 #define RF_EXIT_GENERATOR_BOUND 4
 #define RF_EXIT_CONNECTION_BOUND 5

@@ -1,7 +1,8 @@
 /*
  * gate.c - `ringfire gate`: the performance regression gate for CI pipelines (the decision is
  * reports/gate.c's).  Exit status: 0 no regression, 1 a regression, 2 a usage or input error
- * (a missing file, another schema, cells that do not match, too few repetitions).
+ * (a missing file, another schema, too few repetitions), 3 inconclusive comparisons with
+ * --fail-on inconclusive.
  */
 #include <errno.h>
 #include <getopt.h>
@@ -20,11 +21,12 @@ static int gate_main(int argc, char **argv);
 const struct cli_command cli_gate_command = {
     "gate",
     "--baseline RESULTS --current RESULTS [--max-regression PCT]\n"
-    "                     [--metrics LIST] [--markdown FILE] [--github-bigger FILE]\n"
-    "                     [--github-smaller FILE] [--bmf FILE] [-q]",
+    "                     [--metrics LIST] [--fail-on inconclusive] [--markdown FILE]\n"
+    "                     [--github-bigger FILE] [--github-smaller FILE] [--bmf FILE] [-q]",
     "fail (exit 1) on a performance regression",
-    "  PCT: the largest slow-down that passes (default 5%); LIST: some of\n"
-    "  rps,p50,p99,cpu,client-cpu (default " GATE_METRICS ")",
+    "  PCT: the largest change that passes (default 5%); LIST: some of\n"
+    "  rps,p50,p99,cpu,client-cpu (default " GATE_METRICS "); --fail-on inconclusive:\n"
+    "  exit 3 when no regression is found but some comparisons cannot tell",
     gate_main,
 };
 
@@ -33,6 +35,7 @@ struct gate_opts {
     unsigned mask;
     double threshold;
     int quiet;
+    int fail_inconclusive;
 };
 
 static int gate_options(int argc, char **argv, struct gate_opts *o)
@@ -46,6 +49,7 @@ static int gate_options(int argc, char **argv, struct gate_opts *o)
         {"github-bigger", required_argument, NULL, 'g'},
         {"github-smaller", required_argument, NULL, 's'},
         {"bmf", required_argument, NULL, 'f'},
+        {"fail-on", required_argument, NULL, 'F'},
         {"quiet", no_argument, NULL, 'q'},
         {NULL, 0, NULL, 0},
     };
@@ -70,6 +74,10 @@ static int gate_options(int argc, char **argv, struct gate_opts *o)
             *slot = optarg;
         else if (c == 'q')
             o->quiet = 1;
+        else if (c == 'F' && strcmp(optarg, "inconclusive") == 0)
+            o->fail_inconclusive = 1;
+        else if (c == 'F')
+            return cli_usage(cmd, "--fail-on '%s': the one choice is 'inconclusive'", optarg);
         else if (c != 'r')
             return cli_usage(cmd, "unknown option or missing value");
         else if (cli_percent(optarg, &o->threshold) < 0)
@@ -177,10 +185,16 @@ static int gate_main(int argc, char **argv)
                 problems, problems == 1 ? "" : "s", RP_GATE_MIN_RUNS);
         goto out;
     }
-    printf("ringfire gate: %s: %d regression%s, %d improvement%s, %d unclear, %d unchanged\n",
-           g.regressions ? "FAIL" : "PASS", g.regressions, g.regressions == 1 ? "" : "s",
-           g.improvements, g.improvements == 1 ? "" : "s", g.unclear, g.same);
-    status = g.regressions ? RF_EXIT_FAIL : RF_EXIT_OK;
+    int fail = g.regressions || (o.fail_inconclusive && g.unclear);
+    printf("ringfire gate: %s: %d regression%s, %d improvement%s, %d no change, %d inconclusive",
+           fail ? "FAIL" : "PASS", g.regressions, g.regressions == 1 ? "" : "s", g.improvements,
+           g.improvements == 1 ? "" : "s", g.same, g.unclear);
+    if (g.unclear)
+        printf(" (they could only call changes beyond ±%.1f%%, the median; add repetitions%s)",
+               rp_gate_detectable(&g) * 100,
+               o.fail_inconclusive ? "" : ", or --fail-on inconclusive to fail on them");
+    putchar('\n');
+    status = g.regressions ? RF_EXIT_FAIL : fail ? RF_EXIT_INCONCLUSIVE : RF_EXIT_OK;
 out:
     rp_gate_free(&g);
     rr_doc_free(&base);

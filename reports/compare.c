@@ -13,8 +13,8 @@
 const char *rp_verdict_name(enum rp_verdict v)
 {
     static const char *const names[] = {
-        [RP_SAME] = "within noise", [RP_WORSE] = "**worse**",  [RP_BETTER] = "better",
-        [RP_UNCLEAR] = "unclear",   [RP_FEW] = "too few runs", [RP_FAILED] = "**failed**",
+        [RP_SAME] = "no change",       [RP_WORSE] = "**worse**",  [RP_BETTER] = "better",
+        [RP_UNCLEAR] = "inconclusive", [RP_FEW] = "too few runs", [RP_FAILED] = "**failed**",
     };
     return v <= RP_FAILED ? names[v] : "";
 }
@@ -22,20 +22,25 @@ const char *rp_verdict_name(enum rp_verdict v)
 void rp_diff_intro(FILE *out, const struct rp_diff *d)
 {
     char thr[32];
-    snprintf(thr, sizeof(thr), "%g%%", d->threshold * 100);
+    snprintf(thr, sizeof(thr), "±%g%%", d->threshold * 100);
     fprintf(out,
             "Baseline and current are geometric means of the runs (their number in brackets); "
-            "each change is their ratio, current / baseline. It counts as worse or better only "
-            "when its interval (Welch's t on the logarithms) lies wholly %s; the intervals are "
-            "at %.2f%% confidence, %g%% shared among the %d comparisons (Bonferroni), so that "
-            "noise is not called a change.\n\n",
-            d->threshold > 0 ? "beyond the threshold" : "on one side of no change", d->level * 100,
-            RP_ALPHA * 100, d->ntests);
+            "each change is their ratio, current / baseline, with its interval (Welch's t on the "
+            "logarithms) at %.2f%% confidence, %g%% shared among the %d comparisons "
+            "(Bonferroni), so that noise is not called a change.\n\n",
+            d->level * 100, RP_ALPHA * 100, d->ntests);
     if (d->threshold > 0)
         fprintf(out,
-                "Threshold: %s. *Unclear*: the ratio is beyond %s but the runs "
-                "do not show it clearly; more repetitions would decide.\n\n",
+                "Verdicts: *worse* or *better* when the whole interval lies beyond %s; *no change* "
+                "when it lies wholly within %s; *inconclusive* when it reaches across: the runs "
+                "cannot tell, and *detectable* is the smallest change they could have called "
+                "(more repetitions narrow it).\n\n",
                 thr, thr);
+    else
+        fprintf(out, "Verdicts: *worse* or *better* when the whole interval lies on one side of no "
+                     "change; otherwise *inconclusive* (without a threshold, *no change* cannot be "
+                     "shown: give --threshold); *detectable* is the smallest change the runs could "
+                     "have called.\n\n");
 }
 
 void rp_diff_table(FILE *out, const struct rp_diff *d, int changed_only)
@@ -46,8 +51,8 @@ void rp_diff_table(FILE *out, const struct rp_diff *d, int changed_only)
         if (changed_only && c->verdict == RP_SAME)
             continue;
         if (!header) {
-            fprintf(out, "| cell | metric | baseline | current | change | interval | verdict "
-                         "|\n|---|---|---|---|---|---|---|\n");
+            fprintf(out, "| cell | metric | baseline | current | change | interval | detectable | "
+                         "verdict |\n|---|---|---|---|---|---|---|---|\n");
             header = 1;
         }
         if (c->verdict == RP_FAILED) {
@@ -55,10 +60,10 @@ void rp_diff_table(FILE *out, const struct rp_diff *d, int changed_only)
             rp_md_code(out, c->id, 1);
             fputs(" | – | measured | failed: ", out);
             rp_md_text(out, c->cur->reason ? c->cur->reason : "");
-            fprintf(out, " | – | – | %s |\n", rp_verdict_name(c->verdict));
+            fprintf(out, " | – | – | – | %s |\n", rp_verdict_name(c->verdict));
             continue;
         }
-        char b[32], cur[32], ch[32], lo[32], hi[32];
+        char b[32], cur[32], ch[32], lo[32], hi[32], det[32] = "–";
         rp_fmt_value(c->metric, c->base_mean, b, sizeof(b));
         rp_fmt_value(c->metric, c->cur_mean, cur, sizeof(cur));
         rp_fmt_change(c->ratio, ch, sizeof(ch));
@@ -68,12 +73,13 @@ void rp_diff_table(FILE *out, const struct rp_diff *d, int changed_only)
         } else {
             rp_fmt_change(c->lo, lo, sizeof(lo));
             rp_fmt_change(c->hi, hi, sizeof(hi));
+            snprintf(det, sizeof(det), "±%.1f%%", c->detectable * 100);
         }
         fputs("| ", out);
         rp_md_code(out, c->id, 1);
-        fprintf(out, " | %s | %s (%u) | %s (%u) | %s | %s%s%s | %s |\n",
+        fprintf(out, " | %s | %s (%u) | %s (%u) | %s | %s%s%s | %s | %s |\n",
                 rp_metric_info[c->metric].label, b, c->nbase, cur, c->ncur, ch, lo,
-                hi[0] ? " … " : "", hi, rp_verdict_name(c->verdict));
+                hi[0] ? " … " : "", hi, det, rp_verdict_name(c->verdict));
     }
     if (header)
         fprintf(out, "\n");

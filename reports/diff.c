@@ -18,8 +18,12 @@
  * widens Welch's interval rather than moving a verdict, so it fails safe.
  * - A change counts when the whole interval lies beyond the threshold (for req/s: below
  *   1 - threshold is a regression, above 1 + threshold an improvement; for latency and CPU the
- *   other way round).  A ratio beyond the threshold without such an interval is "unclear":
- *   reported, with the advice to add repetitions, never a failure.
+ *   other way round).  "No change" is said only when the whole interval lies within the
+ *   threshold (an equivalence test, as in TOST): anything else is inconclusive, reported with the
+ *   smallest change the runs could have called, never silently passed as "no change".
+ * - That smallest change: an interval of half-width h (on the log scale) lies wholly beyond the
+ *   threshold t when the estimate is beyond (1 + t) e^h, so a cell "could detect" changes
+ *   beyond (1 + t) e^h - 1.  More repetitions shrink h by about the square root of their number.
  * - A suite tests many cells and metrics at once; at 95% each, one in twenty unchanged ones
  *   would be called changed.  Each interval is therefore taken at 1 - 0.05/k for k decisions
  *   (Bonferroni), which keeps the chance of any false alarm in the whole diff under 5%.
@@ -128,9 +132,9 @@ static enum rp_verdict df_decide(const struct rp_change *c, double threshold)
         return up ? RP_WORSE : RP_BETTER;
     if (c->lo > high)
         return up ? RP_BETTER : RP_WORSE;
-    if (threshold > 0 && (c->ratio < low || c->ratio > high))
-        return RP_UNCLEAR;
-    return RP_SAME;
+    if (c->lo >= low && c->hi <= high)
+        return RP_SAME;
+    return RP_UNCLEAR;
 }
 
 /* One cell present on both sides: a change per metric, or the reason it cannot be compared. */
@@ -223,18 +227,20 @@ int rp_diff(const struct rr_doc *base, const struct rr_doc *cur, unsigned mask, 
     for (size_t i = 0; i < base->ncells; i++) {
         const struct rr_cell *b = &base->cells[i], *match = rr_cell_find(cur, b->id);
         if (!match) {
-            if (!(line = df_line(&out->problems, &out->nproblems)))
+            if (!(line = df_line(&out->notes, &out->nnotes)))
                 return -1;
-            snprintf(line, RP_LINE_MAX, "%s: in the baseline only", b->id);
+            snprintf(line, RP_LINE_MAX, "%s: in the baseline only (a cell removed); not compared",
+                     b->id);
         } else if (df_cell(out, b, match, mask, min_runs) < 0) {
             return -1;
         }
     }
     for (size_t i = 0; i < cur->ncells; i++) {
         if (!rr_cell_find(base, cur->cells[i].id)) {
-            if (!(line = df_line(&out->problems, &out->nproblems)))
+            if (!(line = df_line(&out->notes, &out->nnotes)))
                 return -1;
-            snprintf(line, RP_LINE_MAX, "%s: in the current run only", cur->cells[i].id);
+            snprintf(line, RP_LINE_MAX, "%s: in the current run only (a new cell); not compared",
+                     cur->cells[i].id);
         }
     }
     /* The correction needs the number of decisions, so the intervals come last. */
@@ -246,8 +252,10 @@ int rp_diff(const struct rr_doc *base, const struct rr_doc *cur, unsigned mask, 
         if (rr_ratio_interval(ch->vbase, ch->nbase, ch->vcur, ch->ncur, out->level, &ch->ratio,
                               &ch->lo, &ch->hi) < 0)
             ch->verdict = RP_FEW; /* fewer than 2 runs: min_runs was below 2 */
-        else
+        else {
             ch->verdict = df_decide(ch, threshold);
+            ch->detectable = (1 + threshold) * sqrt(ch->hi / ch->lo) - 1;
+        }
     }
     return 0;
 }

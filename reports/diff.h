@@ -28,10 +28,10 @@ struct rp_metric_info {
 extern const struct rp_metric_info rp_metric_info[RP_NMETRICS];
 
 enum rp_verdict {
-    RP_SAME,    /* within the threshold, or within the noise */
-    RP_WORSE,   /* beyond the threshold and clear of the noise: a regression */
-    RP_BETTER,  /* beyond the threshold and clear of the noise: an improvement */
-    RP_UNCLEAR, /* the medians moved beyond the threshold, the runs do not show it clearly */
+    RP_SAME,    /* no change: the interval lies wholly within the threshold */
+    RP_WORSE,   /* the interval lies wholly beyond the threshold, the bad way: a regression */
+    RP_BETTER,  /* the interval lies wholly beyond the threshold, the good way: an improvement */
+    RP_UNCLEAR, /* inconclusive: the interval reaches across the threshold */
     RP_FEW,     /* too few runs on a side to decide */
     RP_FAILED,  /* measured in the baseline, failed in the current run */
 };
@@ -44,6 +44,7 @@ struct rp_change {
     double vbase[RP_RUNS_MAX], vcur[RP_RUNS_MAX];
     double base_mean, cur_mean; /* geometric means of the runs */
     double ratio, lo, hi;       /* current / baseline, and its interval at the diff's level */
+    double detectable; /* the smallest change these runs could call, either way (0.12: 12%) */
     enum rp_verdict verdict;
 };
 
@@ -55,7 +56,7 @@ struct rp_diff {
     double threshold;
     char (*problems)[RP_LINE_MAX]; /* cells or metrics that cannot be compared */
     int nproblems;
-    char (*notes)[RP_LINE_MAX]; /* worth saying, not an error (cells skipped on both sides) */
+    char (*notes)[RP_LINE_MAX]; /* worth saying, not an error: cells added, removed, skipped */
     int nnotes;
 };
 
@@ -69,8 +70,9 @@ unsigned rp_cell_values(const struct rr_cell *cell, enum rp_metric m, double *v)
 
 /* Compares every cell of base with the cell of the same id in cur, for the metrics in mask.
  * A change counts when the interval of the ratio of the runs' geometric means lies wholly
- * beyond threshold (a fraction: 0.05); min_runs (2 or more) is the fewest runs a side needs
- * for a verdict.  Returns 0, or -1 when memory runs out. */
+ * beyond threshold (a fraction: 0.05), no change when it lies wholly within it; min_runs (2 or
+ * more) is the fewest runs a side needs for a verdict.  Cells on one side only are notes.
+ * Returns 0, or -1 when memory runs out. */
 int rp_diff(const struct rr_doc *base, const struct rr_doc *cur, unsigned mask, double threshold,
             unsigned min_runs, struct rp_diff *out);
 void rp_diff_free(struct rp_diff *d);

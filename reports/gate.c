@@ -31,6 +31,16 @@ int rp_gate_run(const struct rr_doc *base, const struct rr_doc *cur, unsigned ma
     return 0;
 }
 
+double rp_gate_detectable(const struct rp_gate *g)
+{
+    double v[RP_DETECT_MAX];
+    unsigned n = 0;
+    for (int i = 0; i < g->diff.nchanges && n < RP_DETECT_MAX; i++)
+        if (g->diff.changes[i].verdict == RP_UNCLEAR)
+            v[n++] = g->diff.changes[i].detectable;
+    return n ? rr_median(v, n) : NAN;
+}
+
 void rp_gate_free(struct rp_gate *g)
 {
     rp_diff_free(&g->diff);
@@ -53,8 +63,8 @@ static void gt_runs(FILE *out, enum rp_metric m, const double *v, unsigned n)
 void rp_gate_line(FILE *out, const struct rp_gate *g, const struct rp_change *c)
 {
     static const char *const word[] = {
-        [RP_SAME] = "same",       [RP_WORSE] = "REGRESSION", [RP_BETTER] = "improvement",
-        [RP_UNCLEAR] = "unclear", [RP_FEW] = "too few runs", [RP_FAILED] = "REGRESSION",
+        [RP_SAME] = "no change",       [RP_WORSE] = "REGRESSION", [RP_BETTER] = "improvement",
+        [RP_UNCLEAR] = "inconclusive", [RP_FEW] = "too few runs", [RP_FAILED] = "REGRESSION",
     };
     const struct rp_diff *d = &g->diff;
     if (c->verdict == RP_FAILED) {
@@ -72,9 +82,13 @@ void rp_gate_line(FILE *out, const struct rp_gate *g, const struct rp_change *c)
     double edge = c->ratio < 1 ? 1 - d->threshold : 1 + d->threshold;
     if (c->verdict == RP_UNCLEAR)
         fprintf(out,
-                "but the %.2f%% interval of the ratio, %.3f-%.3f, reaches inside %.3f: the runs "
-                "do not separate; add repetitions to decide",
-                d->level * 100, c->lo, c->hi, edge);
+                "the %.2f%% interval of the ratio, %.3f-%.3f, reaches across %.3f-%.3f: these "
+                "runs could only call changes beyond ±%.1f%%; add repetitions to decide",
+                d->level * 100, c->lo, c->hi, 1 - d->threshold, 1 + d->threshold,
+                c->detectable * 100);
+    else if (c->verdict == RP_SAME)
+        fprintf(out, "the %.2f%% interval of the ratio, %.3f-%.3f, lies within %.3f-%.3f",
+                d->level * 100, c->lo, c->hi, 1 - d->threshold, 1 + d->threshold);
     else
         fprintf(out, "the %.2f%% interval of the ratio, %.3f-%.3f, lies %s %.3f", d->level * 100,
                 c->lo, c->hi, c->hi < 1 ? "below" : "above", edge);
@@ -106,16 +120,31 @@ void rp_gate_markdown(FILE *out, const struct rp_gate *g, const struct rr_doc *b
     else if (g->regressions)
         fprintf(out, "## ❌ ringfire gate: %d regression%s\n\n", g->regressions,
                 g->regressions == 1 ? "" : "s");
+    else if (g->unclear)
+        fprintf(
+            out,
+            "## ❔ ringfire gate: no regression found, but %d of %d comparisons inconclusive\n\n",
+            g->unclear, d->ntests);
     else
-        fprintf(out, "## ✅ ringfire gate: no regression\n\n");
+        fprintf(out, "## ✅ ringfire gate: no regression: every comparison within ±%g%%\n\n",
+                d->threshold * 100);
     fprintf(out, "%d comparison%s, metrics ", d->ntests, d->ntests == 1 ? "" : "s");
     for (int m = 0, first = 1; m < RP_NMETRICS; m++)
         if (g->mask & (1u << m)) {
             fprintf(out, "%s%s", first ? "" : ", ", rp_metric_info[m].name);
             first = 0;
         }
-    fprintf(out, "; threshold %g%%; %d improvement%s, %d unclear.\n\n", d->threshold * 100,
-            g->improvements, g->improvements == 1 ? "" : "s", g->unclear);
+    fprintf(out,
+            "; threshold ±%g%%: %d regression%s, %d improvement%s, %d no change, %d "
+            "inconclusive.",
+            d->threshold * 100, g->regressions, g->regressions == 1 ? "" : "s", g->improvements,
+            g->improvements == 1 ? "" : "s", g->same, g->unclear);
+    if (g->unclear)
+        fprintf(out,
+                " The inconclusive ones could only have called changes beyond ±%.1f%% "
+                "(their median); more repetitions narrow that.",
+                rp_gate_detectable(g) * 100);
+    fputs("\n\n", out);
     rp_env_warnings(out, base, cur);
     rp_diff_intro(out, d);
     rp_diff_table(out, d, 1);

@@ -18,15 +18,19 @@ struct rp_gate {
     unsigned mask;
     int regressions; /* worse beyond the noise, or failed where the baseline measured */
     int improvements;
-    int unclear;
-    int same;
-    int few; /* comparisons with fewer than RP_GATE_MIN_RUNS runs on a side */
+    int unclear; /* inconclusive: the interval reaches across the threshold */
+    int same;    /* no change: the interval lies within the threshold */
+    int few;     /* comparisons with fewer than RP_GATE_MIN_RUNS runs on a side */
 };
 
 /* Decides every comparison.  Returns 0, or -1 when out of memory. */
 int rp_gate_run(const struct rr_doc *base, const struct rr_doc *cur, unsigned mask,
                 double threshold, struct rp_gate *g);
 void rp_gate_free(struct rp_gate *g);
+/* The median of the smallest changes the inconclusive comparisons could have called (NaN when
+ * there are none). */
+#define RP_DETECT_MAX 4096
+double rp_gate_detectable(const struct rp_gate *g);
 /* The input problems the gate cannot decide past: cells that do not match, too few runs. */
 int rp_gate_problems(const struct rp_gate *g);
 

@@ -1,8 +1,10 @@
 /*
  * test_gate.c - `ringfire gate` and `ringfire compare` on synthetic results: identical results
  * pass, a 20% throughput drop and a doubled p99 fail with the evidence, jitter and improvements
- * pass, many noisy cells raise no false alarm, input errors exit 2 with the reason, and the
- * exports have the shapes github-action-benchmark and Bencher document.
+ * pass, "no change" only when the runs show it and "inconclusive" otherwise (exit 3 with
+ * --fail-on inconclusive), added and removed cells are notes, many noisy cells raise no false
+ * alarm, input errors exit 2 with the reason, and the exports have the shapes
+ * github-action-benchmark and Bencher document.
  */
 #include <criterion/criterion.h>
 #include <criterion/new/assert.h>
@@ -151,9 +153,8 @@ static const char *read_text(const char *name)
 Test(gate, identical_results_pass)
 {
     const char *a = doc_save(doc_pair("cpu", 100000, 500), "a");
-    cr_assert(eq(int, gate(out, sizeof(out), a, a, NULL, NULL), 0), "%s", out);
-    assert_says(out, "PASS: 0 regressions, 0 improvements, 0 unclear, 6 "
-                     "unchanged");
+    cr_assert(eq(int, gate(out, sizeof(out), a, a, "--max-regression", "15%"), 0), "%s", out);
+    assert_says(out, "PASS: 0 regressions, 0 improvements, 6 no change, 0 inconclusive");
 }
 
 Test(gate, a_20_percent_throughput_drop_fails_with_the_evidence)
@@ -166,7 +167,7 @@ Test(gate, a_20_percent_throughput_drop_fails_with_the_evidence)
                      "ratio, 0.710-0.901, lies below 0.950");
     assert_says(out, "runs: baseline 100.0k 103.0k 97.0k; current 80.0k");
     assert_says(out, "FAIL: 1 regression,");
-    cr_assert(eq(ptr, strstr(out, "json/ringfire/c64/p1/t0 rps"), NULL), "%s", out);
+    assert_says(out, "inconclusive x/json/ringfire/c64/p1/t0 rps");
 }
 
 Test(gate, a_doubled_p99_fails)
@@ -200,7 +201,41 @@ Test(gate, improvements_are_reported_and_pass)
     assert_says(out, "PASS: 0 regressions, 1 improvement,");
 }
 
-Test(gate, a_drop_hidden_in_noise_is_unclear_and_passes)
+Test(gate, steady_runs_show_no_change)
+{
+    static const double steady[] = {1.000, 1.004, 0.996, 1.002, 0.998};
+    struct rr_doc *da = doc_new("cpu"), *db = doc_new("cpu");
+    cell_add(da, "x/plaintext/ringfire/c64/p1/t0", 5, 100000, 500, 5.0, steady);
+    cell_add(db, "x/plaintext/ringfire/c64/p1/t0", 5, 101000, 495, 4.95, steady);
+    const char *a = doc_save(da, "a"), *b = doc_save(db, "b");
+    char md[128];
+    snprintf(md, sizeof(md), "--markdown=%s/gate.md", tmpdir);
+    cr_assert(eq(int, gate(out, sizeof(out), a, b, md, "--fail-on=inconclusive"), 0), "%s", out);
+    assert_says(out, "PASS: 0 regressions, 0 improvements, 3 no change, 0 inconclusive");
+    assert_says(read_text("gate.md"),
+                "## ✅ ringfire gate: no regression: every comparison within ±5%");
+}
+
+Test(gate, identical_runs_too_noisy_for_the_threshold_are_inconclusive)
+{
+    /* 3 runs of +-3% cannot show that nothing moved by more than 5%: at 99% confidence the
+     * interval of the ratio of identical runs reaches past +-5%. */
+    const char *a = doc_save(doc_pair("cpu", 100000, 500), "a");
+    char md[128];
+    snprintf(md, sizeof(md), "--markdown=%s/gate.md", tmpdir);
+    cr_assert(eq(int, gate(out, sizeof(out), a, a, md, NULL), 0), "%s", out);
+    assert_says(out, "PASS: 0 regressions, 0 improvements, 0 no change, 6 inconclusive (they "
+                     "could only call changes beyond ±");
+    assert_says(out, "or --fail-on inconclusive to fail on them");
+    assert_says(read_text("gate.md"),
+                "## ❔ ringfire gate: no regression found, but 6 of 6 comparisons inconclusive");
+    cr_assert(eq(int, gate(out, sizeof(out), a, a, "--fail-on", "inconclusive"), 3), "%s", out);
+    assert_says(out, "FAIL: 0 regressions, 0 improvements, 0 no change, 6 inconclusive");
+    cr_assert(eq(int, gate(out, sizeof(out), a, a, "--fail-on", "noise"), 2), "%s", out);
+    assert_says(out, "--fail-on 'noise': the one choice is 'inconclusive'");
+}
+
+Test(gate, a_drop_hidden_in_noise_is_inconclusive_and_passes)
 {
     static const double wild[] = {1.0, 1.25, 0.8};
     const char *a = doc_save(doc_pair("cpu", 100000, 500), "a");
@@ -209,7 +244,8 @@ Test(gate, a_drop_hidden_in_noise_is_unclear_and_passes)
     cell_add(doc, "x/json/ringfire/c64/p1/t0", 3, 90000, 600, 6.0, quiet);
     const char *b = doc_save(doc, "b");
     cr_assert(eq(int, gate(out, sizeof(out), a, b, NULL, NULL), 0), "%s", out);
-    assert_says(out, "unclear x/plaintext/ringfire/c64/p1/t0 rps");
+    assert_says(out, "inconclusive x/plaintext/ringfire/c64/p1/t0 rps");
+    assert_says(out, "these runs could only call changes beyond ±");
     assert_says(out, "add repetitions to decide");
 }
 
@@ -235,19 +271,22 @@ Test(gate, many_noisy_cells_raise_no_false_alarm)
     assert_says(out, "180 comparisons");
 }
 
-Test(gate, mismatched_cells_are_listed_and_exit_2)
+Test(gate, added_and_removed_cells_are_noted_not_errors)
 {
     const char *a = doc_save(doc_pair("cpu", 100000, 500), "a");
     struct rr_doc *doc = doc_new("cpu");
     cell_add(doc, "x/plaintext/ringfire/c64/p1/t0", 3, 100000, 500, 5.0, quiet);
     cell_add(doc, "x/plaintext/ringfire/c256/p1/t0", 3, 100000, 500, 5.0, quiet);
     const char *b = doc_save(doc, "b");
-    cr_assert(eq(int, gate(out, sizeof(out), a, b, NULL, NULL), 2), "%s", out);
-    assert_says(out, "cannot compare x/json/ringfire/c64/p1/t0: in the baseline "
-                     "only");
-    assert_says(out, "cannot compare x/plaintext/ringfire/c256/p1/t0: in the "
-                     "current run only");
-    assert_says(out, "INPUT ERROR: 2 problems (listed above)");
+    char md[128];
+    snprintf(md, sizeof(md), "--markdown=%s/gate.md", tmpdir);
+    cr_assert(eq(int, gate(out, sizeof(out), a, b, md, NULL), 0), "%s", out);
+    const char *text = read_text("gate.md");
+    assert_says(text, "x/json/ringfire/c64/p1/t0: in the baseline only (a cell removed); not "
+                      "compared");
+    assert_says(text, "x/plaintext/ringfire/c256/p1/t0: in the current run only (a new cell); "
+                      "not compared");
+    cr_assert(eq(ptr, strstr(out, "INPUT ERROR"), NULL), "%s", out);
 }
 
 Test(gate, too_few_repetitions_exit_2)
@@ -375,8 +414,8 @@ Test(gate, exports_have_the_documented_shapes)
     cr_assert(eq(dbl, cJSON_GetObjectItem(p99, "value")->valuedouble, 500000.0)); /* ns */
     cJSON_Delete(doc);
 
-    cr_assert(
-        not(eq(ptr, strstr(read_text("gate.md"), "## ✅ ringfire gate: no regression"), NULL)));
+    cr_assert(not(
+        eq(ptr, strstr(read_text("gate.md"), "## ❔ ringfire gate: no regression found"), NULL)));
 }
 
 Test(gate, compare_prints_a_table_of_changes)
@@ -386,9 +425,9 @@ Test(gate, compare_prints_a_table_of_changes)
     char *argv[] = {"compare", (char *)a, (char *)b, "--metrics", "rps,p99", NULL};
     cr_assert(eq(int, capture(cli_compare_command.main, out, sizeof(out), 5, argv), 0), "%s", out);
     assert_says(out, "| `x/plaintext/ringfire/c64/p1/t0` | req/s | 100.0k (3) | "
-                     "80.0k (3) | -20.0% | -28.0% … -11.1% | **worse** |");
+                     "80.0k (3) | -20.0% | -28.0% … -11.1% | ±11.2% | **worse** |");
     assert_says(out, "| `x/json/ringfire/c64/p1/t0` | req/s | 90.0k (3) | 90.0k "
-                     "(3) | +0.0% | -10.0% … +11.2% | within noise |");
+                     "(3) | +0.0% | -10.0% … +11.2% | ±11.2% | inconclusive |");
 }
 
 Test(gate, t_quantiles_match_the_tables)
