@@ -61,7 +61,8 @@ static int compare_main(int argc, char **argv)
     }
     struct rp_diff d;
     int status = RF_EXIT_OK;
-    if (rp_diff(&a, &b, (unsigned)mask, threshold, 2, &d) < 0) {
+    struct rp_diff_opts how = {.mask = (unsigned)mask, .threshold = threshold, .min_runs = 2};
+    if (rp_diff(&a, &b, &how, &d) < 0) {
         fprintf(stderr, "ringfire compare: out of memory\n");
         status = RF_EXIT_FAIL;
     } else {

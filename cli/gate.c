@@ -20,20 +20,24 @@ static int gate_main(int argc, char **argv);
 
 const struct cli_command cli_gate_command = {
     "gate",
-    "--baseline RESULTS --current RESULTS [--max-regression PCT]\n"
-    "                     [--metrics LIST] [--fail-on inconclusive] [--markdown FILE]\n"
-    "                     [--github-bigger FILE] [--github-smaller FILE] [--bmf FILE] [-q]",
+    "--baseline RESULTS --current RESULTS | --ab RESULTS [--targets BASE,CANDIDATE]\n"
+    "                     [--max-regression PCT] [--metrics LIST] [--false-alarms PCT]\n"
+    "                     [--fail-on inconclusive] [--markdown FILE] [--github-bigger FILE]\n"
+    "                     [--github-smaller FILE] [--bmf FILE] [-q]",
     "fail (exit 1) on a performance regression",
     "  PCT: the largest change that passes (default 5%); LIST: some of\n"
     "  rps,p50,p99,cpu,client-cpu (default " GATE_METRICS "); --fail-on inconclusive:\n"
-    "  exit 3 when no regression is found but some comparisons cannot tell",
+    "  exit 3 when no regression is found but some comparisons cannot tell; --ab: one\n"
+    "  interleaved suite's results, the candidate target's runs paired with the baseline's\n"
+    "  (default: its two targets, in the suite's order); --false-alarms: the chance of any\n"
+    "  false alarm over all the comparisons (default 5%)",
     gate_main,
 };
 
 struct gate_opts {
-    const char *baseline, *current, *markdown, *export[3];
-    unsigned mask;
-    double threshold;
+    const char *baseline, *current, *ab, *targets, *markdown, *export[3];
+    struct rp_diff_opts diff;
+    char base_target[128], cur_target[128];
     int quiet;
     int fail_inconclusive;
 };
@@ -50,6 +54,9 @@ static int gate_options(int argc, char **argv, struct gate_opts *o)
         {"github-smaller", required_argument, NULL, 's'},
         {"bmf", required_argument, NULL, 'f'},
         {"fail-on", required_argument, NULL, 'F'},
+        {"ab", required_argument, NULL, 'a'},
+        {"targets", required_argument, NULL, 't'},
+        {"false-alarms", required_argument, NULL, 'A'},
         {"quiet", no_argument, NULL, 'q'},
         {NULL, 0, NULL, 0},
     };
@@ -58,7 +65,8 @@ static int gate_options(int argc, char **argv, struct gate_opts *o)
     char bad[64];
     int c;
     memset(o, 0, sizeof(*o));
-    o->threshold = GATE_THRESHOLD;
+    o->diff.threshold = GATE_THRESHOLD;
+    o->diff.alpha = RP_ALPHA;
     optind = 1;
     opterr = 0;
     while ((c = getopt_long(argc, argv, "q", opts, NULL)) != -1) {
@@ -69,6 +77,8 @@ static int gate_options(int argc, char **argv, struct gate_opts *o)
                             : c == 'g' ? &o->export[RP_EXPORT_GITHUB_BIGGER]
                             : c == 's' ? &o->export[RP_EXPORT_GITHUB_SMALLER]
                             : c == 'f' ? &o->export[RP_EXPORT_BMF]
+                            : c == 'a' ? &o->ab
+                            : c == 't' ? &o->targets
                                        : NULL;
         if (slot)
             *slot = optarg;
@@ -78,20 +88,32 @@ static int gate_options(int argc, char **argv, struct gate_opts *o)
             o->fail_inconclusive = 1;
         else if (c == 'F')
             return cli_usage(cmd, "--fail-on '%s': the one choice is 'inconclusive'", optarg);
-        else if (c != 'r')
+        else if (c == 'A' && (cli_percent(optarg, &o->diff.alpha) < 0 || o->diff.alpha <= 0))
+            return cli_usage(cmd, "--false-alarms '%s': give a percentage above 0, e.g. 5%%",
+                             optarg);
+        else if (c != 'r' && c != 'A')
             return cli_usage(cmd, "unknown option or missing value");
-        else if (cli_percent(optarg, &o->threshold) < 0)
+        else if (c == 'r' && cli_percent(optarg, &o->diff.threshold) < 0)
             return cli_usage(cmd, "--max-regression '%s': give a percentage from 0 to 99, e.g. 5%%",
                              optarg);
     }
     if (optind != argc)
         return cli_usage(cmd, "unexpected argument '%s'", argv[optind]);
-    if (!o->baseline || !o->current)
-        return cli_usage(cmd, "name both --baseline and --current (results directories or files)");
+    if (o->ab && (o->baseline || o->current))
+        return cli_usage(cmd, "give either --ab or --baseline and --current, not both");
+    if (o->ab)
+        o->baseline = o->current = o->ab;
+    else if (!o->baseline || !o->current)
+        return cli_usage(cmd, "name both --baseline and --current (results directories or files), "
+                              "or --ab with an interleaved suite's results");
+    if (o->targets && !o->ab)
+        return cli_usage(cmd, "--targets goes with --ab");
+    if (o->targets && sscanf(o->targets, "%127[^,],%127s", o->base_target, o->cur_target) != 2)
+        return cli_usage(cmd, "--targets '%s': give two target names, BASE,CANDIDATE", o->targets);
     int mask = rp_metrics_parse(metrics, bad, sizeof(bad));
     if (mask < 0)
         return cli_usage(cmd, "--metrics: unknown metric '%s'", bad);
-    o->mask = (unsigned)mask;
+    o->diff.mask = (unsigned)mask;
     return 0;
 }
 
@@ -114,7 +136,7 @@ static void gate_log(const struct gate_opts *o, const struct rp_gate *g, const s
     for (int i = 0; i < d->nchanges; i++)
         if (d->changes[i].verdict == RP_FEW) {
             fprintf(stderr, "ringfire gate: ");
-            rp_gate_few_line(stderr, &d->changes[i]);
+            rp_gate_few_line(stderr, d, &d->changes[i]);
         }
     for (int i = 0; i < d->nproblems; i++)
         fprintf(stderr, "ringfire gate: cannot compare %s\n", d->problems[i]);
@@ -122,16 +144,70 @@ static void gate_log(const struct gate_opts *o, const struct rp_gate *g, const s
     int nenv = rp_env_diff(base, cur, lines, 32);
     for (int i = 0; i < nenv; i++)
         fprintf(stderr, "ringfire gate: warning: the environments differ: %s\n", lines[i]);
-    if (!o->quiet)
+    if (!o->quiet && o->ab)
+        printf("ringfire gate: %s, candidate %s against baseline %s, runs paired by repetition: "
+               "%d comparisons, threshold %g%%, each at %.2f%% confidence (%g%% shared among "
+               "them)\n",
+               o->ab, o->diff.cur_target, o->diff.base_target, d->ntests, d->threshold * 100,
+               d->level * 100, d->alpha * 100);
+    else if (!o->quiet)
         printf("ringfire gate: baseline %s, current %s: %d comparisons, threshold %g%%, each at "
                "%.2f%% confidence (%g%% shared among them)\n",
-               o->baseline, o->current, d->ntests, o->threshold * 100, d->level * 100,
-               RP_ALPHA * 100);
+               o->baseline, o->current, d->ntests, d->threshold * 100, d->level * 100,
+               d->alpha * 100);
     for (int i = 0; i < d->nchanges; i++) {
         enum rp_verdict v = d->changes[i].verdict;
         if (v != RP_SAME && v != RP_FEW && (!o->quiet || v == RP_WORSE || v == RP_FAILED))
             rp_gate_line(stdout, g, &d->changes[i]);
     }
+}
+
+/* --ab: the two targets to pair, named or the document's only two; a warning when they did not
+ * run interleaved.  Returns 0, or -1 with the reason said. */
+static int gate_ab_targets(struct gate_opts *o, const struct rr_doc *doc)
+{
+    const char *seen[2] = {NULL, NULL};
+    size_t n = 0;
+    for (size_t i = 0; i < doc->ncells; i++) {
+        const char *t = doc->cells[i].target;
+        if ((n > 0 && strcmp(seen[0], t) == 0) || (n > 1 && strcmp(seen[1], t) == 0))
+            continue;
+        if (n == 2) {
+            n = 3;
+            break;
+        }
+        seen[n++] = t;
+    }
+    if (!o->targets && n != 2) {
+        fprintf(stderr,
+                "ringfire gate: --ab %s: %s; name the two to compare with --targets "
+                "BASE,CANDIDATE\n",
+                o->ab,
+                n < 2 ? "it holds fewer than two targets" : "it holds more than two targets");
+        return -1;
+    }
+    if (!o->targets) {
+        snprintf(o->base_target, sizeof(o->base_target), "%s", seen[0]);
+        snprintf(o->cur_target, sizeof(o->cur_target), "%s", seen[1]);
+    }
+    for (int side = 0; side < 2; side++) {
+        const char *name = side ? o->cur_target : o->base_target;
+        int found = 0;
+        for (size_t i = 0; i < doc->ncells && !found; i++)
+            found = strcmp(doc->cells[i].target, name) == 0;
+        if (!found) {
+            fprintf(stderr, "ringfire gate: --targets: %s has no target '%s'\n", o->ab, name);
+            return -1;
+        }
+    }
+    o->diff.base_target = o->base_target;
+    o->diff.cur_target = o->cur_target;
+    if (!doc->env.interleaved)
+        fprintf(stderr,
+                "ringfire gate: warning: %s did not run interleaved (\"interleave\": true in the "
+                "suite), so its pairs were not measured side by side\n",
+                o->ab);
+    return 0;
 }
 
 /* The pull-request summary and the exports, where asked for.  Returns 0 or -1. */
@@ -151,7 +227,7 @@ static int gate_outputs(const struct gate_opts *o, const struct rp_gate *g,
     }
     for (int k = 0; k < 3 && rc == 0; k++)
         if (o->export[k])
-            rc = gate_write(o->export[k], rp_gate_export(cur, o->mask, (enum rp_export)k));
+            rc = gate_write(o->export[k], rp_gate_export(cur, o->diff.mask, (enum rp_export)k));
     return rc;
 }
 
@@ -168,7 +244,9 @@ static int gate_main(int argc, char **argv)
         fprintf(stderr, "ringfire gate: %s\n", err);
         goto out;
     }
-    if (rp_gate_run(&base, &cur, o.mask, o.threshold, &g) < 0) {
+    if (o.ab && gate_ab_targets(&o, &base) < 0)
+        goto out;
+    if (rp_gate_run(&base, &cur, &o.diff, &g) < 0) {
         fprintf(stderr, "ringfire gate: out of memory\n");
         goto out;
     }

@@ -77,6 +77,10 @@ static void bd_runs(FILE *out, const struct rr_doc *doc)
     }
     fprintf(out, "; each repetition visits the cells in its own shuffled order (seed %llu)",
             (unsigned long long)doc->env.seed);
+    if (doc->env.interleaved)
+        fputs("; the targets ran at once and took turns on each cell, in the suite's order in odd "
+              "repetitions and the reverse in even ones",
+              out);
 }
 
 static void bd_machine(FILE *out, const struct rr_env *env)

@@ -23,12 +23,23 @@ void rp_diff_intro(FILE *out, const struct rp_diff *d)
 {
     char thr[32];
     snprintf(thr, sizeof(thr), "±%g%%", d->threshold * 100);
-    fprintf(out,
-            "Baseline and current are geometric means of the runs (their number in brackets); "
-            "each change is their ratio, current / baseline, with its interval (Welch's t on the "
-            "logarithms) at %.2f%% confidence, %g%% shared among the %d comparisons "
-            "(Bonferroni), so that noise is not called a change.\n\n",
-            d->level * 100, RP_ALPHA * 100, d->ntests);
+    if (d->paired)
+        fprintf(out,
+                "The targets ran interleaved, and each run of the candidate is paired with the "
+                "baseline's run of the same repetition. Baseline and current are geometric means "
+                "of the runs (the pairs in brackets); each change is the Hodges-Lehmann estimate "
+                "of the ratio, candidate / baseline (the median of the pairs' Walsh averages on "
+                "the log scale), with its distribution-free interval from the Wilcoxon signed-rank "
+                "distribution at %.2f%% confidence or more, %g%% shared among the %d comparisons "
+                "(Bonferroni), so that noise is not called a change.\n\n",
+                d->level * 100, d->alpha * 100, d->ntests);
+    else
+        fprintf(out,
+                "Baseline and current are geometric means of the runs (their number in "
+                "brackets); each change is their ratio, current / baseline, with its interval "
+                "(Welch's t on the logarithms) at %.2f%% confidence, %g%% shared among the %d "
+                "comparisons (Bonferroni), so that noise is not called a change.\n\n",
+                d->level * 100, d->alpha * 100, d->ntests);
     if (d->threshold > 0)
         fprintf(out,
                 "Verdicts: *worse* or *better* when the whole interval lies beyond %s; *no change* "

@@ -86,6 +86,27 @@ unsigned rp_cell_values(const struct rr_cell *cell, enum rp_metric m, double *v)
     return n;
 }
 
+/* The values of a metric in the runs of two cells, paired by repetition: runs of a repetition
+ * that only one side measured are left out.  Returns the number of pairs. */
+static unsigned df_pairs(const struct rr_cell *a, const struct rr_cell *b, enum rp_metric m,
+                         double *va, double *vb)
+{
+    unsigned n = 0;
+    size_t off = rp_metric_info[m].offset;
+    for (size_t i = 0; i < a->nruns; i++)
+        for (size_t k = 0; k < b->nruns; k++) {
+            if (b->runs[k].rep != a->runs[i].rep)
+                continue;
+            double x = *(const double *)((const char *)&a->runs[i] + off);
+            double y = *(const double *)((const char *)&b->runs[k] + off);
+            if (!isnan(x) && !isnan(y) && n < RP_RUNS_MAX) {
+                va[n] = x;
+                vb[n++] = y;
+            }
+        }
+    return n;
+}
+
 /* Grows a list of lines by one; returns the new line, or NULL when memory runs out. */
 static char *df_line(char (**lines)[RP_LINE_MAX], int *n)
 {
@@ -176,8 +197,12 @@ static int df_cell(struct rp_diff *d, const struct rr_cell *b, const struct rr_c
         if (!(mask & (1u << m)))
             continue;
         struct rp_change tmp = {.id = id, .base = b, .cur = c, .metric = (enum rp_metric)m};
-        tmp.nbase = rp_cell_values(b, tmp.metric, tmp.vbase);
-        tmp.ncur = rp_cell_values(c, tmp.metric, tmp.vcur);
+        if (d->paired) {
+            tmp.nbase = tmp.ncur = df_pairs(b, c, tmp.metric, tmp.vbase, tmp.vcur);
+        } else {
+            tmp.nbase = rp_cell_values(b, tmp.metric, tmp.vbase);
+            tmp.ncur = rp_cell_values(c, tmp.metric, tmp.vcur);
+        }
         if (tmp.nbase == 0 && tmp.ncur == 0) {
             if (!(line = df_line(&d->notes, &d->nnotes)))
                 return -1;
@@ -218,45 +243,87 @@ static int df_cell(struct rp_diff *d, const struct rr_cell *b, const struct rr_c
     return 0;
 }
 
-int rp_diff(const struct rr_doc *base, const struct rr_doc *cur, unsigned mask, double threshold,
-            unsigned min_runs, struct rp_diff *out)
+/* The cell of the other side: the same id (unpaired), or the same id of the other target. */
+static const struct rr_cell *df_partner(const struct rr_doc *doc, const char *id, const char *from,
+                                        const char *to)
+{
+    char other[512];
+    if (!from)
+        return rr_cell_find(doc, id);
+    size_t n = strlen(from);
+    if (strncmp(id, from, n) != 0 || id[n] != '/')
+        return NULL;
+    snprintf(other, sizeof(other), "%s%s", to, id + n);
+    return rr_cell_find(doc, other);
+}
+
+static int df_note(struct rp_diff *d, const char *id, const char *what)
+{
+    char *line = df_line(&d->notes, &d->nnotes);
+    if (!line)
+        return -1;
+    snprintf(line, RP_LINE_MAX, "%s: %s; not compared", id, what);
+    return 0;
+}
+
+/* Each comparison's interval at the corrected level, then its verdict. */
+static void df_decide_all(struct rp_diff *d)
+{
+    d->level = 1 - d->alpha / (d->ntests > 0 ? d->ntests : 1);
+    d->min_pairs = 1;
+    while (ldexp(1, (int)d->min_pairs) <= 2 / (1 - d->level) && d->min_pairs < RR_PAIRS_MAX)
+        d->min_pairs++;
+    for (int i = 0; i < d->nchanges; i++) {
+        struct rp_change *ch = &d->changes[i];
+        double coverage;
+        if (ch->verdict != RP_SAME)
+            continue;
+        int rc = d->paired ? rr_paired_ratio_interval(ch->vbase, ch->vcur, ch->nbase, d->level,
+                                                      &ch->ratio, &ch->lo, &ch->hi, &coverage)
+                           : rr_ratio_interval(ch->vbase, ch->nbase, ch->vcur, ch->ncur, d->level,
+                                               &ch->ratio, &ch->lo, &ch->hi);
+        if (rc < 0) { /* fewer than 2 runs, or too few pairs for the level */
+            ch->verdict = RP_FEW;
+            continue;
+        }
+        ch->verdict = df_decide(ch, d->threshold);
+        ch->detectable = (1 + d->threshold) * sqrt(ch->hi / ch->lo) - 1;
+    }
+}
+
+int rp_diff(const struct rr_doc *base, const struct rr_doc *cur, const struct rp_diff_opts *o,
+            struct rp_diff *out)
 {
     memset(out, 0, sizeof(*out));
-    out->threshold = threshold;
-    char *line;
+    out->threshold = o->threshold;
+    out->alpha = o->alpha > 0 ? o->alpha : RP_ALPHA;
+    out->paired = o->base_target != NULL;
+    const char *from = o->base_target, *to = o->cur_target;
     for (size_t i = 0; i < base->ncells; i++) {
-        const struct rr_cell *b = &base->cells[i], *match = rr_cell_find(cur, b->id);
+        const struct rr_cell *b = &base->cells[i];
+        if (from && strcmp(b->target, from) != 0)
+            continue;
+        const struct rr_cell *match = df_partner(cur, b->id, from, to);
         if (!match) {
-            if (!(line = df_line(&out->notes, &out->nnotes)))
+            if (df_note(out, b->id,
+                        from ? "the candidate has no such cell"
+                             : "in the baseline only (a cell removed)") < 0)
                 return -1;
-            snprintf(line, RP_LINE_MAX, "%s: in the baseline only (a cell removed); not compared",
-                     b->id);
-        } else if (df_cell(out, b, match, mask, min_runs) < 0) {
+        } else if (df_cell(out, b, match, o->mask, o->min_runs) < 0) {
             return -1;
         }
     }
     for (size_t i = 0; i < cur->ncells; i++) {
-        if (!rr_cell_find(base, cur->cells[i].id)) {
-            if (!(line = df_line(&out->notes, &out->nnotes)))
-                return -1;
-            snprintf(line, RP_LINE_MAX, "%s: in the current run only (a new cell); not compared",
-                     cur->cells[i].id);
-        }
-    }
-    /* The correction needs the number of decisions, so the intervals come last. */
-    out->level = 1 - RP_ALPHA / (out->ntests > 0 ? out->ntests : 1);
-    for (int i = 0; i < out->nchanges; i++) {
-        struct rp_change *ch = &out->changes[i];
-        if (ch->verdict != RP_SAME)
+        const struct rr_cell *c = &cur->cells[i];
+        if (to && strcmp(c->target, to) != 0)
             continue;
-        if (rr_ratio_interval(ch->vbase, ch->nbase, ch->vcur, ch->ncur, out->level, &ch->ratio,
-                              &ch->lo, &ch->hi) < 0)
-            ch->verdict = RP_FEW; /* fewer than 2 runs: min_runs was below 2 */
-        else {
-            ch->verdict = df_decide(ch, threshold);
-            ch->detectable = (1 + threshold) * sqrt(ch->hi / ch->lo) - 1;
-        }
+        if (!df_partner(base, c->id, to, from) &&
+            df_note(out, c->id,
+                    to ? "the baseline has no such cell" : "in the current run only (a new cell)") <
+                0)
+            return -1;
     }
+    df_decide_all(out); /* the correction needs the number of decisions: the intervals come last */
     return 0;
 }
 

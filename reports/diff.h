@@ -11,7 +11,7 @@
 #include "results.h"
 
 #define RP_RUNS_MAX 64  /* repetitions read per cell and side */
-#define RP_ALPHA 0.05   /* the chance of a false alarm over all the decisions of one diff */
+#define RP_ALPHA 0.05   /* the default chance of a false alarm over all the decisions of a diff */
 #define RP_LINE_MAX 512 /* one problem, note or environment difference */
 
 enum rp_metric { RP_M_RPS, RP_M_P50, RP_M_P99, RP_M_CPU, RP_M_CLIENT_CPU, RP_NMETRICS };
@@ -48,11 +48,26 @@ struct rp_change {
     enum rp_verdict verdict;
 };
 
+/* What to compare and how.  With targets set, one interleaved results document is compared
+ * with itself: each cell of base_target with the same cell of cur_target, run by run of the
+ * same repetition (paired); otherwise every cell of one document with the cell of the same id
+ * in the other (unpaired). */
+struct rp_diff_opts {
+    unsigned mask;     /* the metrics */
+    double threshold;  /* a fraction: 0.05 */
+    unsigned min_runs; /* the fewest runs a side needs for a verdict (2 or more) */
+    double alpha;      /* the chance of any false alarm over the whole diff; 0: RP_ALPHA */
+    const char *base_target, *cur_target;
+};
+
 struct rp_diff {
     struct rp_change *changes;
     int nchanges;
     int ntests;   /* changes with a verdict from the statistics */
     double level; /* the confidence of each of them, after the correction */
+    double alpha;
+    int paired;
+    unsigned min_pairs; /* paired: the fewest pairs whose interval can reach the level */
     double threshold;
     char (*problems)[RP_LINE_MAX]; /* cells or metrics that cannot be compared */
     int nproblems;
@@ -68,13 +83,13 @@ int rp_metrics_parse(const char *list, char *bad, size_t n);
  * measure it are left out.  Returns how many. */
 unsigned rp_cell_values(const struct rr_cell *cell, enum rp_metric m, double *v);
 
-/* Compares every cell of base with the cell of the same id in cur, for the metrics in mask.
- * A change counts when the interval of the ratio of the runs' geometric means lies wholly
- * beyond threshold (a fraction: 0.05), no change when it lies wholly within it; min_runs (2 or
- * more) is the fewest runs a side needs for a verdict.  Cells on one side only are notes.
- * Returns 0, or -1 when memory runs out. */
-int rp_diff(const struct rr_doc *base, const struct rr_doc *cur, unsigned mask, double threshold,
-            unsigned min_runs, struct rp_diff *out);
+/* Compares the cells (see rp_diff_opts) for the metrics in the mask.  A change counts when
+ * the interval of the ratio lies wholly beyond the threshold, no change when it lies wholly
+ * within it.  Unpaired, the ratio is of the runs' geometric means with Welch's interval; paired,
+ * the Hodges-Lehmann ratio of the pairs with the Wilcoxon signed-rank interval.  Cells on one
+ * side only are notes.  Returns 0, or -1 when memory runs out. */
+int rp_diff(const struct rr_doc *base, const struct rr_doc *cur, const struct rp_diff_opts *o,
+            struct rp_diff *out);
 void rp_diff_free(struct rp_diff *d);
 
 /* Lists how the environments of two results differ (CPU model, cores, kernel, ringfire, tool

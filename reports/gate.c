@@ -13,12 +13,14 @@
 #include "report.h"
 #include "stats.h"
 
-int rp_gate_run(const struct rr_doc *base, const struct rr_doc *cur, unsigned mask,
-                double threshold, struct rp_gate *g)
+int rp_gate_run(const struct rr_doc *base, const struct rr_doc *cur, const struct rp_diff_opts *o,
+                struct rp_gate *g)
 {
+    struct rp_diff_opts with = *o;
     memset(g, 0, sizeof(*g));
-    g->mask = mask;
-    if (rp_diff(base, cur, mask, threshold, RP_GATE_MIN_RUNS, &g->diff) < 0)
+    g->mask = o->mask;
+    with.min_runs = RP_GATE_MIN_RUNS;
+    if (rp_diff(base, cur, &with, &g->diff) < 0)
         return -1;
     for (int i = 0; i < g->diff.nchanges; i++) {
         enum rp_verdict v = g->diff.changes[i].verdict;
@@ -99,14 +101,22 @@ void rp_gate_line(FILE *out, const struct rp_gate *g, const struct rp_change *c)
     fprintf(out, ")\n");
 }
 
-void rp_gate_few_line(FILE *out, const struct rp_change *c)
+void rp_gate_few_line(FILE *out, const struct rp_diff *d, const struct rp_change *c)
 {
-    fprintf(out,
-            "%s %s: %u runs in the baseline and %u in the current run; the gate needs at least %d "
-            "on each side to tell a change from noise: set \"repetitions\" to %d or more in the "
-            "suite\n",
-            c->id, rp_metric_info[c->metric].name, c->nbase, c->ncur, RP_GATE_MIN_RUNS,
-            RP_GATE_MIN_RUNS);
+    if (d->paired && c->nbase >= RP_GATE_MIN_RUNS)
+        fprintf(out,
+                "%s %s: %u pairs of runs; at %.2f%% confidence the signed-rank interval needs at "
+                "least %u: set \"repetitions\" to %u or more in the suite (or compare fewer "
+                "cells or metrics)\n",
+                c->id, rp_metric_info[c->metric].name, c->nbase, d->level * 100, d->min_pairs,
+                d->min_pairs);
+    else
+        fprintf(out,
+                "%s %s: %u runs in the baseline and %u in the current run; the gate needs at "
+                "least %d on each side to tell a change from noise: set \"repetitions\" to %d or "
+                "more in the suite\n",
+                c->id, rp_metric_info[c->metric].name, c->nbase, c->ncur, RP_GATE_MIN_RUNS,
+                RP_GATE_MIN_RUNS);
 }
 
 void rp_gate_markdown(FILE *out, const struct rp_gate *g, const struct rr_doc *base,
@@ -178,15 +188,31 @@ static void gt_bmf(cJSON *doc, const char *id, enum rp_metric m, const struct rr
     cJSON_AddNumberToObject(measure, "upper_value", s->ci_high * scale);
 }
 
+/* A number as people write it: no exponent, digits that matter. */
+static void gt_plain(char *out, size_t n, double v)
+{
+    if (fabs(v) >= 100)
+        snprintf(out, n, "%.0f", v);
+    else
+        snprintf(out, n, "%.3g", v);
+}
+
 /* github-action-benchmark's custom formats: an array of {name, unit, value, range, extra}. */
 static void gt_github(cJSON *doc, const char *id, enum rp_metric m, const struct rr_spread *s)
 {
     const struct rp_metric_info *mi = &rp_metric_info[m];
     char name[RP_LINE_MAX], range[64], extra[128];
     snprintf(name, sizeof(name), "%s %s", id, mi->name);
-    snprintf(range, sizeof(range), "± %.6g", (s->ci_high - s->ci_low) / 2);
-    snprintf(extra, sizeof(extra), "median of %u runs; %.0f%% interval %.6g-%.6g", s->n,
-             s->coverage * 100, s->ci_low, s->ci_high);
+    char lo[32], hi[32], half[32];
+    gt_plain(lo, sizeof(lo), s->ci_low);
+    gt_plain(hi, sizeof(hi), s->ci_high);
+    gt_plain(half, sizeof(half), (s->ci_high - s->ci_low) / 2);
+    snprintf(range, sizeof(range), "± %s", half);
+    if (s->coverage >= RR_LEVEL)
+        snprintf(extra, sizeof(extra), "median of %u runs; %.0f%% interval of the median %s-%s",
+                 s->n, s->coverage * 100, lo, hi);
+    else
+        snprintf(extra, sizeof(extra), "median of %u runs; range of the runs %s-%s", s->n, lo, hi);
     cJSON *e = cJSON_CreateObject();
     cJSON_AddStringToObject(e, "name", name);
     cJSON_AddStringToObject(e, "unit", mi->unit);

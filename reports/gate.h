@@ -23,9 +23,10 @@ struct rp_gate {
     int few;     /* comparisons with fewer than RP_GATE_MIN_RUNS runs on a side */
 };
 
-/* Decides every comparison.  Returns 0, or -1 when out of memory. */
-int rp_gate_run(const struct rr_doc *base, const struct rr_doc *cur, unsigned mask,
-                double threshold, struct rp_gate *g);
+/* Decides every comparison (o's min_runs is the gate's own).  Returns 0, or -1 when out of
+ * memory. */
+int rp_gate_run(const struct rr_doc *base, const struct rr_doc *cur, const struct rp_diff_opts *o,
+                struct rp_gate *g);
 void rp_gate_free(struct rp_gate *g);
 /* The median of the smallest changes the inconclusive comparisons could have called (NaN when
  * there are none). */
@@ -37,7 +38,7 @@ int rp_gate_problems(const struct rp_gate *g);
 /* One decision as a line of the CI log, with its evidence. */
 void rp_gate_line(FILE *out, const struct rp_gate *g, const struct rp_change *c);
 /* A line for a comparison with too few runs, saying what to change. */
-void rp_gate_few_line(FILE *out, const struct rp_change *c);
+void rp_gate_few_line(FILE *out, const struct rp_diff *d, const struct rp_change *c);
 /* The summary a pull-request comment shows. */
 void rp_gate_markdown(FILE *out, const struct rp_gate *g, const struct rr_doc *base,
                       const struct rr_doc *cur);

@@ -147,6 +147,7 @@ static void rn_env(struct rn *R, const char *sha)
     env->targets.v = calloc(R->suite->ntargets + 1, sizeof(*env->targets.v));
     rs_machine_read(env);
     env->warmup_s = (double)R->suite->warmup_ns / 1e9;
+    env->interleaved = R->suite->interleave;
     env->timeout_s = (double)R->suite->timeout_ns / 1e9;
     env->target_settings.v = calloc(R->suite->ntargets + 1, sizeof(*env->target_settings.v));
     for (unsigned i = 0; env->target_settings.v && i < R->suite->ntargets; i++) {
@@ -366,37 +367,55 @@ static void rn_shuffle(int *v, int n, uint64_t *state)
     }
 }
 
-/* The target's cells, repetition by repetition.  Each repetition visits the cells in its own
- * shuffled order, so that drift over time (thermal, background load) spreads over the cells
- * instead of biasing the last ones. */
-static void rn_repetitions(struct rn *R, unsigned ti, struct rs_running *run, int *todo, int ntodo,
-                           unsigned max_reps)
+/* A group of targets measured together: one target, or all of an interleaved suite.  Cells of
+ * the group that differ only by target share a slot; slot k's cell of the group's j-th target
+ * is cell[k * nt + j] (-1: none). */
+struct rn_group {
+    unsigned target[RS_MAX_NAMES];
+    struct rs_running run[RS_MAX_NAMES];
+    int up[RS_MAX_NAMES]; /* started, validated, not dead */
+    unsigned nt;
+    int *cell;
+    int *order; /* the slots, shuffled per repetition */
+    int nslots;
+    unsigned max_reps;
+};
+
+static int rn_same_slot(const struct rs_cell *a, const struct rs_cell *b)
 {
-    char reason[RS_REASON_MAX];
-    for (unsigned rep = 1; rep <= max_reps && !rs_stopping(); rep++) {
-        uint64_t state = R->suite->seed * 0x9e3779b97f4a7c15ULL + rep * 1000003ULL + ti;
-        rn_shuffle(todo, ntodo, &state);
-        for (int k = 0; k < ntodo && !rs_stopping(); k++) {
-            int i = todo[k];
-            struct rr_cell *rec = R->rec[i];
-            if (rec->status != RR_PENDING || rec->nruns >= rep || rep > R->cells[i].reps.max)
-                continue;
-            if (!rs_target_alive(run)) {
-                snprintf(reason, sizeof(reason), "the target died before this cell (see %s)",
-                         run->log);
-                rn_fail_target(R, ti, -1, reason);
-                return;
-            }
-            rn_run_cell(R, i, run, rep, (unsigned)k + 1);
-            if (!rs_target_alive(run) && rec->status != RR_FAILED) {
-                snprintf(reason, sizeof(reason),
-                         "the target died during run %u of this cell (see %s)", rep, run->log);
-                rr_cell_set_status(rec, RR_FAILED, reason);
-                rn_fail_target(R, ti, -1, "the target died during another cell");
-            }
-            rn_save_soon(R);
+    return a->endpoint == b->endpoint && a->tool == b->tool && a->connections == b->connections &&
+           a->pipeline == b->pipeline && a->threads == b->threads && a->ws_bytes == b->ws_bytes;
+}
+
+/* The group's pending cells, by slot.  Returns the number of slots, or -1 out of memory. */
+static int rn_slots(struct rn *R, struct rn_group *g)
+{
+    g->cell = malloc((size_t)R->ncells * g->nt * sizeof(int));
+    g->order = malloc((size_t)R->ncells * sizeof(int));
+    if (!g->cell || !g->order)
+        return -1;
+    for (int i = 0; i < R->ncells; i++) {
+        const struct rs_cell *c = &R->cells[i];
+        unsigned j = 0;
+        while (j < g->nt && g->target[j] != c->target)
+            j++;
+        if (j == g->nt || R->rec[i]->status != RR_PENDING)
+            continue;
+        int k = 0;
+        while (k < g->nslots && !rn_same_slot(&R->cells[g->order[k]], c))
+            k++;
+        if (k == g->nslots) {
+            for (unsigned m = 0; m < g->nt; m++)
+                g->cell[(size_t)k * g->nt + m] = -1;
+            g->order[g->nslots++] = i;
         }
+        g->cell[(size_t)k * g->nt + j] = i;
+        if (c->reps.max > g->max_reps)
+            g->max_reps = c->reps.max;
     }
+    for (int k = 0; k < g->nslots; k++)
+        g->order[k] = k;
+    return g->nslots;
 }
 
 static void rn_target_version(struct rn *R, const char *name, const char *version)
@@ -409,39 +428,98 @@ static void rn_target_version(struct rn *R, const char *name, const char *versio
     m->v[m->n++].value = rn_strdup(version);
 }
 
-static void rn_target(struct rn *R, unsigned ti)
+/* Installs, builds, starts and validates the group's j-th target; on failure its cells fail. */
+static void rn_start(struct rn *R, struct rn_group *g, unsigned j)
 {
+    unsigned ti = g->target[j];
     const struct rs_target *t = &R->suite->targets[ti];
-    int *todo = malloc((size_t)R->ncells * sizeof(int)), ntodo = 0;
-    unsigned max_reps = 0;
-    for (int i = 0; todo && i < R->ncells; i++)
-        if (R->cells[i].target == ti && R->rec[i]->status == RR_PENDING) {
-            todo[ntodo++] = i;
-            if (R->cells[i].reps.max > max_reps)
-                max_reps = R->cells[i].reps.max;
-        }
-    if (ntodo == 0 || rs_stopping())
-        goto out;
     char log[PATH_MAX + 64], reason[RS_REASON_MAX];
     snprintf(log, sizeof(log), "%s/%s.install.log", R->dir, t->name);
     rn_event(R, &(struct rs_event){.kind = RS_EV_TARGET, .target = t->name});
-    struct rs_running run;
     if (rs_target_install(t, log, reason) < 0 || rs_target_build(t, log, reason) < 0 ||
-        rs_target_start(t, R->target_cpus, R->dir, &run, reason) < 0) {
+        rs_target_start(t, R->target_cpus, R->dir, &g->run[j], reason) < 0) {
         rn_fail_target(R, ti, -1, reason);
         rn_event(R, &(struct rs_event){
                         .kind = RS_EV_TARGET_FAILED, .target = t->name, .reason = reason});
         rn_save(R);
-        goto out;
+        return;
     }
-    rn_target_version(R, t->name, run.version);
-    rn_validate(R, ti, &run, todo, ntodo);
-    rn_save(R);
-    rn_repetitions(R, ti, &run, todo, ntodo, max_reps);
-    if (rs_target_stop(&run, t->stop_timeout_ns) < 0)
-        rn_event(R, &(struct rs_event){.kind = RS_EV_KILLED, .target = t->name});
-out:
+    g->up[j] = 1;
+    rn_target_version(R, t->name, g->run[j].version);
+    int *todo = malloc((size_t)g->nslots * sizeof(int)), ntodo = 0;
+    for (int k = 0; todo && k < g->nslots; k++)
+        if (g->cell[(size_t)k * g->nt + j] >= 0)
+            todo[ntodo++] = g->cell[(size_t)k * g->nt + j];
+    rn_validate(R, ti, &g->run[j], todo, ntodo);
     free(todo);
+    rn_save(R);
+}
+
+/* One run of cell i of the group's j-th target, unless the target died. */
+static void rn_group_run(struct rn *R, struct rn_group *g, unsigned j, int i, unsigned rep,
+                         unsigned order)
+{
+    char reason[RS_REASON_MAX];
+    unsigned ti = g->target[j];
+    struct rr_cell *rec = R->rec[i];
+    if (!g->up[j] || rec->status != RR_PENDING || rec->nruns >= rep || rep > R->cells[i].reps.max)
+        return;
+    if (!rs_target_alive(&g->run[j])) {
+        snprintf(reason, sizeof(reason), "the target died before this cell (see %s)",
+                 g->run[j].log);
+        rn_fail_target(R, ti, -1, reason);
+        g->up[j] = 0;
+        return;
+    }
+    rn_run_cell(R, i, &g->run[j], rep, order);
+    if (!rs_target_alive(&g->run[j]) && rec->status != RR_FAILED) {
+        snprintf(reason, sizeof(reason), "the target died during run %u of this cell (see %s)", rep,
+                 g->run[j].log);
+        rr_cell_set_status(rec, RR_FAILED, reason);
+        rn_fail_target(R, ti, -1, "the target died during another cell");
+        g->up[j] = 0;
+    }
+    rn_save_soon(R);
+}
+
+/* The group's cells, repetition by repetition.  Each repetition visits the slots in its own
+ * shuffled order, so that drift over time (thermal, background load) spreads over the cells
+ * instead of biasing the last ones; within a slot the targets take turns, first to last in odd
+ * repetitions and last to first in even ones (A B, B A, ...), so that neither side of an A/B
+ * comparison always runs first. */
+static void rn_repetitions(struct rn *R, struct rn_group *g)
+{
+    unsigned first = g->target[0];
+    for (unsigned rep = 1; rep <= g->max_reps && !rs_stopping(); rep++) {
+        uint64_t state = R->suite->seed * 0x9e3779b97f4a7c15ULL + rep * 1000003ULL + first;
+        rn_shuffle(g->order, g->nslots, &state);
+        for (int k = 0; k < g->nslots && !rs_stopping(); k++)
+            for (unsigned m = 0; m < g->nt && !rs_stopping(); m++) {
+                unsigned j = rep % 2 ? m : g->nt - 1 - m;
+                int i = g->cell[(size_t)g->order[k] * g->nt + j];
+                if (i >= 0)
+                    rn_group_run(R, g, j, i, rep, (unsigned)k + 1);
+            }
+    }
+}
+
+/* Measures a group of targets: all started before the first run, all stopped after the last. */
+static void rn_group(struct rn *R, const unsigned *targets, unsigned nt)
+{
+    struct rn_group g = {.nt = nt};
+    memcpy(g.target, targets, nt * sizeof(*targets));
+    if (rn_slots(R, &g) > 0 && !rs_stopping()) {
+        for (unsigned j = 0; j < nt && !rs_stopping(); j++)
+            rn_start(R, &g, j);
+        rn_repetitions(R, &g);
+    }
+    for (unsigned j = 0; j < nt; j++) {
+        const struct rs_target *t = &R->suite->targets[targets[j]];
+        if (rs_target_stop(&g.run[j], t->stop_timeout_ns) < 0)
+            rn_event(R, &(struct rs_event){.kind = RS_EV_KILLED, .target = t->name});
+    }
+    free(g.cell);
+    free(g.order);
 }
 
 /* ---- the suite ----------------------------------------------------------------------------- */
@@ -561,8 +639,13 @@ int rs_suite_run(struct rs_suite *suite, const struct rs_cell *cells, int ncells
                                     .dir = R.dir,
                                     .client_cpus = R.client_cpus,
                                     .target_cpus = R.target_cpus});
-    for (unsigned t = 0; t < suite->ntargets && !rs_stopping(); t++)
-        rn_target(&R, t);
+    unsigned all[RS_MAX_NAMES];
+    for (unsigned t = 0; t < suite->ntargets; t++)
+        all[t] = t;
+    if (suite->interleave)
+        rn_group(&R, all, suite->ntargets);
+    for (unsigned t = 0; !suite->interleave && t < suite->ntargets && !rs_stopping(); t++)
+        rn_group(&R, &all[t], 1);
     rn_save(&R);
     rn_end(&R);
     rc = rs_stopping() ? RS_RUN_INTERRUPTED : RS_RUN_OK;

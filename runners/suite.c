@@ -635,9 +635,10 @@ static int ld_cross_check(struct rj_ctx *L, struct rs_suite *s)
 
 static int ld_suite(struct rj_ctx *L, const cJSON *root, struct rs_suite *s)
 {
-    static const char *const keys[] = {"name",  "description", "targets",  "endpoints", "matrix",
-                                       "tools", "repetitions", "duration", "warmup",    "timeout",
-                                       "cpus",  "seed",        "exclude",  "overrides", NULL};
+    static const char *const keys[] = {"name",    "description", "targets",     "endpoints",
+                                       "matrix",  "tools",       "repetitions", "duration",
+                                       "warmup",  "timeout",     "cpus",        "seed",
+                                       "exclude", "overrides",   "interleave",  NULL};
     char got[64];
     if (ld_object(L, root, "") < 0 || rj_keys(L, root, "", keys) < 0 ||
         ld_string(L, root, "name", "", 1, &s->name) < 0 ||
@@ -678,7 +679,7 @@ static int ld_suite(struct rj_ctx *L, const cJSON *root, struct rs_suite *s)
         ld_duration(L, root, "warmup", "", 1, &s->warmup_ns) < 0 ||
         ld_duration(L, root, "timeout", "", 0, &s->timeout_ns) < 0 || ld_cpus(L, root, s) < 0 ||
         ld_uint(L, root, "seed", "", 0, 0xffffffffu, &seed) < 0 || ld_rules(L, root, s) < 0 ||
-        ld_cross_check(L, s) < 0)
+        ld_bool(L, root, "interleave", "", &s->interleave) < 0 || ld_cross_check(L, s) < 0)
         return -1;
     s->seed = cJSON_GetObjectItemCaseSensitive(root, "seed") ? seed : 0;
     if (!s->npipeline)

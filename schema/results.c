@@ -248,6 +248,7 @@ static const struct rr_field env_f[] = {
     ENV("warmup_s", K_NUM, warmup_s, 0, 86400),
     ENV("timeout_s", K_NUM, timeout_s, 0, 86400),
     ENV("target_settings", K_MAP, target_settings, 0, 0),
+    ENV("interleaved", K_BOOL, interleaved, 0, 0),
 };
 static const struct rr_table env_t = TABLE(env_f, struct rr_env, 0);
 

@@ -171,6 +171,7 @@ struct rr_env {
     double warmup_s;
     double timeout_s;
     struct rr_map target_settings; /* each recipe's own words: workers, processes */
+    int interleaved;               /* the targets ran at once, taking turns cell by cell */
 };
 
 struct rr_doc {

@@ -162,6 +162,56 @@ double rr_t_quantile(double p, double df)
     return (lo + hi) / 2;
 }
 
+int rr_paired_ratio_interval(const double *x, const double *y, unsigned n, double level,
+                             double *ratio, double *lo, double *hi, double *coverage)
+{
+    if (n < 1 || n > RR_PAIRS_MAX)
+        return -1;
+    double d[RR_PAIRS_MAX];
+    for (unsigned i = 0; i < n; i++) {
+        if (!(x[i] > 0) || !(y[i] > 0))
+            return -1;
+        d[i] = log(y[i] / x[i]);
+    }
+    /* The signed-rank statistic's null distribution: count[t] of the 2^n sign patterns whose
+     * positive ranks add up to t (ranks 1..n). */
+    unsigned top = n * (n + 1) / 2;
+    double *count = calloc(top + 1, sizeof(double));
+    double *walsh = malloc((size_t)top * sizeof(double));
+    if (!count || !walsh) {
+        free(count);
+        free(walsh);
+        return -1;
+    }
+    count[0] = 1;
+    for (unsigned r = 1; r <= n; r++)
+        for (unsigned t = r * (r + 1) / 2; t >= r; t--)
+            count[t] += count[t - r];
+    /* The interval is [W(k), W(top + 1 - k)] of the sorted Walsh averages, with k the largest
+     * whose tail P(T < k) stays within (1 - level) / 2. */
+    double total = ldexp(1, (int)n), tail = 0, alpha = (1 - level) / 2;
+    unsigned k = 0;
+    while (k < top && (tail + count[k]) / total <= alpha)
+        tail += count[k++];
+    free(count);
+    if (k == 0) {
+        free(walsh);
+        return -1;
+    }
+    unsigned w = 0;
+    for (unsigned i = 0; i < n; i++)
+        for (unsigned j = i; j < n; j++)
+            walsh[w++] = (d[i] + d[j]) / 2;
+    qsort(walsh, top, sizeof(double), st_cmp);
+    double est = top % 2 ? walsh[top / 2] : (walsh[top / 2 - 1] + walsh[top / 2]) / 2;
+    *ratio = exp(est);
+    *lo = exp(walsh[k - 1]);
+    *hi = exp(walsh[top - k]);
+    *coverage = 1 - 2 * tail / total;
+    free(walsh);
+    return 0;
+}
+
 int rr_ratio_interval(const double *x, unsigned nx, const double *y, unsigned ny, double level,
                       double *ratio, double *lo, double *hi)
 {

@@ -34,6 +34,14 @@ void rr_median_interval(const double *sorted, unsigned n, double level, double *
  * a side has fewer than 2 values or a value is not positive. */
 int rr_ratio_interval(const double *x, unsigned nx, const double *y, unsigned ny, double level,
                       double *ratio, double *lo, double *hi);
+/* Paired runs: the ratio y/x from the Hodges-Lehmann estimate of the logarithms of y[i]/x[i]
+ * (the median of their Walsh averages), and its distribution-free interval from the Wilcoxon
+ * signed-rank distribution, exact, at the two-sided confidence level or more (the coverage it
+ * achieves in *coverage).  Returns 0, or -1 when a value is not positive, n is above
+ * RR_PAIRS_MAX, or n pairs are too few for the level (2^n must exceed 2 / (1 - level)). */
+#define RR_PAIRS_MAX 64
+int rr_paired_ratio_interval(const double *x, const double *y, unsigned n, double level,
+                             double *ratio, double *lo, double *hi, double *coverage);
 /* The p-quantile of Student's t distribution with df (not necessarily whole) degrees of
  * freedom; NaN outside 0 < p < 1, df > 0. */
 double rr_t_quantile(double p, double df);

@@ -26,7 +26,8 @@
     X(RF_EHEADER, "a header is malformed (expected 'Name: value' without CR or LF)")               \
     X(RF_EMETHOD, "the method is not a token (letters, digits and !#$%&'*+-.^_`|~)")               \
     X(RF_ENOFILE, "the open-file limit (RLIMIT_NOFILE) is too low for the connections asked for")  \
-    X(RF_ERING, "the kernel refused to create an io_uring ring")                                   \
+    X(RF_ERING, "the kernel refused to create an io_uring ring (a container's seccomp profile "    \
+                "or the sysctl kernel.io_uring_disabled can block it)")                            \
     X(RF_EBUFRING, "the kernel refused to register a provided buffer ring (needs Linux 5.19+)")    \
     X(RF_ETARGET, "the target never accepted a connection")                                        \
     X(RF_ETHREAD, "a worker thread could not be started")                                          \

@@ -101,6 +101,48 @@ Test(runner, the_committed_ci_baseline_is_usable_by_the_gate)
     cmd_free(&r);
 }
 
+Test(runner, interleaved_targets_take_turns_and_pair, .init = tmpdir_setup, .fini = tmpdir_teardown)
+{
+    const char *suite = tmpdir_write(
+        "ab.json",
+        "{\"name\": \"ab\", \"interleave\": true,\n"
+        " \"targets\": [{\"name\": \"base\", \"start\": \"exec build/ringfire-fixture --port "
+        "{port} "
+        "--quiet\", \"endpoints\": [\"plaintext\"]},\n"
+        "   {\"name\": \"cand\", \"start\": \"exec build/ringfire-fixture --port {port} --quiet\","
+        "    \"endpoints\": [\"plaintext\"]}],\n"
+        " \"endpoints\": {\"plaintext\": {\"path\": \"/plaintext\", \"body\": \"Hello, "
+        "World!\"}},\n"
+        " \"matrix\": {\"connections\": [4]}, \"repetitions\": 4, \"duration\": \"200ms\","
+        " \"warmup\": \"0s\"}\n");
+    char out[128];
+    snprintf(out, sizeof(out), "%s/ab", tmpdir);
+    struct cmd_result r;
+    cmd_run((const char *const[]){RINGFIRE, "suite", suite, "--out", out, NULL}, 120, &r);
+    cr_assert(eq(int, r.status, 0), "%s", r.err);
+    /* Both servers start before the first run; then A B, B A, A B, B A. */
+    const char *a = strstr(r.err, "target base: install"),
+               *b = strstr(r.err, "target cand: install");
+    const char *first = strstr(r.err, "[1/8]");
+    cr_assert(a && b && first && a < first && b < first, "%s", r.err);
+    static const char *const turns[] = {"[1/8] base", "[2/8] cand", "[3/8] cand", "[4/8] base",
+                                        "[5/8] base", "[6/8] cand", "[7/8] cand", "[8/8] base"};
+    for (size_t i = 0; i < 8; i++)
+        assert_says(r.err, turns[i]);
+    cmd_free(&r);
+    struct rr_doc doc;
+    cr_assert(eq(int, load_results(out, &doc), 0));
+    cr_assert(eq(int, doc.env.interleaved, 1));
+    cr_assert(eq(sz, cell(&doc, "cand/plaintext/ringfire/c4/p1/t0")->nruns, 4));
+    rr_doc_free(&doc);
+    /* 4 pairs are too few for a distribution-free interval at 95%: the gate says how many. */
+    cmd_run((const char *const[]){RINGFIRE, "gate", "--ab", out, "--metrics", "rps", NULL}, 30, &r);
+    cr_assert(eq(int, r.status, 2), "%s%s", r.out, r.err);
+    assert_says(r.err, "4 pairs of runs; at 95.00% confidence the signed-rank interval needs at "
+                       "least 6");
+    cmd_free(&r);
+}
+
 /* Whether the hanging build's sleep still runs. */
 static int still_sleeping(void)
 {

@@ -361,6 +361,8 @@ static int github_entries(const cJSON *doc, const char *want_suffix)
         cr_assert(cJSON_IsNumber(cJSON_GetObjectItem(e, "value")));
         cr_assert(cJSON_IsString(cJSON_GetObjectItem(e, "range")));
         cr_assert(cJSON_IsString(cJSON_GetObjectItem(e, "extra")));
+        const char *range = cJSON_GetObjectItem(e, "range")->valuestring;
+        cr_assert(eq(ptr, strpbrk(range, "eE"), NULL), "a plain number: %s", range);
         const char *name = cJSON_GetObjectItem(e, "name")->valuestring;
         if (strstr(name, want_suffix))
             n++;
@@ -462,4 +464,116 @@ Test(gate, the_ratio_interval_is_welchs)
     double zero[] = {0, 1, 1};
     cr_assert(eq(int, rr_ratio_interval(zero, 3, y, 3, 0.95, &ratio, &lo, &hi), -1));
     cr_assert(eq(int, rr_ratio_interval(x, 1, y, 3, 0.95, &ratio, &lo, &hi), -1));
+}
+
+/* `ringfire gate ARGS...` (NULL-terminated, at most 8). */
+static int gate_with(char *o, size_t n, const char *const *args)
+{
+    char *argv[10] = {"gate"};
+    int argc = 1;
+    while (args[argc - 1] && argc < 9) {
+        argv[argc] = (char *)args[argc - 1];
+        argc++;
+    }
+    return capture(cli_gate_command.main, o, n, argc, argv);
+}
+
+static const double drift[] = {1.00, 0.82, 1.18, 0.95, 1.10, 0.85, 1.20, 0.90, 1.05, 0.80};
+
+/* An interleaved suite's results: targets base and cand, 10 repetitions that drift together by
+ * up to +-20% (both sides of a pair ran side by side), cand at factor times base. */
+static const char *ab_doc(double factor, const char *third)
+{
+    double cand[10];
+    for (int i = 0; i < 10; i++)
+        cand[i] = drift[i] * factor * (i % 2 ? 1.004 : 0.996); /* and a little noise of its own */
+    struct rr_doc *doc = doc_new("cpu");
+    doc->env.interleaved = 1;
+    cell_add(doc, "base/plaintext/ringfire/c64/p1/t0", 10, 100000, 500, 5.0, drift);
+    cell_add(doc, "cand/plaintext/ringfire/c64/p1/t0", 10, 100000, 500, 5.0, cand);
+    if (third)
+        cell_add(doc, third, 10, 100000, 500, 5.0, drift);
+    return doc_save(doc, "ab");
+}
+
+Test(gate, paired_runs_see_through_shared_drift)
+{
+    /* A 10% drop under +-20% drift: the pairs show it where unpaired runs cannot. */
+    const char *ab = ab_doc(0.9, NULL);
+    cr_assert(
+        eq(int, gate_with(out, sizeof(out), (const char *[]){"--ab", ab, "--metrics", "rps", NULL}),
+           1),
+        "%s", out);
+    assert_says(out, "candidate cand against baseline base, runs paired by repetition");
+    assert_says(out, "REGRESSION base/plaintext/ringfire/c64/p1/t0 rps");
+    /* The same runs unpaired (as two results files would be): inconclusive. */
+    double cand[10];
+    for (int i = 0; i < 10; i++)
+        cand[i] = drift[i] * 0.9 * (i % 2 ? 1.004 : 0.996);
+    struct rr_doc *a = doc_new("cpu"), *b = doc_new("cpu");
+    cell_add(a, "x/plaintext/ringfire/c64/p1/t0", 10, 100000, 500, 5.0, drift);
+    cell_add(b, "x/plaintext/ringfire/c64/p1/t0", 10, 100000, 500, 5.0, cand);
+    struct rp_diff d;
+    struct rp_diff_opts unpaired = {.mask = 1u << RP_M_RPS, .threshold = 0.05, .min_runs = 3};
+    cr_assert(eq(int, rp_diff(a, b, &unpaired, &d), 0));
+    cr_assert(eq(int, d.nchanges, 1));
+    cr_assert(eq(int, d.changes[0].verdict, RP_UNCLEAR), "Welch's interval %.3f-%.3f",
+              d.changes[0].lo, d.changes[0].hi);
+    rp_diff_free(&d);
+    rr_doc_free(a);
+    rr_doc_free(b);
+    free(a);
+    free(b);
+}
+
+Test(gate, paired_runs_of_equal_targets_raise_no_alarm)
+{
+    const char *ab = ab_doc(1.0, NULL);
+    char md[128];
+    snprintf(md, sizeof(md), "--markdown=%s/gate.md", tmpdir);
+    cr_assert(
+        eq(int,
+           gate_with(out, sizeof(out), (const char *[]){"--ab", ab, md, "--false-alarms=1%", NULL}),
+           0),
+        "%s", out);
+    assert_says(out, "PASS: 0 regressions, 0 improvements, 3 no change, 0 inconclusive");
+    assert_says(read_text("gate.md"), "Wilcoxon signed-rank");
+}
+
+Test(gate, ab_needs_two_targets_it_can_name)
+{
+    const char *ab = ab_doc(1.0, "other/plaintext/ringfire/c64/p1/t0");
+    cr_assert(eq(int, gate_with(out, sizeof(out), (const char *[]){"--ab", ab, NULL}), 2), "%s",
+              out);
+    assert_says(out, "it holds more than two targets; name the two to compare with --targets");
+    cr_assert(eq(int,
+                 gate_with(out, sizeof(out),
+                           (const char *[]){"--ab", ab, "--targets", "base,nope", NULL}),
+                 2),
+              "%s", out);
+    assert_says(out, "has no target 'nope'");
+    cr_assert(eq(int,
+                 gate_with(out, sizeof(out),
+                           (const char *[]){"--ab", ab, "--targets", "other,cand", NULL}),
+                 0),
+              "%s", out);
+    cr_assert(eq(int,
+                 gate_with(out, sizeof(out), (const char *[]){"--ab", ab, "--baseline", ab, NULL}),
+                 2),
+              "%s", out);
+    assert_says(out, "give either --ab or --baseline and --current, not both");
+}
+
+Test(gate, too_few_pairs_say_how_many_are_needed)
+{
+    static const double j[] = {1, 1.01, 0.99, 1, 1.02};
+    struct rr_doc *doc = doc_new("cpu");
+    doc->env.interleaved = 1;
+    cell_add(doc, "base/plaintext/ringfire/c64/p1/t0", 5, 100000, 500, 5.0, j);
+    cell_add(doc, "cand/plaintext/ringfire/c64/p1/t0", 5, 100000, 500, 5.0, j);
+    const char *ab = doc_save(doc, "ab");
+    cr_assert(eq(int, gate_with(out, sizeof(out), (const char *[]){"--ab", ab, NULL}), 2), "%s",
+              out);
+    assert_says(out, "5 pairs of runs; at 98.33% confidence the signed-rank interval needs at "
+                     "least 7");
 }

@@ -1,7 +1,8 @@
 /*
  * test_stats.c - the statistics of repeated runs: medians and spreads, the interval of the
- * median from order statistics with the coverage it claims (checked by simulation), and when a
- * cell's interval is resolved.
+ * median from order statistics with the coverage it claims (checked by simulation), when a
+ * cell's interval is resolved, and the signed-rank interval of paired runs (exact on a known
+ * case, its coverage checked by simulation).
  */
 #include <criterion/criterion.h>
 #include <criterion/new/assert.h>
@@ -97,4 +98,50 @@ Test(stats, an_interval_is_resolved_within_its_target_at_95_percent)
     cr_assert(eq(int, rr_resolved(&r, 0.03), 0), "104 is 4%% above the median");
     r.ci_coverage = 0.9375;
     cr_assert(eq(int, rr_resolved(&r, 0.05), 0), "5 runs: the range covers only 93.75%%");
+}
+
+Test(stats, the_signed_rank_interval_of_paired_runs)
+{
+    /* n = 10 at 95%: the table's critical value is 8, so the interval runs from the 9th to the
+     * 47th of the 55 Walsh averages, covering 1 - 2 * 25/1024. */
+    double x[10], y[10], ratio, lo, hi, coverage;
+    for (int i = 0; i < 10; i++) {
+        x[i] = 100 + 10 * i; /* the drift both sides share cancels in the pairs */
+        y[i] = x[i] * 0.9;
+    }
+    cr_assert(eq(int, rr_paired_ratio_interval(x, y, 10, 0.95, &ratio, &lo, &hi, &coverage), 0));
+    cr_assert(lt(dbl, fabs(ratio - 0.9), 1e-12));
+    cr_assert(lt(dbl, fabs(lo - 0.9), 1e-12));
+    cr_assert(lt(dbl, fabs(hi - 0.9), 1e-12));
+    cr_assert(lt(dbl, fabs(coverage - (1 - 50.0 / 1024)), 1e-12), "%.6f", coverage);
+    /* 5 pairs cannot reach 95%: the smallest two-sided p is 2/32. */
+    cr_assert(eq(int, rr_paired_ratio_interval(x, y, 5, 0.95, &ratio, &lo, &hi, &coverage), -1));
+    y[3] = -1;
+    cr_assert(eq(int, rr_paired_ratio_interval(x, y, 10, 0.95, &ratio, &lo, &hi, &coverage), -1));
+}
+
+Test(stats, the_signed_rank_coverage_holds_on_simulated_pairs)
+{
+    static const unsigned ns[] = {6, 10, 16};
+    const int trials = 20000;
+    uint64_t state = 7;
+    double x[16], y[16];
+    for (size_t i = 0; i < sizeof(ns) / sizeof(ns[0]); i++) {
+        unsigned n = ns[i], held = 0;
+        double claimed = 0, ratio, lo, hi;
+        for (int t = 0; t < trials; t++) {
+            for (unsigned k = 0; k < n; k++) {
+                double drift = 1 + (double)(rr_random(&state) % 1000) / 1000; /* shared */
+                double noise = ((double)(rr_random(&state) % 20001) - 10000) / 100000;
+                x[k] = 1000 * drift;
+                y[k] = 1000 * drift * 0.95 * exp(noise); /* symmetric around 0.95 on log scale */
+            }
+            cr_assert(
+                eq(int, rr_paired_ratio_interval(x, y, n, 0.9, &ratio, &lo, &hi, &claimed), 0));
+            held += lo <= 0.95 && 0.95 <= hi;
+        }
+        double share = (double)held / trials, se = sqrt(claimed * (1 - claimed) / trials);
+        cr_assert(le(dbl, fabs(share - claimed), 4 * se + 1e-9),
+                  "n %u: %.4f of intervals held the ratio, %.4f claimed", n, share, claimed);
+    }
 }

@@ -42,7 +42,11 @@ static const struct bad_suite bad[] = {
     {"an unknown top-level key",
      "{\"name\": \"x\", \"bogus\": 1, " OK_TARGET ", " OK_ENDPOINTS ", " OK_MATRIX "}",
      ".bogus: unknown key (expected one of: name, description, targets, endpoints, matrix, "
-     "tools, repetitions, duration, warmup, timeout, cpus, seed, exclude, overrides)"},
+     "tools, repetitions, duration, warmup, timeout, cpus, seed, exclude, overrides, "
+     "interleave)"},
+    {"interleave as a word",
+     "{\"name\": \"x\", \"interleave\": \"yes\", " OK_TARGET ", " OK_ENDPOINTS ", " OK_MATRIX "}",
+     ".interleave: expected true or false, got \"yes\""},
     {"an empty axis",
      "{\"name\": \"x\", " OK_TARGET ", " OK_ENDPOINTS ", \"matrix\": {\"connections\": []}}",
      ".matrix.connections: expected a non-empty array of integers, got an array"},
@@ -203,6 +207,7 @@ Test(suite, smoke_loads_with_defaults)
     cr_assert(eq(u64, s.targets[0].stop_timeout_ns, 5000000000ULL), "default stop timeout");
     cr_assert(eq(uint, s.nthreads, 1), "threads default to [0]");
     cr_assert(eq(u64, s.timeout_ns, 5000000000ULL));
+    cr_assert(eq(int, s.interleave, 0), "targets run one after another unless interleaved");
     struct rs_cell *cells;
     int n = rs_expand(&s, &cells);
     cr_assert(eq(int, n, 4));
