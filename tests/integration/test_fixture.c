@@ -8,6 +8,7 @@
 #include <poll.h>
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -259,6 +260,27 @@ Test(fixture, write_max_sends_small_segments, .fini = stop)
     cr_assert(not(eq(ptr, strstr(buf, "\r\n\r\nHello, World!"), NULL)));
 }
 
+/* --work-us: each response costs that much CPU, so 20 pipelined requests take at least 20x. */
+Test(fixture, work_us_slows_every_response, .fini = stop)
+{
+    start((const char *const[]){"--work-us", "2000", NULL});
+    int fd = tcp_connect(fx.port);
+    cr_assert(ge(int, fd, 0));
+    char req[2048] = "";
+    for (int i = 0; i < 20; i++)
+        strcat(req, i < 19 ? "GET /plaintext HTTP/1.1\r\n\r\n"
+                           : "GET /plaintext HTTP/1.1\r\nConnection: close\r\n\r\n");
+    struct timespec a, b;
+    clock_gettime(CLOCK_MONOTONIC, &a);
+    cr_assert(eq(int, tcp_send(fd, req, strlen(req)), 0));
+    size_t n = tcp_recv_all(fd, buf, sizeof(buf));
+    clock_gettime(CLOCK_MONOTONIC, &b);
+    close(fd);
+    double ms = (double)(b.tv_sec - a.tv_sec) * 1e3 + (double)(b.tv_nsec - a.tv_nsec) / 1e6;
+    cr_assert(gt(sz, n, 20 * 100));
+    cr_assert(ge(dbl, ms, 40.0), "20 responses at 2 ms of CPU each took %.1f ms", ms);
+}
+
 Test(fixture, bad_options_exit_2)
 {
     struct cmd_result r;
@@ -273,5 +295,10 @@ Test(fixture, bad_options_exit_2)
     cmd_run((const char *const[]){FIXTURE, "--write-max", "-1", NULL}, 10, &r);
     cr_assert(eq(int, r.status, 2));
     cr_assert(not(eq(ptr, strstr(r.err, "--write-max '-1'"), NULL)));
+    cmd_free(&r);
+    cmd_run((const char *const[]){FIXTURE, "--work-us", "200000", NULL}, 10, &r);
+    cr_assert(eq(int, r.status, 2));
+    cr_assert(not(eq(
+        ptr, strstr(r.err, "--work-us '200000': expected a whole number from 0 to 100000"), NULL)));
     cmd_free(&r);
 }
