@@ -61,6 +61,11 @@ static void suite_progress(const struct rs_event *ev, const struct rs_suite *s)
                 rs_tool_name(ev->cell->tool), ev->rep, ev->cell->reps.max, rate,
                 s->endpoints[ev->cell->endpoint].websocket ? "msg" : "req", (int)ev->eta_s / 60,
                 (int)ev->eta_s % 60);
+        if (ev->cell->rate.present) {
+            char asked[32];
+            suite_rate(ev->cell->rate.rps, asked, sizeof(asked));
+            fprintf(stderr, " (asked %s/s)", asked);
+        }
         if (ev->eta_max_s > ev->eta_s) /* noisy cells may need more runs, up to their max */
             fprintf(stderr, " (at most %dm%02ds)", (int)ev->eta_max_s / 60,
                     (int)ev->eta_max_s % 60);
@@ -136,7 +141,7 @@ static void suite_command(int argc, char **argv, char *cmd, size_t n)
 }
 
 /* Runs the loaded suite's cells.  Returns the exit status. */
-static int suite_run(struct rs_suite *s, const struct rs_cell *cells, int n, struct rs_run_opts *o,
+static int suite_run(struct rs_suite *s, struct rs_cell *cells, int n, struct rs_run_opts *o,
                      int quiet)
 {
     char ringfire[PATH_MAX], err[RS_ERR_MAX];

@@ -205,26 +205,41 @@ const char *rp_legend(void)
 
 /* ---- leaderboards --------------------------------------------------------------------------- */
 
-static const char *const bd_heads[RP_BOARD_COLS] = {"#",
-                                                    "target",
-                                                    NULL,
-                                                    "interval",
-                                                    NULL,
-                                                    "p99",
-                                                    "errors",
-                                                    "unanswered",
-                                                    "CPU client / server",
-                                                    "CPU per answer client / server",
-                                                    "server peak memory",
-                                                    "bottleneck"};
+static const char *const bd_heads[RP_GRID_COLS] = {"#",
+                                                   "target",
+                                                   NULL,
+                                                   "interval",
+                                                   NULL,
+                                                   "p99",
+                                                   "errors",
+                                                   "unanswered",
+                                                   "CPU client / server",
+                                                   "CPU per answer client / server",
+                                                   "server peak memory",
+                                                   "bottleneck"};
 
-const char *rp_board_head(const struct rp_board *b, int k)
+static const char *bd_board_head(const struct rp_board *b, int k)
 {
     if (k == 2)
         return b->n && b->cells[0]->websocket ? "msg/s" : "req/s";
     if (k == 4)
         return b->best_ranked ? "% of best ranked" : "% of the highest";
     return bd_heads[k];
+}
+
+static void bd_board_row(const void *board, size_t i, char cols[RP_GRID_COLS][RP_COL_MAX],
+                         double sort[RP_GRID_COLS]);
+
+void rp_board_grid(const struct rp_board *b, struct rp_grid *g)
+{
+    snprintf(g->title, sizeof(g->title), "c=%u p=%u", b->cells[0]->connections,
+             b->cells[0]->pipeline);
+    for (int k = 0; k < RP_GRID_COLS; k++)
+        g->head[k] = bd_board_head(b, k);
+    g->n = b->n;
+    g->cells = b->cells;
+    g->board = b;
+    g->row = bd_board_row;
 }
 
 static const char *const bd_marks[] = {"", " †", " ‡", " ~"};
@@ -245,13 +260,14 @@ static void bd_pct(char *out, double share)
         snprintf(out, RP_COL_MAX, "%.0f%%", share * 100);
 }
 
-void rp_board_row(const struct rp_board *b, size_t i, char cols[RP_BOARD_COLS][RP_COL_MAX],
-                  double sort[RP_BOARD_COLS])
+static void bd_board_row(const void *board, size_t i, char cols[RP_GRID_COLS][RP_COL_MAX],
+                         double sort[RP_GRID_COLS])
 {
+    const struct rp_board *b = board;
     const struct rr_cell *c = b->cells[i];
     const struct rr_summary *s = &c->summary;
     char lo[32], hi[32], a[32], t[32];
-    for (int k = 0; k < RP_BOARD_COLS; k++)
+    for (int k = 0; k < RP_GRID_COLS; k++)
         sort[k] = NAN;
     if (b->rank[i])
         snprintf(cols[0], RP_COL_MAX, "%d", b->rank[i]);
@@ -376,4 +392,181 @@ int rp_error_kinds(const struct rr_cell *c, char *out, size_t n)
             any = 1;
         }
     return any;
+}
+
+/* ---- cells at a fixed rate ------------------------------------------------------------------ */
+
+#define BD_RUNS_MAX 1000 /* a cell's most repetitions */
+
+enum rr_verdict rp_rate_verdict(const struct rr_cell *c, unsigned *valid)
+{
+    unsigned count[RR_V_SERVER + 1] = {0};
+    for (size_t r = 0; r < c->nruns; r++)
+        if (c->runs[r].rate.present)
+            count[c->runs[r].rate.verdict]++;
+    *valid = count[RR_V_VALID];
+    enum rr_verdict worst = RR_V_VALID;
+    for (int v = RR_V_GENERATOR; v <= RR_V_SERVER; v++)
+        if (count[v] > count[worst] || (worst == RR_V_VALID && count[v]))
+            worst = (enum rr_verdict)v;
+    return worst;
+}
+
+static const char *const bd_rate_heads[RP_GRID_COLS] = {
+    "#",
+    "target",
+    "rate asked",
+    "achieved",
+    "verdict (valid runs)",
+    "response time p50",
+    "p99",
+    "p99.9",
+    "service time p99",
+    "generator lag p99",
+    "CPU per answer client / server",
+    "server peak memory",
+};
+
+const char *rp_rate_legend(void)
+{
+    return "ringfire sent at the rate asked whatever the answers (the open model). Response time "
+           "runs from each request's intended send time to its answer, so a stalled server's "
+           "wait is in it; service time from the actual send (the closed loop's latency); "
+           "generator lag is how late ringfire sent. The verdict says whether a run kept its "
+           "schedule: valid, generator-bound (ringfire could not keep up), connection-bound "
+           "(every connection was busy) or server-bound (the server fell behind); the cell's "
+           "is valid only when every run was. At a rate in requests per second, valid cells of "
+           "targets that are not a reference are ranked by server CPU per answer: 1 plus those "
+           "whose interval of the median lies wholly below. Rates given as a fraction of each "
+           "target's own peak are not ranked.";
+}
+
+static void bd_rate_row(const void *board, size_t i, char cols[RP_GRID_COLS][RP_COL_MAX],
+                        double sort[RP_GRID_COLS])
+{
+    const struct rp_rate_board *b = board;
+    const struct rr_cell *c = b->cells[i];
+    char a[32], t[32];
+    unsigned valid;
+    enum rr_verdict v = rp_rate_verdict(c, &valid);
+    for (int k = 0; k < RP_GRID_COLS; k++)
+        sort[k] = NAN;
+    if (b->rank[i])
+        snprintf(cols[0], RP_COL_MAX, "%d", b->rank[i]);
+    else
+        snprintf(cols[0], RP_COL_MAX, "–");
+    sort[0] = b->rank[i] ? b->rank[i] : INFINITY;
+    snprintf(cols[1], RP_COL_MAX, "%s%s", c->target, c->reference ? " †" : "");
+    rp_fmt_rate(c->rate.rps, a, sizeof(a));
+    if (isnan(c->rate.of_peak))
+        snprintf(cols[2], RP_COL_MAX, "%s", a);
+    else
+        snprintf(cols[2], RP_COL_MAX, "%s (%.4g%% of its peak)", a, c->rate.of_peak * 100);
+    sort[2] = c->rate.rps;
+    rp_fmt_rate(c->summary.rps.median, cols[3], RP_COL_MAX);
+    sort[3] = c->summary.rps.median;
+    snprintf(cols[4], RP_COL_MAX, "%s (%u of %zu)", rr_verdict_name(v), valid, c->nruns);
+    static const size_t lat[] = {offsetof(struct rr_run, rate.response_us[RR_P50]),
+                                 offsetof(struct rr_run, rate.response_us[RR_P99]),
+                                 offsetof(struct rr_run, rate.response_us[RR_P99_9]),
+                                 offsetof(struct rr_run, latency_us[RR_P99]),
+                                 offsetof(struct rr_run, rate.lag_p99_us)};
+    for (int k = 0; k < 5; k++) {
+        sort[5 + k] = rr_runs_median(c, lat[k]);
+        rp_fmt_time(sort[5 + k], cols[5 + k], RP_COL_MAX);
+    }
+    bd_us(a, sizeof(a), c->summary.cpu_us_per_response.client);
+    bd_us(t, sizeof(t), c->summary.cpu_us_per_response.target);
+    snprintf(cols[10], RP_COL_MAX, "%s / %s", a, t);
+    sort[10] = c->summary.cpu_us_per_response.target;
+    if (isnan(c->summary.peak_rss_bytes.target) || c->summary.peak_rss_bytes.target <= 0)
+        snprintf(cols[11], RP_COL_MAX, "–");
+    else
+        snprintf(cols[11], RP_COL_MAX, "%.0f MiB", c->summary.peak_rss_bytes.target / 1048576);
+    sort[11] = c->summary.peak_rss_bytes.target;
+}
+
+void rp_rate_grid(const struct rp_rate_board *b, struct rp_grid *g)
+{
+    const struct rr_cell *c = b->cells[0];
+    char rate[32];
+    rp_fmt_rate(c->rate.rps, rate, sizeof(rate));
+    if (b->absolute)
+        snprintf(g->title, sizeof(g->title), "%.64s, c=%u p=%u, %s %s/s", c->endpoint,
+                 c->connections, c->pipeline, rate, c->websocket ? "msg" : "req");
+    else
+        snprintf(g->title, sizeof(g->title), "%.64s, c=%u p=%u, fractions of each target's peak",
+                 c->endpoint, c->connections, c->pipeline);
+    for (int k = 0; k < RP_GRID_COLS; k++)
+        g->head[k] = bd_rate_heads[k];
+    g->n = b->n;
+    g->cells = b->cells;
+    g->board = b;
+    g->row = bd_rate_row;
+}
+
+/* Whether two rate cells belong on one board: the same endpoint, tool and load, and, for
+ * rates in requests per second, the same rate. */
+static int bd_rate_same(const struct rr_cell *a, const struct rr_cell *b)
+{
+    return strcmp(a->endpoint, b->endpoint) == 0 && strcmp(a->tool, b->tool) == 0 &&
+           a->connections == b->connections && a->pipeline == b->pipeline &&
+           a->threads == b->threads && a->ws_message_bytes == b->ws_message_bytes &&
+           isnan(a->rate.of_peak) == isnan(b->rate.of_peak) &&
+           (!isnan(a->rate.of_peak) || a->rate.rps == b->rate.rps);
+}
+
+/* Ranks a board at one rate by server CPU per answer: valid cells (every run kept the rate) of
+ * targets that are not a reference, 1 plus those whose interval of the median lies wholly
+ * below. */
+static void bd_rate_rank(struct rp_rate_board *b, int *rank)
+{
+    double lo[RP_RATE_MAX], hi[RP_RATE_MAX];
+    for (size_t i = 0; i < b->n; i++) {
+        const struct rr_cell *c = b->cells[i];
+        double v[BD_RUNS_MAX];
+        unsigned n = 0, valid;
+        for (size_t r = 0; r < c->nruns && n < BD_RUNS_MAX; r++)
+            if (!isnan(c->runs[r].cpu_us_per_response.target))
+                v[n++] = c->runs[r].cpu_us_per_response.target;
+        struct rr_spread s;
+        rr_describe(v, n, &s);
+        int ok = b->absolute && !c->reference && n > 0 &&
+                 rp_rate_verdict(c, &valid) == RR_V_VALID && valid == c->nruns;
+        lo[i] = ok ? s.ci_low : NAN;
+        hi[i] = ok ? s.ci_high : NAN;
+    }
+    for (size_t i = 0; i < b->n; i++) {
+        rank[i] = 0;
+        if (isnan(lo[i]))
+            continue;
+        rank[i] = 1;
+        for (size_t k = 0; k < b->n; k++)
+            rank[i] += !isnan(hi[k]) && hi[k] < lo[i];
+    }
+}
+
+int rp_rate_boards(const struct rr_doc *doc, rp_rate_fn *visit, void *arg)
+{
+    const struct rr_cell **done = calloc(doc->ncells ? doc->ncells : 1, sizeof(*done));
+    const struct rr_cell *cells[RP_RATE_MAX];
+    int rank[RP_RATE_MAX];
+    if (!done)
+        return -1;
+    for (size_t i = 0; i < doc->ncells; i++) {
+        const struct rr_cell *c = &doc->cells[i];
+        if (!c->rate.present || c->status != RR_OK || done[i])
+            continue;
+        struct rp_rate_board b = {.cells = cells, .rank = rank, .absolute = isnan(c->rate.of_peak)};
+        for (size_t k = i; k < doc->ncells && b.n < RP_RATE_MAX; k++)
+            if (!done[k] && doc->cells[k].rate.present && doc->cells[k].status == RR_OK &&
+                bd_rate_same(c, &doc->cells[k])) {
+                done[k] = c;
+                cells[b.n++] = &doc->cells[k];
+            }
+        bd_rate_rank(&b, rank);
+        visit(&b, arg);
+    }
+    free(done);
+    return 0;
 }

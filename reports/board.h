@@ -12,7 +12,7 @@
 #include "results.h"
 
 #define RP_METHOD_MAX 12
-#define RP_BOARD_COLS 12
+#define RP_GRID_COLS 12 /* the columns of a leaderboard, and of a board at a fixed rate */
 #define RP_COL_MAX 160
 
 /* One line of the method block: a label and its plain text (malloc'ed). */
@@ -38,16 +38,44 @@ struct rp_board {
     int best_ranked;
 };
 
-/* The heading of column k. */
-const char *rp_board_head(const struct rp_board *b, int k);
-/* Row i of a board as text, and the number each column sorts by (NaN: by its text). */
-void rp_board_row(const struct rp_board *b, size_t i, char cols[RP_BOARD_COLS][RP_COL_MAX],
-                  double sort[RP_BOARD_COLS]);
+/* A board as the renderers see it: a title, its column headings, and rows of text with the
+ * number each column sorts by (NaN: by its text), one row per cell. */
+struct rp_grid {
+    char title[RP_COL_MAX];
+    const char *head[RP_GRID_COLS];
+    size_t n;
+    const struct rr_cell *const *cells;
+    const void *board;
+    void (*row)(const void *board, size_t i, char cols[RP_GRID_COLS][RP_COL_MAX],
+                double sort[RP_GRID_COLS]);
+};
+void rp_board_grid(const struct rp_board *b, struct rp_grid *g);
 
 typedef void rp_board_fn(const struct rp_board *board, void *arg);
 /* The leaderboards of one endpoint and tool (the index range m->ok[first..end)), by pipeline
  * then connections.  Returns 0, or -1 when out of memory. */
 int rp_boards(const struct rp_index *m, size_t first, size_t end, rp_board_fn *visit, void *arg);
+
+/* Cells at a fixed rate: one board per endpoint, tool and load, and per rate when the rates are
+ * in requests per second (then ranked by server CPU per answer among the cells that kept the
+ * rate in every run, 1 plus those measurably lower); rates taken from each target's peak share
+ * a board and are not ranked. */
+#define RP_RATE_MAX 256 /* cells on one board */
+struct rp_rate_board {
+    const struct rr_cell **cells;
+    const int *rank;
+    size_t n;
+    int absolute; /* the rates are in requests per second, not fractions of a peak */
+};
+/* A rate cell's verdict over its runs: valid when every run was (*valid counts them), else the
+ * most frequent other one. */
+enum rr_verdict rp_rate_verdict(const struct rr_cell *c, unsigned *valid);
+/* How to read them, in a paragraph. */
+const char *rp_rate_legend(void);
+void rp_rate_grid(const struct rp_rate_board *b, struct rp_grid *g);
+typedef void rp_rate_fn(const struct rp_rate_board *board, void *arg);
+/* Returns 0, or -1 when out of memory. */
+int rp_rate_boards(const struct rr_doc *doc, rp_rate_fn *visit, void *arg);
 
 /* A cell's errors over all its runs by kind ("read 3, status 120"), in out; 0 when it had
  * none. */

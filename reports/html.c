@@ -53,25 +53,25 @@ static void ht_method(FILE *out, const struct rr_doc *doc)
     rp_facts_free(facts, n);
 }
 
-static void ht_board(const struct rp_board *b, void *arg)
+static void ht_grid(FILE *out, const struct rp_grid *g)
 {
-    FILE *out = arg;
-    char cols[RP_BOARD_COLS][RP_COL_MAX];
-    double sort[RP_BOARD_COLS];
-    fprintf(out, "<h4>c=%u p=%u</h4>\n<table class=\"board\"><thead><tr>", b->cells[0]->connections,
-            b->cells[0]->pipeline);
-    for (int k = 0; k < RP_BOARD_COLS; k++) {
+    char cols[RP_GRID_COLS][RP_COL_MAX];
+    double sort[RP_GRID_COLS];
+    fputs("<h4>", out);
+    rp_html_text(out, g->title);
+    fputs("</h4>\n<table class=\"board\"><thead><tr>", out);
+    for (int k = 0; k < RP_GRID_COLS; k++) {
         fputs("<th>", out);
-        rp_html_text(out, rp_board_head(b, k));
+        rp_html_text(out, g->head[k]);
         fputs("</th>", out);
     }
     fputs("</tr></thead><tbody>\n", out);
-    for (size_t i = 0; i < b->n; i++) {
-        rp_board_row(b, i, cols, sort);
+    for (size_t i = 0; i < g->n; i++) {
+        g->row(g->board, i, cols, sort);
         fputs("<tr data-cell=\"", out);
-        rp_html_text(out, b->cells[i]->id);
+        rp_html_text(out, g->cells[i]->id);
         fputs("\">", out);
-        for (int k = 0; k < RP_BOARD_COLS; k++) {
+        for (int k = 0; k < RP_GRID_COLS; k++) {
             if (isfinite(sort[k]))
                 fprintf(out, "<td data-v=\"%.17g\">", sort[k]);
             else
@@ -82,6 +82,20 @@ static void ht_board(const struct rp_board *b, void *arg)
         fputs("</tr>\n", out);
     }
     fputs("</tbody></table>\n", out);
+}
+
+static void ht_board(const struct rp_board *b, void *arg)
+{
+    struct rp_grid g;
+    rp_board_grid(b, &g);
+    ht_grid(arg, &g);
+}
+
+static void ht_rate_board(const struct rp_rate_board *b, void *arg)
+{
+    struct rp_grid g;
+    rp_rate_grid(b, &g);
+    ht_grid(arg, &g);
 }
 
 /* A chart's SVG file as an image in a data: URI (base64).  Nothing when it cannot be read. */
@@ -182,6 +196,16 @@ int rp_html(FILE *out, const struct rr_doc *doc, const char *charts_dir,
                 rc = -1;
             ht_charts(out, c->endpoint, charts_dir, charts);
         }
+    int rates = 0;
+    for (size_t i = 0; i < doc->ncells && !rates; i++)
+        rates = doc->cells[i].rate.present && doc->cells[i].status == RR_OK;
+    if (rates) {
+        fputs("<h2>At a fixed rate</h2>\n<p>", out);
+        rp_html_text(out, rp_rate_legend());
+        fputs("</p>\n", out);
+        if (rp_rate_boards(doc, ht_rate_board, out) < 0)
+            rc = -1;
+    }
     ht_cells(out, doc);
     fprintf(out, "<script>%s</script>\n</body></html>\n", ht_script);
     rp_index_free(&m);

@@ -86,8 +86,8 @@ int rp_index_build(struct rp_index *x, const struct rr_doc *doc)
     x->ok = malloc((doc->ncells ? doc->ncells : 1) * sizeof(*x->ok));
     if (!x->ok)
         goto err;
-    for (size_t i = 0; i < doc->ncells; i++)
-        if (doc->cells[i].status == RR_OK)
+    for (size_t i = 0; i < doc->ncells; i++) /* cells at a fixed rate have their own section */
+        if (doc->cells[i].status == RR_OK && !doc->cells[i].rate.present)
             x->ok[x->nok++] = &doc->cells[i];
     qsort(x->ok, x->nok, sizeof(*x->ok), ix_cmp_cells);
     const struct rr_cell **first;

@@ -17,7 +17,8 @@ struct rp_rank {
 
 struct rp_index {
     const struct rr_doc *doc;
-    const struct rr_cell **ok; /* status "ok", sorted by endpoint, tool, target, load, place */
+    const struct rr_cell **ok; /* status "ok" in the closed loop, sorted by endpoint, tool,
+                                * target, load, place */
     size_t nok;
     const char **targets; /* every target, first-seen order */
     size_t ntargets;

@@ -71,25 +71,26 @@ static void md_legend(FILE *out)
     fputs("\n\n", out);
 }
 
-static void md_board(const struct rp_board *b, void *arg)
+static void md_grid(FILE *out, const struct rp_grid *g)
 {
-    FILE *out = arg;
-    char cols[RP_BOARD_COLS][RP_COL_MAX];
-    double sort[RP_BOARD_COLS];
-    fprintf(out, "### c=%u p=%u\n\n|", b->cells[0]->connections, b->cells[0]->pipeline);
-    for (int k = 0; k < RP_BOARD_COLS; k++) {
+    char cols[RP_GRID_COLS][RP_COL_MAX];
+    double sort[RP_GRID_COLS];
+    fputs("### ", out);
+    rp_md_text(out, g->title);
+    fputs("\n\n|", out);
+    for (int k = 0; k < RP_GRID_COLS; k++) {
         fputc(' ', out);
-        rp_md_text(out, rp_board_head(b, k));
+        rp_md_text(out, g->head[k]);
         fputs(" |", out);
     }
     fputs("\n|", out);
-    for (int k = 0; k < RP_BOARD_COLS; k++)
+    for (int k = 0; k < RP_GRID_COLS; k++)
         fputs("---|", out);
     fputs("\n", out);
-    for (size_t i = 0; i < b->n; i++) {
-        rp_board_row(b, i, cols, sort);
+    for (size_t i = 0; i < g->n; i++) {
+        g->row(g->board, i, cols, sort);
         fputs("|", out);
-        for (int k = 0; k < RP_BOARD_COLS; k++) {
+        for (int k = 0; k < RP_GRID_COLS; k++) {
             fputc(' ', out);
             rp_md_text(out, cols[k]);
             fputs(" |", out);
@@ -97,6 +98,34 @@ static void md_board(const struct rp_board *b, void *arg)
         fputs("\n", out);
     }
     fputs("\n", out);
+}
+
+static void md_board(const struct rp_board *b, void *arg)
+{
+    struct rp_grid g;
+    rp_board_grid(b, &g);
+    md_grid(arg, &g);
+}
+
+static void md_rate_board(const struct rp_rate_board *b, void *arg)
+{
+    struct rp_grid g;
+    rp_rate_grid(b, &g);
+    md_grid(arg, &g);
+}
+
+/* The cells at a fixed rate, when the suite had any. */
+static void md_rates(FILE *out, const struct rr_doc *doc)
+{
+    int any = 0;
+    for (size_t i = 0; i < doc->ncells && !any; i++)
+        any = doc->cells[i].rate.present && doc->cells[i].status == RR_OK;
+    if (!any)
+        return;
+    fputs("## At a fixed rate\n\n", out);
+    rp_md_text(out, rp_rate_legend());
+    fputs("\n\n", out);
+    rp_rate_boards(doc, md_rate_board, out);
 }
 
 static void md_charts(FILE *out, const char *endpoint, const char *dir,
@@ -305,6 +334,7 @@ int rp_markdown(FILE *out, const struct rr_doc *doc, const char *charts_dir,
                 "Charts are drawn for the first %d endpoint and pipeline pairs; %d more are "
                 "not drawn.\n\n",
                 RP_MAX_CHARTS, charts->dropped);
+    md_rates(out, doc);
     md_tools(out, &m, charts_dir);
     md_errors(out, doc);
     md_failures(out, doc);

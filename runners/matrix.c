@@ -46,43 +46,60 @@ static int mx_keep(const struct rs_suite *s, struct rs_cell *c)
     return 1;
 }
 
+/* The cells of target t and endpoint e into cells: every tool and point of the axes, in the
+ * order tools, connections, pipeline, threads, message sizes, rates.  Returns how many. */
+static int mx_cells(const struct rs_suite *s, unsigned t, unsigned e, struct rs_cell *cells)
+{
+    int ws = s->endpoints[e].websocket, n = 0;
+    unsigned nw = ws ? s->nws_bytes : 1;
+    size_t total =
+        (size_t)s->ntools * s->nconnections * s->npipeline * s->nthreads * nw * s->nrates;
+    for (size_t i = 0; i < total; i++) {
+        size_t r = i;
+        unsigned ri = (unsigned)(r % s->nrates), wi, ti, pi, ci;
+        r /= s->nrates;
+        wi = (unsigned)(r % nw);
+        r /= nw;
+        ti = (unsigned)(r % s->nthreads);
+        r /= s->nthreads;
+        pi = (unsigned)(r % s->npipeline);
+        r /= s->npipeline;
+        ci = (unsigned)(r % s->nconnections);
+        r /= s->nconnections;
+        struct rs_cell *c = &cells[n];
+        *c = (struct rs_cell){
+            .target = t,
+            .endpoint = e,
+            .tool = s->tools[r],
+            .connections = s->connections[ci],
+            .pipeline = s->pipeline[pi],
+            .threads = s->threads[ti],
+            .ws_bytes = ws ? s->ws_bytes[wi] : 0,
+            .rate = s->rates[ri],
+        };
+        if (!mx_keep(s, c))
+            continue;
+        rr_cell_id(c->id, sizeof(c->id), s->targets[t].name, s->endpoints[e].name,
+                   rs_tool_name(c->tool), c->connections, c->pipeline, c->threads, ws, c->ws_bytes);
+        if (c->rate.present)
+            rr_cell_id_rate(c->id, sizeof(c->id), &c->rate);
+        n++;
+    }
+    return n;
+}
+
 int rs_expand(const struct rs_suite *s, struct rs_cell **out)
 {
     size_t cap = (size_t)s->ntargets * s->nendpoints * s->ntools * s->nconnections * s->npipeline *
-                 s->nthreads * s->nws_bytes;
+                 s->nthreads * s->nws_bytes * s->nrates;
     struct rs_cell *cells = calloc(cap ? cap : 1, sizeof(*cells));
     if (!cells)
         return -1;
     int n = 0;
     for (unsigned t = 0; t < s->ntargets; t++)
-        for (unsigned e = 0; e < s->nendpoints; e++) {
-            if (!mx_serves(&s->targets[t], s->endpoints[e].name))
-                continue;
-            int ws = s->endpoints[e].websocket;
-            for (unsigned k = 0; k < s->ntools; k++)
-                for (unsigned ci = 0; ci < s->nconnections; ci++)
-                    for (unsigned pi = 0; pi < s->npipeline; pi++)
-                        for (unsigned ti = 0; ti < s->nthreads; ti++)
-                            for (unsigned wi = 0; wi < (ws ? s->nws_bytes : 1); wi++) {
-                                struct rs_cell *c = &cells[n];
-                                *c = (struct rs_cell){
-                                    .target = t,
-                                    .endpoint = e,
-                                    .tool = s->tools[k],
-                                    .connections = s->connections[ci],
-                                    .pipeline = s->pipeline[pi],
-                                    .threads = s->threads[ti],
-                                    .ws_bytes = ws ? s->ws_bytes[wi] : 0,
-                                };
-                                if (!mx_keep(s, c))
-                                    continue;
-                                rr_cell_id(c->id, sizeof(c->id), s->targets[t].name,
-                                           s->endpoints[e].name, rs_tool_name(c->tool),
-                                           c->connections, c->pipeline, c->threads, ws,
-                                           c->ws_bytes);
-                                n++;
-                            }
-        }
+        for (unsigned e = 0; e < s->nendpoints; e++)
+            if (mx_serves(&s->targets[t], s->endpoints[e].name))
+                n += mx_cells(s, t, e, cells + n);
     *out = cells;
     return n;
 }

@@ -4,6 +4,7 @@
  */
 #include <errno.h>
 #include <limits.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -27,7 +28,7 @@
 
 struct rn {
     struct rs_suite *suite;
-    const struct rs_cell *cells;
+    struct rs_cell *cells; /* rates taken from a peak are filled in as they are measured */
     int ncells;
     struct rr_cell **rec; /* the results record of each cell */
     struct rr_doc doc;
@@ -188,6 +189,7 @@ static int rn_doc_new(struct rn *R, const char *sha)
                               .interval_target = c->reps.target,
                               .reference = R->suite->targets[c->target].reference,
                               .duration_s = (double)c->duration_ns / 1e9,
+                              .rate = c->rate,
                               .status = RR_PENDING};
     }
     return 0;
@@ -381,10 +383,23 @@ struct rn_group {
     unsigned max_reps;
 };
 
-static int rn_same_slot(const struct rs_cell *a, const struct rs_cell *b)
+/* Cells that differ only by target (and, for rn_rates_from_peak, by rate). */
+static int rn_same_point(const struct rs_cell *a, const struct rs_cell *b)
 {
     return a->endpoint == b->endpoint && a->tool == b->tool && a->connections == b->connections &&
            a->pipeline == b->pipeline && a->threads == b->threads && a->ws_bytes == b->ws_bytes;
+}
+
+static int rn_same_slot(const struct rs_cell *a, const struct rs_cell *b)
+{
+    return rn_same_point(a, b) && a->rate.present == b->rate.present &&
+           (!a->rate.present || (isnan(a->rate.of_peak) ? a->rate.rps == b->rate.rps
+                                                        : a->rate.of_peak == b->rate.of_peak));
+}
+
+static int rn_of_peak(const struct rs_cell *c)
+{
+    return c->rate.present && !isnan(c->rate.of_peak);
 }
 
 /* The group's pending cells, by slot.  Returns the number of slots, or -1 out of memory. */
@@ -487,7 +502,7 @@ static void rn_group_run(struct rn *R, struct rn_group *g, unsigned j, int i, un
  * instead of biasing the last ones; within a slot the targets take turns, first to last in odd
  * repetitions and last to first in even ones (A B, B A, ...), so that neither side of an A/B
  * comparison always runs first. */
-static void rn_repetitions(struct rn *R, struct rn_group *g)
+static void rn_repetitions(struct rn *R, struct rn_group *g, int of_peak)
 {
     unsigned first = g->target[0];
     for (unsigned rep = 1; rep <= g->max_reps && !rs_stopping(); rep++) {
@@ -497,10 +512,36 @@ static void rn_repetitions(struct rn *R, struct rn_group *g)
             for (unsigned m = 0; m < g->nt && !rs_stopping(); m++) {
                 unsigned j = rep % 2 ? m : g->nt - 1 - m;
                 int i = g->cell[(size_t)g->order[k] * g->nt + j];
-                if (i >= 0)
+                if (i >= 0 && rn_of_peak(&R->cells[i]) == of_peak)
                     rn_group_run(R, g, j, i, rep, (unsigned)k + 1);
             }
     }
+}
+
+/* Each cell whose rate is a fraction of its peak gets it from the median of the peak cell (the
+ * same cell in the closed loop), measured first; without one, it fails with the reason. */
+static void rn_rates_from_peak(struct rn *R, const struct rn_group *g)
+{
+    for (int k = 0; k < g->nslots * (int)g->nt; k++) {
+        int i = g->cell[k];
+        if (i < 0 || !rn_of_peak(&R->cells[i]) || R->rec[i]->status != RR_PENDING ||
+            !isnan(R->rec[i]->rate.rps))
+            continue;
+        const struct rr_cell *peak = NULL;
+        for (int p = 0; p < R->ncells && !peak; p++)
+            if (!R->cells[p].rate.present && R->cells[p].target == R->cells[i].target &&
+                rn_same_point(&R->cells[p], &R->cells[i]))
+                peak = R->rec[p];
+        if (!peak || peak->status != RR_OK || !peak->summary.present) {
+            rr_cell_set_status(R->rec[i], RR_FAILED,
+                               "its peak (the same cell in the closed loop) was not measured");
+            continue;
+        }
+        R->rec[i]->rate.rps = R->cells[i].rate.of_peak * peak->summary.rps.median;
+    }
+    for (int i = 0; i < R->ncells; i++)
+        if (R->cells[i].rate.present)
+            R->cells[i].rate.rps = R->rec[i]->rate.rps;
 }
 
 /* Measures a group of targets: all started before the first run, all stopped after the last. */
@@ -511,7 +552,9 @@ static void rn_group(struct rn *R, const unsigned *targets, unsigned nt)
     if (rn_slots(R, &g) > 0 && !rs_stopping()) {
         for (unsigned j = 0; j < nt && !rs_stopping(); j++)
             rn_start(R, &g, j);
-        rn_repetitions(R, &g);
+        rn_repetitions(R, &g, 0);
+        rn_rates_from_peak(R, &g);
+        rn_repetitions(R, &g, 1);
     }
     for (unsigned j = 0; j < nt; j++) {
         const struct rs_target *t = &R->suite->targets[targets[j]];
@@ -611,7 +654,7 @@ static void rn_end(struct rn *R)
     rn_event(R, &ev);
 }
 
-int rs_suite_run(struct rs_suite *suite, const struct rs_cell *cells, int ncells,
+int rs_suite_run(struct rs_suite *suite, struct rs_cell *cells, int ncells,
                  const struct rs_run_opts *o, char err[RS_ERR_MAX])
 {
     struct rn R = {.suite = suite, .cells = cells, .ncells = ncells, .o = o};

@@ -55,8 +55,9 @@ enum rs_run_status {
     RS_RUN_FAIL = -2,       /* the results directory could not be made: err */
 };
 
-/* Runs the suite's cells (rs_expand).  Returns an rs_run_status. */
-int rs_suite_run(struct rs_suite *suite, const struct rs_cell *cells, int ncells,
+/* Runs the suite's cells (rs_expand), filling in the rates taken from a peak as the peak is
+ * measured.  Returns an rs_run_status. */
+int rs_suite_run(struct rs_suite *suite, struct rs_cell *cells, int ncells,
                  const struct rs_run_opts *opts, char err[RS_ERR_MAX]);
 
 /* Seconds a run of the cells would take (installation not included), with each cell's min

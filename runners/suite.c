@@ -506,9 +506,79 @@ err:
     return -1;
 }
 
+/* One rate of the axis: "peak" (the closed loop), "N%" of the peak, or requests per second as
+ * a number or a string ("20k"). */
+static int ld_rate_value(struct rj_ctx *L, const cJSON *v, const char *path, struct rr_rate *r)
+{
+    char got[64], *end;
+    *r = (struct rr_rate){.present = 1, .rps = NAN, .of_peak = NAN};
+    const char *text = cJSON_IsString(v) ? v->valuestring : NULL;
+    if (text && strcmp(text, "peak") == 0) {
+        r->present = 0;
+        return 0;
+    }
+    size_t len = text ? strlen(text) : 0;
+    if (len > 1 && text[len - 1] == '%') {
+        double pct = strtod(text, &end);
+        if (end != text + len - 1 || !(pct > 0 && pct <= 1000))
+            return rj_fail(L, path,
+                           "expected a percentage of the peak above 0%% and at most "
+                           "1000%%, got %s",
+                           rj_repr(v, got, sizeof(got)));
+        r->of_peak = pct / 100;
+        return 0;
+    }
+    double rps = cJSON_IsNumber(v) ? v->valuedouble : NAN;
+    if ((text && rf_parse_rate(text, &rps) < 0) || !(rps >= 1 && rps <= 1e9) ||
+        (!text && !cJSON_IsNumber(v)))
+        return rj_fail(L, path,
+                       "expected \"peak\", a percentage of it (\"50%%\") or requests per second "
+                       "(20000, \"20k\") from 1 to 1G, got %s",
+                       rj_repr(v, got, sizeof(got)));
+    r->rps = rps;
+    return 0;
+}
+
+/* The rate axis: its values, once each; fractions only beside "peak", never beside rates in
+ * requests per second. */
+static int ld_rates(struct rj_ctx *L, const cJSON *m, struct rs_suite *s)
+{
+    char p[256], ip[280];
+    const cJSON *v = ld_array(L, m, "rate", ".matrix", p, "rates", 1, RS_MAX_AXIS), *item;
+    int peak = 0, fractions = 0, absolute = 0;
+    cJSON_ArrayForEach(item, v)
+    {
+        struct rr_rate *r = &s->rates[s->nrates];
+        snprintf(ip, sizeof(ip), "%s[%u]", p, s->nrates);
+        if (ld_rate_value(L, item, ip, r) < 0)
+            return -1;
+        for (unsigned k = 0; k < s->nrates; k++)
+            if (s->rates[k].present == r->present &&
+                (!r->present || (isnan(r->of_peak) ? s->rates[k].rps == r->rps
+                                                   : s->rates[k].of_peak == r->of_peak)))
+                return rj_fail(L, ip, "given twice");
+        peak += !r->present;
+        fractions += r->present && !isnan(r->of_peak);
+        absolute += r->present && isnan(r->of_peak);
+        s->nrates++;
+    }
+    if (L->failed)
+        return -1;
+    if (fractions && !peak)
+        return rj_fail(L, p,
+                       "percentages of the peak need \"peak\" in the list too, to measure "
+                       "the peak they are taken from");
+    if (fractions && absolute)
+        return rj_fail(L, p,
+                       "mixes percentages of the peak with requests per second; use one "
+                       "kind (or two suites)");
+    return 0;
+}
+
 static int ld_matrix(struct rj_ctx *L, const cJSON *root, struct rs_suite *s)
 {
-    static const char *const keys[] = {"connections", "pipeline", "threads", "ws_bytes", NULL};
+    static const char *const keys[] = {"connections", "pipeline", "threads",
+                                       "ws_bytes",    "rate",     NULL};
     const cJSON *m = cJSON_GetObjectItemCaseSensitive(root, "matrix");
     if (!m)
         return rj_fail(L, ".matrix", "missing (expected an object with at least connections)");
@@ -523,7 +593,8 @@ static int ld_matrix(struct rj_ctx *L, const cJSON *root, struct rs_suite *s)
                    ld_axis(L, m, "threads", ".matrix", 0, RF_MAX_THREADS, s->threads,
                            &s->nthreads) < 0 ||
                    ld_axis(L, m, "ws_bytes", ".matrix", 0, RF_MAX_WS_MESSAGE, s->ws_bytes,
-                           &s->nws_bytes) < 0
+                           &s->nws_bytes) < 0 ||
+                   (cJSON_GetObjectItemCaseSensitive(m, "rate") && ld_rates(L, m, s) < 0)
                ? -1
                : 0;
 }
@@ -688,9 +759,11 @@ static int ld_suite(struct rj_ctx *L, const cJSON *root, struct rs_suite *s)
         s->threads[s->nthreads++] = 0;
     if (!s->nws_bytes)
         s->ws_bytes[s->nws_bytes++] = 13;
+    if (!s->nrates)
+        s->nrates = 1; /* the closed loop: rates[0] is all zero */
     /* Every product of the axes is a cell; the expansion allocates them all. */
     double cells = (double)s->ntargets * s->nendpoints * s->ntools * s->nconnections *
-                   s->npipeline * s->nthreads * s->nws_bytes;
+                   s->npipeline * s->nthreads * s->nws_bytes * s->nrates;
     if (cells > RS_MAX_CELLS)
         return rj_fail(L, ".matrix",
                        "the targets, endpoints, tools and axes make up to %.0f cells, more than "

@@ -10,6 +10,7 @@
 #include <stdint.h>
 
 #include "json.h"
+#include "results.h"
 
 #define RS_MAX_AXIS 32
 #define RS_MAX_NAMES 32
@@ -92,6 +93,8 @@ struct rs_suite {
     unsigned nthreads;
     unsigned ws_bytes[RS_MAX_AXIS]; /* WebSocket message sizes */
     unsigned nws_bytes;
+    struct rr_rate rates[RS_MAX_AXIS]; /* present 0: the closed loop ("peak") */
+    unsigned nrates;
     int tools[RS_MAX_TOOLS]; /* places in rs_tools[], each once */
     unsigned ntools;
     struct rs_reps reps;
@@ -116,7 +119,8 @@ struct rs_cell {
     unsigned connections;
     unsigned pipeline;
     unsigned threads;
-    unsigned ws_bytes; /* 0 for HTTP */
+    unsigned ws_bytes;   /* 0 for HTTP */
+    struct rr_rate rate; /* the open model's rate; present 0: the closed loop */
     struct rs_reps reps;
     uint64_t duration_ns;
     char id[256]; /* rr_cell_id(): "nginx/json/ringfire/c64/p16/t0" */

@@ -27,6 +27,8 @@ int rs_ringfire_command(const struct rs_tool_ctx *ctx, int warmup, struct rs_arg
     if (e->websocket) {
         rs_flag(a, "--ws-size", "%u", c->ws_bytes);
     }
+    if (c->rate.present) /* the runner fills in a fraction of the peak before the cell runs */
+        rs_flag(a, "-R", "%.0f", c->rate.rps);
     rs_arg(a, "--json");
     rs_arg(a, "-q");
     return a->overflow ? -1 : 0;

@@ -21,9 +21,10 @@ static const char *const rs_h2load_version[] = {"h2load", "--version", NULL};
 
 const struct rs_tool rs_tools[] = {
     {"ringfire", NULL, rs_ringfire_version, RS_OWN_WARMUP, rs_ringfire_command, rs_ringfire_parse},
-    {"wrk", "wrk", rs_wrk_version, RS_NO_WEBSOCKET, rs_wrk_command, rs_wrk_parse},
-    {"hey", "hey", rs_hey_version, RS_NO_WEBSOCKET | RS_NO_PIPELINE, rs_hey_command, rs_hey_parse},
-    {"h2load", "nghttp2-client", rs_h2load_version, RS_NO_WEBSOCKET | RS_OWN_WARMUP,
+    {"wrk", "wrk", rs_wrk_version, RS_NO_WEBSOCKET | RS_NO_RATE, rs_wrk_command, rs_wrk_parse},
+    {"hey", "hey", rs_hey_version, RS_NO_WEBSOCKET | RS_NO_PIPELINE | RS_NO_RATE, rs_hey_command,
+     rs_hey_parse},
+    {"h2load", "nghttp2-client", rs_h2load_version, RS_NO_WEBSOCKET | RS_OWN_WARMUP | RS_NO_RATE,
      rs_h2load_command, rs_h2load_parse},
 };
 const int rs_ntools = sizeof(rs_tools) / sizeof(rs_tools[0]);
@@ -93,6 +94,11 @@ int rs_tool_supports(int tool, const struct rs_cell *c, const struct rs_endpoint
     if (c->pipeline > 1 && (flags & RS_NO_PIPELINE)) {
         snprintf(why, n, "%s cannot pipeline requests (pipeline %u)", rs_tools[tool].name,
                  c->pipeline);
+        return 0;
+    }
+    if (c->rate.present && (flags & RS_NO_RATE)) {
+        snprintf(why, n, "%s does not send at a fixed rate here (only ringfire's -R does)",
+                 rs_tools[tool].name);
         return 0;
     }
     return 1;

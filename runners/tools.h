@@ -41,6 +41,7 @@ struct rs_tool_ctx {
 #define RS_NO_WEBSOCKET 1
 #define RS_NO_PIPELINE 2
 #define RS_OWN_WARMUP 4 /* it warms up within its run; others get a separate warm-up run */
+#define RS_NO_RATE 8    /* it cannot send at a fixed rate (the open model) */
 
 struct rs_tool {
     const char *name;

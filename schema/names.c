@@ -7,6 +7,7 @@
  * every one of those safe by construction, and rr_slug keeps file names safe even for a name
  * that did not pass through a loader.
  */
+#include <math.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
@@ -39,6 +40,14 @@ int rr_cell_id(char *out, size_t n, const char *target, const char *endpoint, co
     if (len >= 0 && websocket && (size_t)len < n)
         len += snprintf(out + len, n - (size_t)len, "/m%u", ws_bytes);
     return len < 0 || (size_t)len >= n ? -1 : len;
+}
+
+int rr_cell_id_rate(char *id, size_t n, const struct rr_rate *rate)
+{
+    size_t len = strlen(id);
+    int k = !isnan(rate->of_peak) ? snprintf(id + len, n - len, "/r%.4g%%", rate->of_peak * 100)
+                                  : snprintf(id + len, n - len, "/r%.0f", rate->rps);
+    return k < 0 || (size_t)k >= n - len ? -1 : (int)(len + (size_t)k);
 }
 
 void rr_slug(const char *name, char *out, size_t n)

@@ -74,6 +74,8 @@ struct rr_table {
     }
 
 static const char *const rr_status_names[] = {"pending", "ok", "failed", "skipped", NULL};
+static const char *const rr_verdict_names[] = {"valid", "generator-bound", "connection-bound",
+                                               "server-bound", NULL};
 static const char *const rr_bottleneck_names[] = {"neither", "client-bound", "server-bound", "both",
                                                   NULL};
 
@@ -123,6 +125,29 @@ const char *rr_error_kind(size_t k, const struct rr_errors *e, double *value)
     return errors_f[k].key;
 }
 
+const char *rr_verdict_name(enum rr_verdict v)
+{
+    return v <= RR_V_SERVER ? rr_verdict_names[v] : "?";
+}
+
+static const struct rr_field run_rate_f[] = {
+    NUM("target_rps", struct rr_run_rate, target_rps, 0, RR_BIG),
+    NUM("completed_rps", struct rr_run_rate, completed_rps, 0, RR_BIG),
+    NUM("rate_ratio", struct rr_run_rate, rate_ratio, 0, 1e6),
+    {"verdict", K_ENUM, offsetof(struct rr_run_rate, verdict), 0, F_REQ, 0, 0, rr_verdict_names},
+    NUM("lag_p99_us", struct rr_run_rate, lag_p99_us, 0, RR_BIG),
+    {"response_time_us", K_OBJ, offsetof(struct rr_run_rate, response_us), 0, 0, 0, 0, &lat_t},
+};
+static const struct rr_table run_rate_t =
+    TABLE(run_rate_f, struct rr_run_rate, offsetof(struct rr_run_rate, present) + 1);
+
+static const struct rr_field rate_f[] = {
+    NUM("rps", struct rr_rate, rps, 0, RR_BIG),
+    NUM("of_peak", struct rr_rate, of_peak, 0, 100),
+};
+static const struct rr_table rate_t =
+    TABLE(rate_f, struct rr_rate, offsetof(struct rr_rate, present) + 1);
+
 static const struct rr_field second_f[] = {
     {"second", K_UINT, offsetof(struct rr_second, second), 0, F_REQ, 0, 1e9, NULL},
     {"responses", K_NUM, offsetof(struct rr_second, responses), 0, F_WHOLE, 0, RR_BIG, NULL},
@@ -157,6 +182,7 @@ static const struct rr_field run_f[] = {
     RUN("client_utilization", K_NUM, client_utilization, 0, 0, 1e6, NULL),
     RUN("target_utilization", K_NUM, target_utilization, 0, 0, 1e6, NULL),
     RUN("bottleneck", K_ENUM, bottleneck, 0, 0, 0, rr_bottleneck_names),
+    RUN("rate", K_OBJ, rate, F_NULL, 0, 0, &run_rate_t),
     {"histogram_ns", K_BUCKETS, offsetof(struct rr_run, buckets), offsetof(struct rr_run, nbuckets),
      0, 0, 0, NULL},
     {"timeline", K_LIST, offsetof(struct rr_run, timeline), offsetof(struct rr_run, ntimeline), 0,
@@ -214,6 +240,7 @@ static const struct rr_field cell_f[] = {
     CELL("interval_target", K_NUM, interval_target, 0, 0, 1, NULL),
     CELL("reference", K_BOOL, reference, 0, 0, 0, NULL),
     CELL("duration_s", K_NUM, duration_s, 0, 0, 86400, NULL),
+    CELL("rate", K_OBJ, rate, F_NULL, 0, 0, &rate_t),
     CELL("status", K_ENUM, status, F_REQ, 0, 0, rr_status_names),
     CELL("reason", K_STR, reason, F_NULL, 0, 0, NULL),
     {"runs", K_LIST, offsetof(struct rr_cell, runs), offsetof(struct rr_cell, nruns), 0, 0, 0,
@@ -612,6 +639,7 @@ static int rr_check_cell(struct rj_ctx *L, const struct rr_cell *c, const char *
     char p[300], id[512];
     if (rr_cell_id(id, sizeof(id), c->target, c->endpoint, c->tool, c->connections, c->pipeline,
                    c->threads, c->websocket, c->ws_message_bytes) < 0 ||
+        (c->rate.present && rr_cell_id_rate(id, sizeof(id), &c->rate) < 0) ||
         strcmp(id, c->id) != 0) {
         rj_path_key(p, sizeof(p), path, "id");
         char got[200];

@@ -59,6 +59,21 @@ struct rr_errors {
 /* The k-th kind's key (NULL past the last) and, in *value, its count in e (NaN: not recorded). */
 const char *rr_error_kind(size_t k, const struct rr_errors *e, double *value);
 
+/* A rate run's verdict (the engine's): whether it kept its schedule, and if not, why. */
+enum rr_verdict { RR_V_VALID, RR_V_GENERATOR, RR_V_CONNECTION, RR_V_SERVER };
+const char *rr_verdict_name(enum rr_verdict v);
+
+/* What a run at a fixed rate measured beyond a closed-loop run; present is 0 for those. */
+struct rr_run_rate {
+    int present;
+    double target_rps;    /* asked for */
+    double completed_rps; /* answered */
+    double rate_ratio;    /* completed over target */
+    enum rr_verdict verdict;
+    double lag_p99_us;           /* how late the generator sent, at p99 */
+    double response_us[RR_NLAT]; /* response time: from the intended send */
+};
+
 /* One measured run of a cell. */
 struct rr_run {
     unsigned rep;   /* the repetition, from 1 */
@@ -81,6 +96,7 @@ struct rr_run {
     double client_utilization;         /* CPU time over wall time and CPUs */
     double target_utilization;
     enum rr_bottleneck bottleneck;
+    struct rr_run_rate rate; /* latency_us above is then service time, from the actual send */
     /* The latency histogram (HdrHistogram layout, 3 significant digits, nanoseconds), in
      * value order, where the tool gives one; and the measured phase second by second. */
     int has_histogram;
@@ -114,6 +130,14 @@ struct rr_summary {
     enum rr_bottleneck bottleneck; /* the verdict most runs gave */
 };
 
+/* A cell's fixed rate: requests (messages) per second, given or taken as a fraction of the
+ * same cell's closed-loop peak; present is 0 for a closed-loop cell. */
+struct rr_rate {
+    int present;
+    double rps;     /* NaN until the peak it is a fraction of is measured */
+    double of_peak; /* the fraction; NaN for a rate given in requests per second */
+};
+
 /* One cell of a suite's matrix: a target, an endpoint and a tool at one point of the axes. */
 struct rr_cell {
     char *id; /* rr_cell_id() of the fields below */
@@ -130,6 +154,7 @@ struct rr_cell {
     double interval_target;    /* the largest distance of the interval from the median */
     int reference;             /* a reference target: shown, never ranked */
     double duration_s;
+    struct rr_rate rate;
     enum rr_status status;
     char *reason; /* why failed or skipped; NULL otherwise */
     struct rr_run *runs;
@@ -225,6 +250,9 @@ int rr_name_ok(const char *name);
 int rr_cell_id(char *out, size_t n, const char *target, const char *endpoint, const char *tool,
                unsigned connections, unsigned pipeline, unsigned threads, int websocket,
                unsigned ws_bytes);
+/* Appends a rate cell's part to an id: "/r20000" (per second) or "/r50%" (of the peak).
+ * Returns the new length, or -1 when it does not fit. */
+int rr_cell_id_rate(char *id, size_t n, const struct rr_rate *rate);
 /* A file-name part for a name: the name itself when rr_name_ok, otherwise its safe
  * characters, '+' and 12 hex digits of a hash of the whole name (a '+' never appears in a
  * safe name, so the two kinds cannot collide).  Never empty, never '.' or '..', no '/'. */

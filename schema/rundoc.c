@@ -20,7 +20,9 @@ static const char K_SCHEMA[] = "schema", K_RPS[] = "rps", K_DURATION[] = "durati
                   K_STATUS[] = "status", K_CODES[] = "codes", K_UNANSWERED[] = "unanswered",
                   K_RATE[] = "rate", K_RESPONSE_LATENCY[] = "response_time_us", K_LAG[] = "lag_us",
                   K_RESPONSE_HISTOGRAM[] = "response_histogram",
-                  K_LAG_HISTOGRAM[] = "lag_histogram", K_SENT[] = "sent", K_TARGET[] = "target";
+                  K_LAG_HISTOGRAM[] = "lag_histogram", K_SENT[] = "sent", K_TARGET[] = "target",
+                  K_TARGET_RPS[] = "target_rps", K_COMPLETED_RPS[] = "completed_rps",
+                  K_RATE_RATIO[] = "rate_ratio", K_VERDICT[] = "verdict";
 
 /* The latency figures: key, percentile (0: the maximum), and the run record's slot. */
 static const struct {
@@ -176,14 +178,14 @@ static cJSON *rd_rate(const struct rf_result *res)
     const struct rf_rate *r = &res->rate;
     cJSON *o = cJSON_CreateObject();
     cJSON_AddNumberToObject(o, "target", r->target);
-    cJSON_AddNumberToObject(o, "target_rps", r->target_rps);
+    cJSON_AddNumberToObject(o, K_TARGET_RPS, r->target_rps);
     cJSON_AddNumberToObject(o, "sent_rps", r->sent_rps);
-    cJSON_AddNumberToObject(o, "completed_rps", r->completed_rps);
-    cJSON_AddNumberToObject(o, "rate_ratio", r->ratio);
+    cJSON_AddNumberToObject(o, K_COMPLETED_RPS, r->completed_rps);
+    cJSON_AddNumberToObject(o, K_RATE_RATIO, r->ratio);
     cJSON_AddNumberToObject(o, "tolerance", r->tolerance);
     cJSON_AddNumberToObject(o, "waited", (double)res->counts.waited);
     cJSON_AddNumberToObject(o, "worker_cpu", r->worker_cpu);
-    cJSON_AddStringToObject(o, "verdict", rf_verdict_name(r->verdict));
+    cJSON_AddStringToObject(o, K_VERDICT, rf_verdict_name(r->verdict));
     cJSON_AddStringToObject(o, "reason", r->reason);
     return o;
 }
@@ -372,6 +374,39 @@ static double rd_unexpected(const cJSON *j, int expected, double responses)
     return isnan(ok) || isnan(responses) ? NAN : responses - ok;
 }
 
+/* A rate run's account into the record: the rate, the verdict, response time and lag.
+ * Returns 0 (also for a closed-loop run, which has none), or -1 when it is malformed. */
+static int rd_read_rate(const cJSON *j, struct rr_run *run)
+{
+    const cJSON *rate = cJSON_GetObjectItemCaseSensitive(j, K_RATE);
+    if (!cJSON_IsObject(rate))
+        return 0;
+    struct rr_run_rate *r = &run->rate;
+    const cJSON *verdict = cJSON_GetObjectItemCaseSensitive(rate, K_VERDICT);
+    static const enum rf_verdict engine[] = {
+        [RR_V_VALID] = RF_VERDICT_VALID,
+        [RR_V_GENERATOR] = RF_VERDICT_GENERATOR_BOUND,
+        [RR_V_CONNECTION] = RF_VERDICT_CONNECTION_BOUND,
+        [RR_V_SERVER] = RF_VERDICT_SERVER_BOUND,
+    };
+    int found = 0;
+    for (int v = RR_V_VALID; v <= RR_V_SERVER && !found; v++)
+        if (cJSON_IsString(verdict) &&
+            strcmp(verdict->valuestring, rf_verdict_name(engine[v])) == 0) {
+            r->verdict = (enum rr_verdict)v;
+            found = 1;
+        }
+    r->target_rps = rd_num(rate, K_TARGET_RPS);
+    r->completed_rps = rd_num(rate, K_COMPLETED_RPS);
+    r->rate_ratio = rd_num(rate, K_RATE_RATIO);
+    r->lag_p99_us = rd_num(cJSON_GetObjectItemCaseSensitive(j, K_LAG), "p99");
+    const cJSON *resp = cJSON_GetObjectItemCaseSensitive(j, K_RESPONSE_LATENCY);
+    for (size_t i = 0; i < RD_NLAT; i++)
+        r->response_us[rd_lat[i].slot] = rd_num(resp, rd_lat[i].key);
+    r->present = 1;
+    return found && !isnan(r->target_rps) ? 0 : -1;
+}
+
 int rr_rundoc_read(const char *text, int expected_status, struct rr_run *run)
 {
     rr_run_init(run);
@@ -395,7 +430,8 @@ int rr_rundoc_read(const char *text, int expected_status, struct rr_run *run)
         run->latency_us[rd_lat[i].slot] = rd_num(lat, rd_lat[i].key);
     if (isnan(run->rps) || isnan(run->errors) || isnan(e->status) ||
         rd_read_buckets(cJSON_GetObjectItemCaseSensitive(j, K_HISTOGRAM), run) < 0 ||
-        rd_read_timeline(cJSON_GetObjectItemCaseSensitive(j, K_TIMELINE), run) < 0)
+        rd_read_timeline(cJSON_GetObjectItemCaseSensitive(j, K_TIMELINE), run) < 0 ||
+        rd_read_rate(j, run) < 0)
         goto err;
     /* The histogram and timeline are in the record; the rest is kept as the tool's own. */
     cJSON_DeleteItemFromObjectCaseSensitive(j, K_HISTOGRAM);

@@ -258,6 +258,28 @@ size_t tcp_recv_all(int fd, char *buf, size_t cap)
     return got;
 }
 
+char *read_file(const char *path)
+{
+    FILE *f = fopen(path, "r");
+    if (!f)
+        cr_assert_fail("cannot read %s", path);
+    char *text = NULL;
+    size_t len = 0, cap = 0, got;
+    do {
+        if (len + 4096 + 1 > cap) {
+            cap = (cap ? cap * 2 : 8192);
+            text = realloc(text, cap);
+            if (!text)
+                cr_assert_fail("out of memory reading %s", path);
+        }
+        got = fread(text + len, 1, cap - len - 1, f);
+        len += got;
+    } while (got > 0);
+    fclose(f);
+    text[len] = '\0';
+    return text;
+}
+
 int load_results(const char *out, struct rr_doc *doc)
 {
     char err[RR_ERR_MAX];

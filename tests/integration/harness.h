@@ -45,6 +45,8 @@ struct rr_doc;
 /* The results.json in a suite's output directory, through the one loader (rr_load): 0, or -1
  * (the reason logged) when missing or not valid. */
 int load_results(const char *out, struct rr_doc *doc);
+/* A whole text file, malloc'ed; the test fails when it cannot be read. */
+char *read_file(const char *path);
 
 /* A number at a dotted path ("errors.parse", "status.codes.200"); NaN when missing. */
 double json_num(const cJSON *root, const char *path);

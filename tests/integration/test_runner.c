@@ -143,6 +143,53 @@ Test(runner, interleaved_targets_take_turns_and_pair, .init = tmpdir_setup, .fin
     cmd_free(&r);
 }
 
+Test(runner, cells_at_a_fixed_rate_are_judged_and_ranked_by_cpu, .init = tmpdir_setup,
+     .fini = tmpdir_teardown)
+{
+    /* slow spends 100 µs of CPU per answer (at most 10k/s), lean 10 µs: at 2k/s both keep the
+     * rate and lean ranks first; at 20k/s slow cannot, and is not ranked. */
+    const char *suite = tmpdir_write(
+        "rates.json",
+        "{\"name\": \"rates\",\n"
+        " \"targets\": [{\"name\": \"slow\", \"start\": \"exec build/ringfire-fixture --port "
+        "{port} "
+        "--quiet --work-us 100\", \"endpoints\": [\"plaintext\"]},\n"
+        "   {\"name\": \"lean\", \"start\": \"exec build/ringfire-fixture --port {port} --quiet "
+        "--work-us 10\", \"endpoints\": [\"plaintext\"]}],\n"
+        " \"endpoints\": {\"plaintext\": {\"path\": \"/plaintext\", \"body\": \"Hello, "
+        "World!\"}},\n"
+        " \"matrix\": {\"connections\": [16], \"rate\": [2000, 20000]}, \"repetitions\": 3,"
+        " \"duration\": \"1s\", \"warmup\": \"200ms\"}\n");
+    char out[128];
+    snprintf(out, sizeof(out), "%s/rates", tmpdir);
+    struct cmd_result r;
+    cmd_run((const char *const[]){RINGFIRE, "suite", suite, "--out", out, "-q", NULL}, 120, &r);
+    cr_assert(eq(int, r.status, 0), "%s", r.err);
+    cmd_free(&r);
+    struct rr_doc doc;
+    cr_assert(eq(int, load_results(out, &doc), 0));
+    const struct rr_cell *over = cell(&doc, "slow/plaintext/ringfire/c16/p1/t0/r20000");
+    cr_assert(eq(int, over->runs[0].rate.present, 1));
+    cr_assert(eq(str, (char *)rr_verdict_name(over->runs[0].rate.verdict), "server-bound"));
+    cr_assert(lt(dbl, over->summary.rps.median, 12000), "it answers at most 10k/s");
+    const struct rr_cell *held = cell(&doc, "lean/plaintext/ringfire/c16/p1/t0/r2000");
+    cr_assert(gt(dbl, held->runs[0].rate.response_us[RR_P99], 0));
+    rr_doc_free(&doc);
+    cmd_run((const char *const[]){RINGFIRE, "report", out, "--no-charts", NULL}, 60, &r);
+    cr_assert(eq(int, r.status, 0), "%s", r.err);
+    cmd_free(&r);
+    char path[256];
+    snprintf(path, sizeof(path), "%s/report.md", out);
+    char *md = read_file(path);
+    assert_says(md, "## At a fixed rate");
+    assert_says(md, "### plaintext, c=16 p=1, 2.0k req/s");
+    assert_says(md, "| 1 | lean | 2.0k |");
+    assert_says(md, "| 2 | slow | 2.0k |");
+    assert_says(md, "| – | slow | 20.0k | ");
+    assert_says(md, "server-bound (0 of 3)");
+    free(md);
+}
+
 /* Whether the hanging build's sleep still runs. */
 static int still_sleeping(void)
 {

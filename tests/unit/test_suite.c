@@ -44,6 +44,29 @@ static const struct bad_suite bad[] = {
      ".bogus: unknown key (expected one of: name, description, targets, endpoints, matrix, "
      "tools, repetitions, duration, warmup, timeout, cpus, seed, exclude, overrides, "
      "interleave)"},
+    {"percentages without the peak",
+     "{\"name\": \"x\", " OK_TARGET ", " OK_ENDPOINTS
+     ", \"matrix\": {\"connections\": [1], \"rate\": [\"50%\"]}}",
+     ".matrix.rate: percentages of the peak need \"peak\" in the list too, to measure the peak "
+     "they are taken from"},
+    {"percentages and rates mixed",
+     "{\"name\": \"x\", " OK_TARGET ", " OK_ENDPOINTS
+     ", \"matrix\": {\"connections\": [1], \"rate\": [\"peak\", \"50%\", \"20k\"]}}",
+     ".matrix.rate: mixes percentages of the peak with requests per second; use one kind (or two "
+     "suites)"},
+    {"a rate that is no rate",
+     "{\"name\": \"x\", " OK_TARGET ", " OK_ENDPOINTS
+     ", \"matrix\": {\"connections\": [1], \"rate\": [\"fast\"]}}",
+     ".matrix.rate[0]: expected \"peak\", a percentage of it (\"50%\") or requests per second "
+     "(20000, \"20k\") from 1 to 1G, got \"fast\""},
+    {"a percentage of nothing",
+     "{\"name\": \"x\", " OK_TARGET ", " OK_ENDPOINTS
+     ", \"matrix\": {\"connections\": [1], \"rate\": [\"peak\", \"0%\"]}}",
+     ".matrix.rate[1]: expected a percentage of the peak above 0% and at most 1000%, got \"0%\""},
+    {"a rate twice",
+     "{\"name\": \"x\", " OK_TARGET ", " OK_ENDPOINTS
+     ", \"matrix\": {\"connections\": [1], \"rate\": [20000, \"20k\"]}}",
+     ".matrix.rate[1]: given twice"},
     {"interleave as a word",
      "{\"name\": \"x\", \"interleave\": \"yes\", " OK_TARGET ", " OK_ENDPOINTS ", " OK_MATRIX "}",
      ".interleave: expected true or false, got \"yes\""},
@@ -213,6 +236,29 @@ Test(suite, smoke_loads_with_defaults)
     cr_assert(eq(int, n, 4));
     cr_assert(eq(str, cells[0].id, "ringfire-fixture/plaintext/ringfire/c16/p1/t0"));
     cr_assert(eq(str, cells[3].id, "ringfire-fixture/json/ringfire/c16/p16/t0"));
+    free(cells);
+    rs_suite_free(&s);
+}
+
+Test(suite, rates_make_cells_of_their_own, .init = tmpdir_setup, .fini = tmpdir_teardown)
+{
+    const char *file = write_suite(
+        "rates", "{\"name\": \"x\", " OK_TARGET ", " OK_ENDPOINTS
+                 ", \"tools\": [\"ringfire\", \"wrk\"], \"matrix\": {\"connections\": [8], "
+                 "\"rate\": [\"peak\", \"25%\", \"90%\"]}}");
+    struct rs_suite s;
+    char err[RS_ERR_MAX], why[256];
+    cr_assert(eq(int, rs_suite_load(file, &s, err), 0), "%s", err);
+    struct rs_cell *cells;
+    int n = rs_expand(&s, &cells);
+    cr_assert(eq(int, n, 6), "2 tools x 3 rates");
+    cr_assert(eq(int, cells[0].rate.present, 0));
+    cr_assert(not(eq(ptr, strstr(cells[1].id, "/c8/p1/t0/r25%"), NULL)), "%s", cells[1].id);
+    cr_assert(eq(dbl, cells[2].rate.of_peak, 0.9));
+    cr_assert(
+        eq(int, rs_tool_supports(cells[4].tool, &cells[4], &s.endpoints[0], why, sizeof(why)), 0),
+        "wrk has no fixed rate here");
+    cr_assert(not(eq(ptr, strstr(why, "only ringfire's -R"), NULL)), "%s", why);
     free(cells);
     rs_suite_free(&s);
 }
