@@ -64,7 +64,10 @@ static void suite_progress(const struct rs_event *ev, const struct rs_suite *s)
         if (ev->cell->rate.present) {
             char asked[32];
             suite_rate(ev->cell->rate.rps, asked, sizeof(asked));
-            fprintf(stderr, " (asked %s/s)", asked);
+            fprintf(stderr,
+                    ev->cell->rate.search ? " (highest under the objective, below %s/s)"
+                                          : " (asked %s/s)",
+                    asked);
         }
         if (ev->eta_max_s > ev->eta_s) /* noisy cells may need more runs, up to their max */
             fprintf(stderr, " (at most %dm%02ds)", (int)ev->eta_max_s / 60,

@@ -438,7 +438,10 @@ const char *rp_rate_legend(void)
            "is valid only when every run was. At a rate in requests per second, valid cells of "
            "targets that are not a reference are ranked by server CPU per answer: 1 plus those "
            "whose interval of the median lies wholly below. Rates given as a fraction of each "
-           "target's own peak are not ranked.";
+           "target's own peak are not ranked. A search finds the highest rate that meets the "
+           "suite's objective (a valid run within the response-time and error limits) by "
+           "bisection below the cell's measured peak, to the objective's precision; each run is "
+           "a whole search, and the highest rates are ranked like the leaderboards above.";
 }
 
 static void bd_rate_row(const void *board, size_t i, char cols[RP_GRID_COLS][RP_COL_MAX],
@@ -486,11 +489,92 @@ static void bd_rate_row(const void *board, size_t i, char cols[RP_GRID_COLS][RP_
     sort[11] = c->summary.peak_rss_bytes.target;
 }
 
+static const char *const bd_search_heads[RP_GRID_COLS] = {
+    "#",
+    "target",
+    "highest rate",
+    "interval",
+    "runs",
+    "steps per search",
+    "the next step broke",
+    "response time at that rate",
+    "service time p99",
+    "generator lag p99",
+    "CPU per answer client / server",
+    "server peak memory",
+};
+
+/* A board of searches: the highest rate under the objective, ranked as leaderboards are. */
+static void bd_search_row(const void *board, size_t i, char cols[RP_GRID_COLS][RP_COL_MAX],
+                          double sort[RP_GRID_COLS])
+{
+    const struct rp_rate_board *b = board;
+    const struct rr_cell *c = b->cells[i];
+    const struct rr_summary *s = &c->summary;
+    char lo[32], hi[32], a[32], t[32];
+    static const char *const marks[] = {"", " †", " ‡", " ~"};
+    for (int k = 0; k < RP_GRID_COLS; k++)
+        sort[k] = NAN;
+    if (b->rank[i])
+        snprintf(cols[0], RP_COL_MAX, "%d", b->rank[i]);
+    else
+        snprintf(cols[0], RP_COL_MAX, "–");
+    sort[0] = b->rank[i] ? b->rank[i] : INFINITY;
+    snprintf(cols[1], RP_COL_MAX, "%s%s", c->target, marks[rp_unranked(c)]);
+    rp_fmt_rate(s->rps.median, cols[2], RP_COL_MAX);
+    sort[2] = s->rps.median;
+    rp_fmt_rate(s->rps.ci[0], lo, sizeof(lo));
+    rp_fmt_rate(s->rps.ci[1], hi, sizeof(hi));
+    snprintf(cols[3], RP_COL_MAX, "[%s–%s]%s", lo, hi,
+             s->rps.ci_coverage >= RR_LEVEL ? "" : " range of the runs");
+    snprintf(cols[4], RP_COL_MAX, "%zu", c->nruns);
+    sort[4] = (double)c->nruns;
+    double steps = 0;
+    for (size_t r = 0; r < c->nruns; r++)
+        steps += (double)c->runs[r].nsteps;
+    snprintf(cols[5], RP_COL_MAX, "%.1f", c->nruns ? steps / (double)c->nruns : 0);
+    const char *why = c->nruns ? c->runs[c->nruns - 1].stopped_by : NULL;
+    snprintf(cols[6], RP_COL_MAX, "%s", why ? why : "–");
+    sort[7] = rr_runs_median(c, offsetof(struct rr_run, rate.response_us) +
+                                    (size_t)b->slo->percentile * sizeof(double));
+    rp_fmt_time(sort[7], a, sizeof(a));
+    snprintf(cols[7], RP_COL_MAX, "%s %s", rr_lat_name((enum rr_lat)b->slo->percentile), a);
+    sort[8] = rr_runs_median(c, offsetof(struct rr_run, latency_us[RR_P99]));
+    rp_fmt_time(sort[8], cols[8], RP_COL_MAX);
+    sort[9] = rr_runs_median(c, offsetof(struct rr_run, rate.lag_p99_us));
+    rp_fmt_time(sort[9], cols[9], RP_COL_MAX);
+    bd_us(a, sizeof(a), s->cpu_us_per_response.client);
+    bd_us(t, sizeof(t), s->cpu_us_per_response.target);
+    snprintf(cols[10], RP_COL_MAX, "%s / %s", a, t);
+    sort[10] = s->cpu_us_per_response.target;
+    if (isnan(s->peak_rss_bytes.target) || s->peak_rss_bytes.target <= 0)
+        snprintf(cols[11], RP_COL_MAX, "–");
+    else
+        snprintf(cols[11], RP_COL_MAX, "%.0f MiB", s->peak_rss_bytes.target / 1048576);
+    sort[11] = s->peak_rss_bytes.target;
+}
+
 void rp_rate_grid(const struct rp_rate_board *b, struct rp_grid *g)
 {
     const struct rr_cell *c = b->cells[0];
     char rate[32];
     rp_fmt_rate(c->rate.rps, rate, sizeof(rate));
+    if (b->search) {
+        char limit[32];
+        rp_fmt_time(b->slo->limit_us, limit, sizeof(limit));
+        snprintf(g->title, sizeof(g->title),
+                 "%.64s, c=%u p=%u, the highest rate with response time %s at most %s and errors "
+                 "at most %.3g%%",
+                 c->endpoint, c->connections, c->pipeline,
+                 rr_lat_name((enum rr_lat)b->slo->percentile), limit, b->slo->max_error_rate * 100);
+        for (int k = 0; k < RP_GRID_COLS; k++)
+            g->head[k] = bd_search_heads[k];
+        g->n = b->n;
+        g->cells = b->cells;
+        g->board = b;
+        g->row = bd_search_row;
+        return;
+    }
     if (b->absolute)
         snprintf(g->title, sizeof(g->title), "%.64s, c=%u p=%u, %s %s/s", c->endpoint,
                  c->connections, c->pipeline, rate, c->websocket ? "msg" : "req");
@@ -512,8 +596,8 @@ static int bd_rate_same(const struct rr_cell *a, const struct rr_cell *b)
     return strcmp(a->endpoint, b->endpoint) == 0 && strcmp(a->tool, b->tool) == 0 &&
            a->connections == b->connections && a->pipeline == b->pipeline &&
            a->threads == b->threads && a->ws_message_bytes == b->ws_message_bytes &&
-           isnan(a->rate.of_peak) == isnan(b->rate.of_peak) &&
-           (!isnan(a->rate.of_peak) || a->rate.rps == b->rate.rps);
+           a->rate.search == b->rate.search && isnan(a->rate.of_peak) == isnan(b->rate.of_peak) &&
+           (a->rate.search || !isnan(a->rate.of_peak) || a->rate.rps == b->rate.rps);
 }
 
 /* Ranks a board at one rate by server CPU per answer: valid cells (every run kept the rate) of
@@ -557,14 +641,21 @@ int rp_rate_boards(const struct rr_doc *doc, rp_rate_fn *visit, void *arg)
         const struct rr_cell *c = &doc->cells[i];
         if (!c->rate.present || c->status != RR_OK || done[i])
             continue;
-        struct rp_rate_board b = {.cells = cells, .rank = rank, .absolute = isnan(c->rate.of_peak)};
+        struct rp_rate_board b = {.cells = cells,
+                                  .rank = rank,
+                                  .absolute = !c->rate.search && isnan(c->rate.of_peak),
+                                  .search = c->rate.search,
+                                  .slo = &doc->env.slo};
         for (size_t k = i; k < doc->ncells && b.n < RP_RATE_MAX; k++)
             if (!done[k] && doc->cells[k].rate.present && doc->cells[k].status == RR_OK &&
                 bd_rate_same(c, &doc->cells[k])) {
                 done[k] = c;
                 cells[b.n++] = &doc->cells[k];
             }
-        bd_rate_rank(&b, rank);
+        if (b.search)
+            rp_rank(cells, b.n, rank);
+        else
+            bd_rate_rank(&b, rank);
         visit(&b, arg);
     }
     free(done);

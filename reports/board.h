@@ -41,7 +41,7 @@ struct rp_board {
 /* A board as the renderers see it: a title, its column headings, and rows of text with the
  * number each column sorts by (NaN: by its text), one row per cell. */
 struct rp_grid {
-    char title[RP_COL_MAX];
+    char title[320];
     const char *head[RP_GRID_COLS];
     size_t n;
     const struct rr_cell *const *cells;
@@ -66,6 +66,8 @@ struct rp_rate_board {
     const int *rank;
     size_t n;
     int absolute; /* the rates are in requests per second, not fractions of a peak */
+    int search;   /* the highest rates under the objective (env.slo), ranked by rank.c */
+    const struct rr_slo *slo;
 };
 /* A rate cell's verdict over its runs: valid when every run was (*valid counts them), else the
  * most frequent other one. */

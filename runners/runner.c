@@ -17,6 +17,7 @@
 #include "ringfire.h"
 #include "machine.h"
 #include "runner.h"
+#include "search.h"
 #include "stats.h"
 #include "target.h"
 #include "tools.h"
@@ -149,6 +150,7 @@ static void rn_env(struct rn *R, const char *sha)
     rs_machine_read(env);
     env->warmup_s = (double)R->suite->warmup_ns / 1e9;
     env->interleaved = R->suite->interleave;
+    env->slo = R->suite->slo;
     env->timeout_s = (double)R->suite->timeout_ns / 1e9;
     env->target_settings.v = calloc(R->suite->ntargets + 1, sizeof(*env->target_settings.v));
     for (unsigned i = 0; env->target_settings.v && i < R->suite->ntargets; i++) {
@@ -299,7 +301,8 @@ static void rn_run_cell(struct rn *R, int i, const struct rs_running *t, unsigne
     struct rr_run run;
     char reason[RS_REASON_MAX];
     double start = rn_now();
-    int rc = rs_cell_run(&R->env, c, t, rep, order, &run, reason);
+    int rc = c->rate.search ? rs_search_run(&R->env, c, t, rep, order, &run, reason)
+                            : rs_cell_run(&R->env, c, t, rep, order, &run, reason);
     R->run_seconds += rn_now() - start;
     R->done_runs++;
     if (rc == RS_CELL_INTERRUPTED)
@@ -393,13 +396,16 @@ static int rn_same_point(const struct rs_cell *a, const struct rs_cell *b)
 static int rn_same_slot(const struct rs_cell *a, const struct rs_cell *b)
 {
     return rn_same_point(a, b) && a->rate.present == b->rate.present &&
-           (!a->rate.present || (isnan(a->rate.of_peak) ? a->rate.rps == b->rate.rps
-                                                        : a->rate.of_peak == b->rate.of_peak));
+           a->rate.search == b->rate.search &&
+           (!a->rate.present || a->rate.search ||
+            (isnan(a->rate.of_peak) ? a->rate.rps == b->rate.rps
+                                    : a->rate.of_peak == b->rate.of_peak));
 }
 
+/* A cell that needs its peak measured first: a fraction of it, or a search below it. */
 static int rn_of_peak(const struct rs_cell *c)
 {
-    return c->rate.present && !isnan(c->rate.of_peak);
+    return c->rate.present && (c->rate.search || !isnan(c->rate.of_peak));
 }
 
 /* The group's pending cells, by slot.  Returns the number of slots, or -1 out of memory. */
@@ -524,9 +530,12 @@ static void rn_rates_from_peak(struct rn *R, const struct rn_group *g)
 {
     for (int k = 0; k < g->nslots * (int)g->nt; k++) {
         int i = g->cell[k];
-        if (i < 0 || !rn_of_peak(&R->cells[i]) || R->rec[i]->status != RR_PENDING ||
-            !isnan(R->rec[i]->rate.rps))
+        if (i < 0 || !rn_of_peak(&R->cells[i]) || R->rec[i]->status != RR_PENDING)
             continue;
+        if (!isnan(R->rec[i]->rate.rps)) { /* resumed: taken before */
+            R->cells[i].rate.rps = R->rec[i]->rate.rps;
+            continue;
+        }
         const struct rr_cell *peak = NULL;
         for (int p = 0; p < R->ncells && !peak; p++)
             if (!R->cells[p].rate.present && R->cells[p].target == R->cells[i].target &&
@@ -537,11 +546,13 @@ static void rn_rates_from_peak(struct rn *R, const struct rn_group *g)
                                "its peak (the same cell in the closed loop) was not measured");
             continue;
         }
+        if (R->cells[i].rate.search) { /* the bound below which it searches */
+            R->cells[i].rate.rps = peak->summary.rps.median;
+            continue;
+        }
         R->rec[i]->rate.rps = R->cells[i].rate.of_peak * peak->summary.rps.median;
+        R->cells[i].rate.rps = R->rec[i]->rate.rps;
     }
-    for (int i = 0; i < R->ncells; i++)
-        if (R->cells[i].rate.present)
-            R->cells[i].rate.rps = R->rec[i]->rate.rps;
 }
 
 /* Measures a group of targets: all started before the first run, all stopped after the last. */

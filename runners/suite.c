@@ -93,6 +93,23 @@ static int ld_duration(struct rj_ctx *L, const cJSON *obj, const char *key, cons
     return 0;
 }
 
+/* A share such as "0.1%" from lo% to hi%, as a fraction; absent leaves *out. */
+static int ld_percent(struct rj_ctx *L, const cJSON *obj, const char *key, const char *path,
+                      double lo, double hi, double *out)
+{
+    char p[256], got[64], *end = NULL;
+    rj_path_key(p, sizeof(p), path, key);
+    const cJSON *v = cJSON_GetObjectItemCaseSensitive(obj, key);
+    if (!v)
+        return 0;
+    double pct = cJSON_IsString(v) ? strtod(v->valuestring, &end) : NAN;
+    if (!end || strcmp(end, "%") != 0 || !(pct >= lo && pct <= hi))
+        return rj_fail(L, p, "expected a percentage from %g%% to %g%% such as \"%g%%\", got %s", lo,
+                       hi, hi / 10, rj_repr(v, got, sizeof(got)));
+    *out = pct / 100;
+    return 0;
+}
+
 static int ld_bool(struct rj_ctx *L, const cJSON *obj, const char *key, const char *path, int *out)
 {
     char p[256], got[64];
@@ -517,6 +534,10 @@ static int ld_rate_value(struct rj_ctx *L, const cJSON *v, const char *path, str
         r->present = 0;
         return 0;
     }
+    if (text && strcmp(text, "slo") == 0) {
+        r->search = 1;
+        return 0;
+    }
     size_t len = text ? strlen(text) : 0;
     if (len > 1 && text[len - 1] == '%') {
         double pct = strtod(text, &end);
@@ -545,7 +566,7 @@ static int ld_rates(struct rj_ctx *L, const cJSON *m, struct rs_suite *s)
 {
     char p[256], ip[280];
     const cJSON *v = ld_array(L, m, "rate", ".matrix", p, "rates", 1, RS_MAX_AXIS), *item;
-    int peak = 0, fractions = 0, absolute = 0;
+    int peak = 0, fractions = 0, absolute = 0, search = 0;
     cJSON_ArrayForEach(item, v)
     {
         struct rr_rate *r = &s->rates[s->nrates];
@@ -553,13 +574,15 @@ static int ld_rates(struct rj_ctx *L, const cJSON *m, struct rs_suite *s)
         if (ld_rate_value(L, item, ip, r) < 0)
             return -1;
         for (unsigned k = 0; k < s->nrates; k++)
-            if (s->rates[k].present == r->present &&
-                (!r->present || (isnan(r->of_peak) ? s->rates[k].rps == r->rps
-                                                   : s->rates[k].of_peak == r->of_peak)))
+            if (s->rates[k].present == r->present && s->rates[k].search == r->search &&
+                (!r->present || r->search ||
+                 (isnan(r->of_peak) ? s->rates[k].rps == r->rps
+                                    : s->rates[k].of_peak == r->of_peak)))
                 return rj_fail(L, ip, "given twice");
         peak += !r->present;
+        search += r->search;
         fractions += r->present && !isnan(r->of_peak);
-        absolute += r->present && isnan(r->of_peak);
+        absolute += r->present && !r->search && isnan(r->of_peak);
         s->nrates++;
     }
     if (L->failed)
@@ -568,11 +591,61 @@ static int ld_rates(struct rj_ctx *L, const cJSON *m, struct rs_suite *s)
         return rj_fail(L, p,
                        "percentages of the peak need \"peak\" in the list too, to measure "
                        "the peak they are taken from");
+    if (search && !peak)
+        return rj_fail(L, p,
+                       "\"slo\" needs \"peak\" in the list too: the search looks below the "
+                       "measured peak");
+    if (search && !s->slo.present)
+        return rj_fail(L, p,
+                       "\"slo\" needs the suite's objective: add \"slo\": {\"p99\": "
+                       "\"10ms\"} at the top level");
     if (fractions && absolute)
         return rj_fail(L, p,
                        "mixes percentages of the peak with requests per second; use one "
                        "kind (or two suites)");
     return 0;
+}
+
+/* "slo": {"p99": "10ms", "max_error_rate": "0.1%", "precision": "2%"}: one percentile of
+ * response time and its limit; errors allowed (default 0.1%); the search's precision (default
+ * 2%). */
+static int ld_slo(struct rj_ctx *L, const cJSON *root, struct rs_suite *s)
+{
+    static const char *const keys[] = {
+        "p50", "p75", "p90", "p99", "p99_9", "p99_99", "max_error_rate", "precision", NULL};
+    const cJSON *v = cJSON_GetObjectItemCaseSensitive(root, "slo");
+    char got[64], p[64];
+    if (!v)
+        return 0;
+    if (ld_object(L, v, ".slo") < 0 || rj_keys(L, v, ".slo", keys) < 0)
+        return -1;
+    struct rr_slo *o = &s->slo;
+    *o =
+        (struct rr_slo){.present = 1, .percentile = -1, .max_error_rate = 0.001, .precision = 0.02};
+    for (int k = RR_P50; k < RR_MAX; k++) {
+        const char *key = rr_lat_name((enum rr_lat)k);
+        uint64_t ns = 0;
+        if (!cJSON_GetObjectItemCaseSensitive(v, key))
+            continue;
+        snprintf(p, sizeof(p), ".slo.%s", key);
+        if (o->percentile >= 0)
+            return rj_fail(L, p, "one percentile per objective (%s is given too)",
+                           rr_lat_name((enum rr_lat)o->percentile));
+        if (ld_duration(L, v, key, ".slo", 0, &ns) < 0)
+            return -1;
+        o->percentile = k;
+        o->limit_us = (double)ns / 1e3;
+    }
+    if (o->percentile < 0)
+        return rj_fail(L, ".slo",
+                       "expected a percentile of response time and its limit, such as "
+                       "\"p99\": \"10ms\" (one of p50, p75, p90, p99, p99_9, "
+                       "p99_99), got %s",
+                       rj_repr(v, got, sizeof(got)));
+    return ld_percent(L, v, "max_error_rate", ".slo", 0, 50, &o->max_error_rate) < 0 ||
+                   ld_percent(L, v, "precision", ".slo", 0.1, 50, &o->precision) < 0
+               ? -1
+               : 0;
 }
 
 static int ld_matrix(struct rj_ctx *L, const cJSON *root, struct rs_suite *s)
@@ -706,10 +779,10 @@ static int ld_cross_check(struct rj_ctx *L, struct rs_suite *s)
 
 static int ld_suite(struct rj_ctx *L, const cJSON *root, struct rs_suite *s)
 {
-    static const char *const keys[] = {"name",    "description", "targets",     "endpoints",
-                                       "matrix",  "tools",       "repetitions", "duration",
-                                       "warmup",  "timeout",     "cpus",        "seed",
-                                       "exclude", "overrides",   "interleave",  NULL};
+    static const char *const keys[] = {
+        "name",        "description", "targets",    "endpoints", "matrix", "tools",
+        "repetitions", "duration",    "warmup",     "timeout",   "cpus",   "seed",
+        "exclude",     "overrides",   "interleave", "slo",       NULL};
     char got[64];
     if (ld_object(L, root, "") < 0 || rj_keys(L, root, "", keys) < 0 ||
         ld_string(L, root, "name", "", 1, &s->name) < 0 ||
@@ -744,7 +817,7 @@ static int ld_suite(struct rj_ctx *L, const cJSON *root, struct rs_suite *s)
     s->duration_ns = 10 * NS_PER_S;
     s->warmup_ns = 1 * NS_PER_S;
     s->timeout_ns = 5 * NS_PER_S;
-    if (ld_matrix(L, root, s) < 0 || ld_tools(L, root, s) < 0 ||
+    if (ld_slo(L, root, s) < 0 || ld_matrix(L, root, s) < 0 || ld_tools(L, root, s) < 0 ||
         ld_reps(L, root, "", &s->reps) < 0 ||
         ld_duration(L, root, "duration", "", 0, &s->duration_ns) < 0 ||
         ld_duration(L, root, "warmup", "", 1, &s->warmup_ns) < 0 ||

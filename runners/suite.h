@@ -104,7 +104,8 @@ struct rs_suite {
     char *client_cpus;   /* a CPU list, or NULL: chosen at run time */
     char *target_cpus;
     uint64_t seed;
-    int interleave; /* all targets run at once, taking turns cell by cell (A/B comparisons) */
+    int interleave;    /* all targets run at once, taking turns cell by cell (A/B comparisons) */
+    struct rr_slo slo; /* the objective of the cells whose rate is "slo" */
     struct rs_match exclude[RS_MAX_NAMES];
     unsigned nexclude;
     struct rs_override overrides[RS_MAX_NAMES];

@@ -45,8 +45,9 @@ int rr_cell_id(char *out, size_t n, const char *target, const char *endpoint, co
 int rr_cell_id_rate(char *id, size_t n, const struct rr_rate *rate)
 {
     size_t len = strlen(id);
-    int k = !isnan(rate->of_peak) ? snprintf(id + len, n - len, "/r%.4g%%", rate->of_peak * 100)
-                                  : snprintf(id + len, n - len, "/r%.0f", rate->rps);
+    int k = rate->search            ? snprintf(id + len, n - len, "/rslo")
+            : !isnan(rate->of_peak) ? snprintf(id + len, n - len, "/r%.4g%%", rate->of_peak * 100)
+                                    : snprintf(id + len, n - len, "/r%.0f", rate->rps);
     return k < 0 || (size_t)k >= n - len ? -1 : (int)(len + (size_t)k);
 }
 

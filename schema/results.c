@@ -101,6 +101,14 @@ static const struct rr_field lat_f[] = {
 };
 static const struct rr_table lat_t = TABLE(lat_f, double[RR_NLAT], 0);
 
+/* The percentiles an objective may name, in enum rr_lat order. */
+static const char *const rr_pct_names[] = {"p50", "p75", "p90", "p99", "p99_9", "p99_99", NULL};
+
+const char *rr_lat_name(enum rr_lat k)
+{
+    return k < RR_MAX ? rr_pct_names[k] : k == RR_MAX ? "max" : "?";
+}
+
 static const struct rr_field cpu_f[] = {
     NUM("client", struct rr_cpu, client, 0, RR_BIG),
     NUM("target", struct rr_cpu, target, 0, RR_BIG),
@@ -144,9 +152,28 @@ static const struct rr_table run_rate_t =
 static const struct rr_field rate_f[] = {
     NUM("rps", struct rr_rate, rps, 0, RR_BIG),
     NUM("of_peak", struct rr_rate, of_peak, 0, 100),
+    {"search", K_BOOL, offsetof(struct rr_rate, search), 0, 0, 0, 0, NULL},
 };
 static const struct rr_table rate_t =
     TABLE(rate_f, struct rr_rate, offsetof(struct rr_rate, present) + 1);
+
+static const struct rr_field step_f[] = {
+    NUM("rps", struct rr_step, rps, 0, RR_BIG),
+    {"passed", K_BOOL, offsetof(struct rr_step, passed), 0, F_REQ, 0, 0, NULL},
+    NUM("latency_us", struct rr_step, latency_us, 0, RR_BIG),
+    NUM("error_rate", struct rr_step, error_rate, 0, 1),
+    {"verdict", K_ENUM, offsetof(struct rr_step, verdict), 0, 0, 0, 0, rr_verdict_names},
+};
+static const struct rr_table step_t = TABLE(step_f, struct rr_step, 0);
+
+static const struct rr_field slo_f[] = {
+    {"percentile", K_ENUM, offsetof(struct rr_slo, percentile), 0, F_REQ, 0, 0, rr_pct_names},
+    NUM("limit_us", struct rr_slo, limit_us, 0, RR_BIG),
+    NUM("max_error_rate", struct rr_slo, max_error_rate, 0, 1),
+    NUM("precision", struct rr_slo, precision, 0, 1),
+};
+static const struct rr_table slo_t =
+    TABLE(slo_f, struct rr_slo, offsetof(struct rr_slo, present) + 1);
 
 static const struct rr_field second_f[] = {
     {"second", K_UINT, offsetof(struct rr_second, second), 0, F_REQ, 0, 1e9, NULL},
@@ -183,6 +210,9 @@ static const struct rr_field run_f[] = {
     RUN("target_utilization", K_NUM, target_utilization, 0, 0, 1e6, NULL),
     RUN("bottleneck", K_ENUM, bottleneck, 0, 0, 0, rr_bottleneck_names),
     RUN("rate", K_OBJ, rate, F_NULL, 0, 0, &run_rate_t),
+    {"steps", K_LIST, offsetof(struct rr_run, steps), offsetof(struct rr_run, nsteps), 0, 0, 0,
+     &step_t},
+    RUN("stopped_by", K_STR, stopped_by, F_NULL, 0, 0, NULL),
     {"histogram_ns", K_BUCKETS, offsetof(struct rr_run, buckets), offsetof(struct rr_run, nbuckets),
      0, 0, 0, NULL},
     {"timeline", K_LIST, offsetof(struct rr_run, timeline), offsetof(struct rr_run, ntimeline), 0,
@@ -276,6 +306,7 @@ static const struct rr_field env_f[] = {
     ENV("timeout_s", K_NUM, timeout_s, 0, 86400),
     ENV("target_settings", K_MAP, target_settings, 0, 0),
     ENV("interleaved", K_BOOL, interleaved, 0, 0),
+    {"slo", K_OBJ, offsetof(struct rr_env, slo), 0, F_NULL, 0, 0, &slo_t},
 };
 static const struct rr_table env_t = TABLE(env_f, struct rr_env, 0);
 

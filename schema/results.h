@@ -97,6 +97,11 @@ struct rr_run {
     double target_utilization;
     enum rr_bottleneck bottleneck;
     struct rr_run_rate rate; /* latency_us above is then service time, from the actual send */
+    /* A search: the steps in order; rps is then the highest rate that met the objective, and the
+     * other figures are those of its step.  stopped_by says what the lowest failing step broke. */
+    struct rr_step *steps;
+    size_t nsteps;
+    char *stopped_by;
     /* The latency histogram (HdrHistogram layout, 3 significant digits, nanoseconds), in
      * value order, where the tool gives one; and the measured phase second by second. */
     int has_histogram;
@@ -136,6 +141,28 @@ struct rr_rate {
     int present;
     double rps;     /* NaN until the peak it is a fraction of is measured */
     double of_peak; /* the fraction; NaN for a rate given in requests per second */
+    int search;     /* the highest rate under the suite's objective (env.slo), searched */
+};
+
+/* A service level objective: a percentile of response time at most limit_us, errors at most
+ * max_error_rate of the requests; a search finds the highest rate that meets it to within
+ * precision (a fraction).  present is 0 when the suite has none. */
+struct rr_slo {
+    int present;
+    int percentile; /* an enum rr_lat, RR_P50 .. RR_P99_99 */
+    double limit_us;
+    double max_error_rate;
+    double precision;
+};
+const char *rr_lat_name(enum rr_lat k); /* "p50" .. "p99_99", "max" */
+
+/* One step of a search: a run at a rate, and whether it met the objective. */
+struct rr_step {
+    double rps;        /* asked */
+    int passed;        /* valid, and within the objective */
+    double latency_us; /* response time at the objective's percentile */
+    double error_rate;
+    enum rr_verdict verdict;
 };
 
 /* One cell of a suite's matrix: a target, an endpoint and a tool at one point of the axes. */
@@ -196,7 +223,8 @@ struct rr_env {
     double warmup_s;
     double timeout_s;
     struct rr_map target_settings; /* each recipe's own words: workers, processes */
-    int interleaved;               /* the targets ran at once, taking turns cell by cell */
+    struct rr_slo slo;
+    int interleaved; /* the targets ran at once, taking turns cell by cell */
 };
 
 struct rr_doc {
@@ -250,7 +278,8 @@ int rr_name_ok(const char *name);
 int rr_cell_id(char *out, size_t n, const char *target, const char *endpoint, const char *tool,
                unsigned connections, unsigned pipeline, unsigned threads, int websocket,
                unsigned ws_bytes);
-/* Appends a rate cell's part to an id: "/r20000" (per second) or "/r50%" (of the peak).
+/* Appends a rate cell's part to an id: "/r20000" (per second), "/r50%" (of the peak) or
+ * "/rslo" (searched).
  * Returns the new length, or -1 when it does not fit. */
 int rr_cell_id_rate(char *id, size_t n, const struct rr_rate *rate);
 /* A file-name part for a name: the name itself when rr_name_ok, otherwise its safe

@@ -190,6 +190,75 @@ Test(runner, cells_at_a_fixed_rate_are_judged_and_ranked_by_cpu, .init = tmpdir_
     free(md);
 }
 
+Test(runner, a_search_finds_the_highest_rate_under_the_objective, .init = tmpdir_setup,
+     .fini = tmpdir_teardown)
+{
+    /* slow spends 200 µs of CPU per answer: it cannot answer more than 5k/s, so the highest
+     * rate with p99 within 20 ms lies below that. */
+    const char *suite = tmpdir_write(
+        "slo.json",
+        "{\"name\": \"slo\",\n"
+        " \"targets\": [{\"name\": \"slow\", \"start\": \"exec build/ringfire-fixture --port "
+        "{port} "
+        "--quiet --work-us 200\", \"endpoints\": [\"plaintext\"]}],\n"
+        " \"endpoints\": {\"plaintext\": {\"path\": \"/plaintext\"}},\n"
+        " \"slo\": {\"p99\": \"20ms\", \"precision\": \"5%\"},\n"
+        " \"matrix\": {\"connections\": [16], \"rate\": [\"peak\", \"slo\"]}, \"repetitions\": 1,"
+        " \"duration\": \"1s\", \"warmup\": \"200ms\"}\n");
+    char out[128];
+    snprintf(out, sizeof(out), "%s/slo", tmpdir);
+    struct cmd_result r;
+    cmd_run((const char *const[]){RINGFIRE, "suite", suite, "--out", out, "-q", NULL}, 120, &r);
+    cr_assert(eq(int, r.status, 0), "%s", r.err);
+    cmd_free(&r);
+    struct rr_doc doc;
+    cr_assert(eq(int, load_results(out, &doc), 0));
+    const struct rr_cell *found = cell(&doc, "slow/plaintext/ringfire/c16/p1/t0/rslo");
+    const struct rr_run *run = &found->runs[0];
+    cr_assert(le(dbl, run->rps, 5000), "capacity 5k/s: found %.0f", run->rps);
+    /* How close to 5k/s it gets depends on this machine's stalls (a rate fails when a run of it
+     * and its repeat are not valid); the bisection's own bound does not. */
+    cr_assert(ge(dbl, run->rps, 2000), "found %.0f in %zu steps, stopped by %s", run->rps,
+              run->nsteps, run->stopped_by);
+    double lowest_failed = /* the peak, when no step below it failed */
+        cell(&doc, "slow/plaintext/ringfire/c16/p1/t0")->summary.rps.median;
+    for (size_t k = 0; k < run->nsteps; k++)
+        if (!run->steps[k].passed && run->steps[k].rps > run->rps &&
+            run->steps[k].rps < lowest_failed)
+            lowest_failed = run->steps[k].rps;
+    cr_assert(le(dbl, lowest_failed - run->rps, 0.05 * lowest_failed + 1e-9),
+              "within the precision: %.0f passed, %.0f failed", run->rps, lowest_failed);
+    cr_assert(ge(sz, run->nsteps, 4), "bisection to 5%% of the peak");
+    cr_assert(not(eq(ptr, run->stopped_by, NULL)));
+    for (size_t k = 0; k < run->nsteps; k++) /* a failed step may pass when run again */
+        cr_assert(run->steps[k].passed ? run->steps[k].rps <= run->rps
+                                       : run->steps[k].rps > run->rps || k + 1 < run->nsteps,
+                  "step %zu", k);
+    cr_assert(eq(str, (char *)rr_lat_name((enum rr_lat)doc.env.slo.percentile), "p99"));
+    rr_doc_free(&doc);
+
+    /* No server answers within 1 µs: the search says so, and the cell is still a result. */
+    suite = tmpdir_write("never.json",
+                         "{\"name\": \"never\", \"targets\": [\"ringfire-fixture\"],\n"
+                         " \"endpoints\": {\"plaintext\": {\"path\": \"/plaintext\"}},\n"
+                         " \"slo\": {\"p50\": \"1us\", \"precision\": \"10%\"},\n"
+                         " \"matrix\": {\"connections\": [4], \"rate\": [\"peak\", \"slo\"]},"
+                         " \"repetitions\": 1, \"duration\": \"300ms\", \"warmup\": \"0s\"}\n");
+    snprintf(out, sizeof(out), "%s/never", tmpdir);
+    cmd_run((const char *const[]){RINGFIRE, "suite", suite, "--out", out, "-q", NULL}, 120, &r);
+    cr_assert(eq(int, r.status, 0), "%s", r.err);
+    cmd_free(&r);
+    cr_assert(eq(int, load_results(out, &doc), 0));
+    run = &cell(&doc, "ringfire-fixture/plaintext/ringfire/c4/p1/t0/rslo")->runs[0];
+    cr_assert(eq(dbl, run->rps, 0));
+    cr_assert(le(sz, run->nsteps, 8), "halving to 10%% of the peak, each rate twice: %zu steps",
+              run->nsteps);
+    cr_assert(
+        not(eq(ptr, strstr(run->stopped_by, "no rate met the objective; lowest tried: "), NULL)),
+        "%s", run->stopped_by);
+    rr_doc_free(&doc);
+}
+
 /* Whether the hanging build's sleep still runs. */
 static int still_sleeping(void)
 {

@@ -43,7 +43,7 @@ static const struct bad_suite bad[] = {
      "{\"name\": \"x\", \"bogus\": 1, " OK_TARGET ", " OK_ENDPOINTS ", " OK_MATRIX "}",
      ".bogus: unknown key (expected one of: name, description, targets, endpoints, matrix, "
      "tools, repetitions, duration, warmup, timeout, cpus, seed, exclude, overrides, "
-     "interleave)"},
+     "interleave, slo)"},
     {"percentages without the peak",
      "{\"name\": \"x\", " OK_TARGET ", " OK_ENDPOINTS
      ", \"matrix\": {\"connections\": [1], \"rate\": [\"50%\"]}}",
@@ -67,6 +67,35 @@ static const struct bad_suite bad[] = {
      "{\"name\": \"x\", " OK_TARGET ", " OK_ENDPOINTS
      ", \"matrix\": {\"connections\": [1], \"rate\": [20000, \"20k\"]}}",
      ".matrix.rate[1]: given twice"},
+    {"an objective on an unknown percentile",
+     "{\"name\": \"x\", \"slo\": {\"p95\": \"10ms\"}, " OK_TARGET ", " OK_ENDPOINTS ", " OK_MATRIX
+     "}",
+     ".slo.p95: unknown key (expected one of: p50, p75, p90, p99, p99_9, p99_99, max_error_rate, "
+     "precision)"},
+    {"an objective on two percentiles",
+     "{\"name\": \"x\", \"slo\": {\"p50\": \"1ms\", \"p99\": \"10ms\"}, " OK_TARGET
+     ", " OK_ENDPOINTS ", " OK_MATRIX "}",
+     ".slo.p99: one percentile per objective (p50 is given too)"},
+    {"an objective without a limit",
+     "{\"name\": \"x\", \"slo\": {\"precision\": \"2%\"}, " OK_TARGET ", " OK_ENDPOINTS
+     ", " OK_MATRIX "}",
+     ".slo: expected a percentile of response time and its limit, such as \"p99\": \"10ms\" (one "
+     "of p50, p75, p90, p99, p99_9, p99_99), got an object"},
+    {"a search without an objective",
+     "{\"name\": \"x\", " OK_TARGET ", " OK_ENDPOINTS
+     ", \"matrix\": {\"connections\": [1], \"rate\": [\"peak\", \"slo\"]}}",
+     ".matrix.rate: \"slo\" needs the suite's objective: add \"slo\": {\"p99\": \"10ms\"} at the "
+     "top "
+     "level"},
+    {"a search without the peak",
+     "{\"name\": \"x\", \"slo\": {\"p99\": \"10ms\"}, " OK_TARGET ", " OK_ENDPOINTS
+     ", \"matrix\": {\"connections\": [1], \"rate\": [\"slo\"]}}",
+     ".matrix.rate: \"slo\" needs \"peak\" in the list too: the search looks below the measured "
+     "peak"},
+    {"an error bound that is no share",
+     "{\"name\": \"x\", \"slo\": {\"p99\": \"10ms\", \"max_error_rate\": 0.1}, " OK_TARGET
+     ", " OK_ENDPOINTS ", " OK_MATRIX "}",
+     ".slo.max_error_rate: expected a percentage from 0% to 50% such as \"5%\", got 0.1"},
     {"interleave as a word",
      "{\"name\": \"x\", \"interleave\": \"yes\", " OK_TARGET ", " OK_ENDPOINTS ", " OK_MATRIX "}",
      ".interleave: expected true or false, got \"yes\""},
