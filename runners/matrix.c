@@ -2,6 +2,7 @@
  * matrix.c - a suite's cells: every target and endpoint it serves, every tool, every point of
  * the axes, less the exclusions, with the overrides applied.
  */
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -10,13 +11,23 @@
 #include "suite.h"
 #include "tools.h"
 
+int rs_rate_same(const struct rr_rate *a, const struct rr_rate *b)
+{
+    if (a->present != b->present || a->search != b->search)
+        return 0;
+    if (!a->present || a->search)
+        return 1;
+    return isnan(a->of_peak) ? isnan(b->of_peak) && a->rps == b->rps : a->of_peak == b->of_peak;
+}
+
 int rs_match_cell(const struct rs_suite *s, const struct rs_match *m, const struct rs_cell *c)
 {
     return (!m->target || strcmp(m->target, s->targets[c->target].name) == 0) &&
            (!m->endpoint || strcmp(m->endpoint, s->endpoints[c->endpoint].name) == 0) &&
            (m->tool < 0 || m->tool == (int)c->tool) &&
            (!m->connections || m->connections == c->connections) &&
-           (!m->pipeline || m->pipeline == c->pipeline);
+           (!m->pipeline || m->pipeline == c->pipeline) &&
+           (!m->has_rate || rs_rate_same(&m->rate, &c->rate));
 }
 
 static int mx_serves(const struct rs_target *t, const char *endpoint)

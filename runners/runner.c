@@ -395,11 +395,7 @@ static int rn_same_point(const struct rs_cell *a, const struct rs_cell *b)
 
 static int rn_same_slot(const struct rs_cell *a, const struct rs_cell *b)
 {
-    return rn_same_point(a, b) && a->rate.present == b->rate.present &&
-           a->rate.search == b->rate.search &&
-           (!a->rate.present || a->rate.search ||
-            (isnan(a->rate.of_peak) ? a->rate.rps == b->rate.rps
-                                    : a->rate.of_peak == b->rate.of_peak));
+    return rn_same_point(a, b) && rs_rate_same(&a->rate, &b->rate);
 }
 
 /* A cell that needs its peak measured first: a fraction of it, or a search below it. */
@@ -578,6 +574,14 @@ static void rn_group(struct rn *R, const unsigned *targets, unsigned nt)
 
 /* ---- the suite ----------------------------------------------------------------------------- */
 
+/* The runs of one search: halving from the peak to the precision, plus one, each rate run
+ * twice at most. */
+static double rn_search_steps(const struct rs_suite *s, int most)
+{
+    double steps = ceil(log2(1 / s->slo.precision)) + 1;
+    return most ? 2 * steps : steps;
+}
+
 double rs_suite_estimate(const struct rs_suite *s, const struct rs_cell *cells, int ncells,
                          int most)
 {
@@ -587,7 +591,8 @@ double rs_suite_estimate(const struct rs_suite *s, const struct rs_cell *cells, 
         char why[256];
         if (rs_tool_supports(c->tool, c, &s->endpoints[c->endpoint], why, sizeof(why)))
             seconds += (most ? c->reps.max : c->reps.min) *
-                       ((double)(c->duration_ns + s->warmup_ns) / 1e9 + RN_OVERHEAD_S);
+                       ((double)(c->duration_ns + s->warmup_ns) / 1e9 + RN_OVERHEAD_S) *
+                       (c->rate.search ? rn_search_steps(s, most) : 1);
     }
     return seconds;
 }

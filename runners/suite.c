@@ -486,11 +486,13 @@ static int ld_find_endpoint(const struct rs_suite *s, const char *name)
     return -1;
 }
 
+static int ld_rate_value(struct rj_ctx *L, const cJSON *v, const char *path, struct rr_rate *r);
+
 static int ld_match(struct rj_ctx *L, const struct rs_suite *s, const cJSON *v, const char *path,
                     struct rs_match *m)
 {
-    static const char *const keys[] = {"target",      "endpoint", "tool",
-                                       "connections", "pipeline", NULL};
+    static const char *const keys[] = {"target",   "endpoint", "tool", "connections",
+                                       "pipeline", "rate",     NULL};
     char *tool = NULL, p[256];
     m->tool = -1;
     if (ld_object(L, v, path) < 0 || rj_keys(L, v, path, keys) < 0 ||
@@ -500,6 +502,11 @@ static int ld_match(struct rj_ctx *L, const struct rs_suite *s, const cJSON *v, 
         ld_uint(L, v, "connections", path, 1, RF_MAX_CONNECTIONS, &m->connections) < 0 ||
         ld_uint(L, v, "pipeline", path, 1, RF_MAX_PIPELINE, &m->pipeline) < 0)
         goto err;
+    const cJSON *rate = cJSON_GetObjectItemCaseSensitive(v, "rate");
+    rj_path_key(p, sizeof(p), path, "rate");
+    if (rate && ld_rate_value(L, rate, p, &m->rate) < 0)
+        goto err;
+    m->has_rate = rate != NULL;
     if (m->target && ld_find_target(s, m->target) < 0) {
         rj_path_key(p, sizeof(p), path, "target");
         rj_fail(L, p, "no target \"%s\" in this suite", m->target);
@@ -574,10 +581,7 @@ static int ld_rates(struct rj_ctx *L, const cJSON *m, struct rs_suite *s)
         if (ld_rate_value(L, item, ip, r) < 0)
             return -1;
         for (unsigned k = 0; k < s->nrates; k++)
-            if (s->rates[k].present == r->present && s->rates[k].search == r->search &&
-                (!r->present || r->search ||
-                 (isnan(r->of_peak) ? s->rates[k].rps == r->rps
-                                    : s->rates[k].of_peak == r->of_peak)))
+            if (rs_rate_same(&s->rates[k], r))
                 return rj_fail(L, ip, "given twice");
         peak += !r->present;
         search += r->search;

@@ -61,6 +61,8 @@ struct rs_match {
     char *endpoint;
     int tool;                       /* a place in rs_tools[]; -1: any */
     unsigned connections, pipeline; /* 0: any */
+    int has_rate;                   /* 0: any rate */
+    struct rr_rate rate;
 };
 
 /* How many runs a cell gets: at least min, and more, up to max, until the interval of its
@@ -142,6 +144,8 @@ void rs_suite_free(struct rs_suite *suite);
  * (the array is malloc'ed) or -1 when out of memory. */
 int rs_expand(const struct rs_suite *suite, struct rs_cell **cells);
 
+/* Whether two rates of the axis are the same value ("peak", "50%", 20000, "slo"). */
+int rs_rate_same(const struct rr_rate *a, const struct rr_rate *b);
 /* Whether a match object matches a cell. */
 int rs_match_cell(const struct rs_suite *suite, const struct rs_match *m, const struct rs_cell *c);
 
