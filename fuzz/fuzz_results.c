@@ -10,7 +10,7 @@
  * raw bytes of the input, as a caller building records in code could give them.
  *
  * Input: one selector byte (bit 0 markdown, 1 charts, 2 diff/compare/gate, 3 round trip,
- * 4 the input as ringfire.run/1, 5 raw names), then the document.
+ * 4 the input as ringfire.run/1 (6: expecting status 200), 5 raw names), then the document.
  */
 #include <stdint.h>
 #include <stdio.h>
@@ -152,7 +152,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     text[size - 1] = '\0';
     if (sel & 16) {
         struct rr_run run;
-        if (rr_rundoc_read(text, &run) == 0)
+        if (rr_rundoc_read(text, sel & 64 ? 200 : 0, &run) == 0)
             rr_run_free(&run);
     }
     char err[RR_ERR_MAX];

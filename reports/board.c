@@ -23,6 +23,13 @@ static void bd_map(FILE *out, const struct rr_map *m)
 
 enum bd_span { BD_DURATION, BD_MIN_RUNS, BD_MAX_RUNS, BD_TARGET };
 
+static void bd_span_of(FILE *out, const struct rr_doc *doc, enum bd_span k, int adaptive);
+
+static void bd_span(FILE *out, const struct rr_doc *doc, enum bd_span k)
+{
+    bd_span_of(out, doc, k, -1);
+}
+
 static double bd_span_value(const struct rr_cell *c, enum bd_span k)
 {
     switch (k) {
@@ -37,11 +44,14 @@ static double bd_span_value(const struct rr_cell *c, enum bd_span k)
     }
 }
 
-/* The smallest and largest of a cell figure over the cells: "a" or "a to b". */
-static void bd_span(FILE *out, const struct rr_doc *doc, enum bd_span k)
+/* The smallest and largest of a cell figure over the cells whose repetitions are adaptive
+ * (adaptive 1), fixed (0) or either (-1): "a" or "a to b". */
+static void bd_span_of(FILE *out, const struct rr_doc *doc, enum bd_span k, int adaptive)
 {
     double lo = INFINITY, hi = -INFINITY;
     for (size_t i = 0; i < doc->ncells; i++) {
+        if (adaptive >= 0 && (doc->cells[i].interval_target > 0) != adaptive)
+            continue;
         double v = bd_span_value(&doc->cells[i], k);
         lo = v < lo ? v : lo;
         hi = v > hi ? v : hi;
@@ -61,20 +71,24 @@ static const char *bd_or(const char *v)
 
 static void bd_runs(FILE *out, const struct rr_doc *doc)
 {
-    double target = 0;
-    for (size_t i = 0; i < doc->ncells; i++)
-        target = fmax(target, doc->cells[i].interval_target);
-    if (target > 0) {
-        fputs("at least ", out);
-        bd_span(out, doc, BD_MIN_RUNS);
-        fputs(" and at most ", out);
-        bd_span(out, doc, BD_MAX_RUNS);
-        fputs(", more until the 95% interval of the median lies within ", out);
-        bd_span(out, doc, BD_TARGET);
-        fputs("% of it", out);
-    } else {
-        bd_span(out, doc, BD_MAX_RUNS);
+    int adaptive = 0, fixed = 0;
+    for (size_t i = 0; i < doc->ncells; i++) {
+        adaptive |= doc->cells[i].interval_target > 0;
+        fixed |= !(doc->cells[i].interval_target > 0);
     }
+    if (adaptive) {
+        fputs("at least ", out);
+        bd_span_of(out, doc, BD_MIN_RUNS, 1);
+        fputs(" and at most ", out);
+        bd_span_of(out, doc, BD_MAX_RUNS, 1);
+        fputs(", more until the 95% interval of the median lies within ", out);
+        bd_span_of(out, doc, BD_TARGET, 1);
+        fputs("% of it", out);
+    }
+    if (adaptive && fixed)
+        fputs("; other cells ", out);
+    if (fixed)
+        bd_span_of(out, doc, BD_MAX_RUNS, 0);
     fprintf(out, "; each repetition visits the cells in its own shuffled order (seed %llu)",
             (unsigned long long)doc->env.seed);
     if (doc->env.interleaved)
@@ -441,7 +455,9 @@ const char *rp_rate_legend(void)
            "target's own peak are not ranked. A search finds the highest rate that meets the "
            "suite's objective (a valid run within the response-time and error limits) by "
            "bisection below the cell's measured peak, to the objective's precision; each run is "
-           "a whole search, and the highest rates are ranked like the leaderboards above.";
+           "a whole search, and the highest rates are ranked like the leaderboards above, except "
+           "those (‡) where the step that failed was generator-bound in a run: their answer may "
+           "be ringfire's limit on this machine, not the server's.";
 }
 
 static void bd_rate_row(const void *board, size_t i, char cols[RP_GRID_COLS][RP_COL_MAX],
@@ -520,7 +536,8 @@ static void bd_search_row(const void *board, size_t i, char cols[RP_GRID_COLS][R
     else
         snprintf(cols[0], RP_COL_MAX, "–");
     sort[0] = b->rank[i] ? b->rank[i] : INFINITY;
-    snprintf(cols[1], RP_COL_MAX, "%s%s", c->target, marks[rp_unranked(c)]);
+    snprintf(cols[1], RP_COL_MAX, "%s%s", c->target,
+             rp_search_generator_bound(c) ? " ‡" : marks[rp_unranked(c)]);
     rp_fmt_rate(s->rps.median, cols[2], RP_COL_MAX);
     sort[2] = s->rps.median;
     rp_fmt_rate(s->rps.ci[0], lo, sizeof(lo));
@@ -630,6 +647,39 @@ static void bd_rate_rank(struct rp_rate_board *b, int *rank)
     }
 }
 
+int rp_search_generator_bound(const struct rr_cell *c)
+{
+    for (size_t r = 0; r < c->nruns; r++) {
+        const struct rr_run *run = &c->runs[r];
+        double stop = INFINITY; /* the lowest failing rate above the answer */
+        int generator = 1;
+        for (size_t k = 0; k < run->nsteps; k++)
+            if (!run->steps[k].passed && run->steps[k].rps > run->rps && run->steps[k].rps < stop)
+                stop = run->steps[k].rps;
+        for (size_t k = 0; k < run->nsteps; k++) /* each run of that rate ringfire's limit */
+            if (run->steps[k].rps == stop && run->steps[k].verdict != RR_V_GENERATOR)
+                generator = 0;
+        if (isfinite(stop) && generator)
+            return 1;
+    }
+    return 0;
+}
+
+/* Ranks searches as leaderboards are (rank.c), leaving out those that ringfire's own limit may
+ * have stopped. */
+static void bd_search_rank(const struct rp_rate_board *b, int *rank)
+{
+    const struct rr_cell *kept[RP_RATE_MAX];
+    int kept_rank[RP_RATE_MAX];
+    size_t n = 0;
+    for (size_t i = 0; i < b->n; i++)
+        if (!rp_search_generator_bound(b->cells[i]))
+            kept[n++] = b->cells[i];
+    rp_rank(kept, n, kept_rank);
+    for (size_t i = 0, k = 0; i < b->n; i++)
+        rank[i] = rp_search_generator_bound(b->cells[i]) ? 0 : kept_rank[k++];
+}
+
 int rp_rate_boards(const struct rr_doc *doc, rp_rate_fn *visit, void *arg)
 {
     const struct rr_cell **done = calloc(doc->ncells ? doc->ncells : 1, sizeof(*done));
@@ -653,7 +703,7 @@ int rp_rate_boards(const struct rr_doc *doc, rp_rate_fn *visit, void *arg)
                 cells[b.n++] = &doc->cells[k];
             }
         if (b.search)
-            rp_rank(cells, b.n, rank);
+            bd_search_rank(&b, rank);
         else
             bd_rate_rank(&b, rank);
         visit(&b, arg);

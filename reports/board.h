@@ -72,6 +72,10 @@ struct rp_rate_board {
 /* A rate cell's verdict over its runs: valid when every run was (*valid counts them), else the
  * most frequent other one. */
 enum rr_verdict rp_rate_verdict(const struct rr_cell *c, unsigned *valid);
+/* Whether, in any run of a search, every run of the rate that failed above the answer failed
+ * because ringfire could not keep it: the answer may be the generator's limit, not the
+ * server's. */
+int rp_search_generator_bound(const struct rr_cell *c);
 /* How to read them, in a paragraph. */
 const char *rp_rate_legend(void);
 void rp_rate_grid(const struct rp_rate_board *b, struct rp_grid *g);

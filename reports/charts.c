@@ -17,10 +17,13 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "board.h"
 #include "charts.h"
 #include "escape.h"
 #include "index.h"
 #include "rank.h"
+#include "report.h"
+#include "stats.h"
 
 #define CH_TITLE_MAX 600
 
@@ -272,7 +275,7 @@ static void ch_rps(struct ch_ctx *x, const struct rp_chart *ch, const struct rr_
 
 struct ch_bar {
     const struct rr_cell *cell;
-    double median;
+    double median, lo, hi; /* the figure and its interval */
 };
 
 static int ch_bar_cmp(const void *a, const void *b)
@@ -281,49 +284,36 @@ static int ch_bar_cmp(const void *a, const void *b)
     return p->median > q->median ? 1 : p->median < q->median ? -1 : 0;
 }
 
-/* 2. Sorted horizontal bars at the highest connection count, with the interval of each median;
- * a row the report does not rank keeps its mark (rank.h) in its label. */
-static void ch_bars(struct ch_ctx *x, const struct rp_chart *ch, const struct rr_cell **v, long n)
+/* Sorted horizontal bars of a figure with its interval; a row the report does not rank keeps
+ * its mark (rank.h) in its label.  Draws into name's files, which ch_files opened. */
+static void ch_hbars(struct ch_ctx *x, const char *name, FILE *dat, FILE *gp, const char *title,
+                     const char *xlabel, struct ch_bar *bars, int nb)
 {
     static const char *const marks[] = {"", " (reference)", " (client-bound)", " (unresolved)"};
-    char title[CH_TITLE_MAX];
-    struct ch_bar *bars = malloc((size_t)(n + 1) * sizeof(*bars));
-    int nb = 0;
-    FILE *dat, *gp;
-    for (long i = 0; bars && i < n; i++)
-        if ((int)v[i]->connections == ch->connections)
-            bars[nb++] = (struct ch_bar){v[i], v[i]->summary.rps.median};
-    const char *name = ch_start(x, ch, 1, bars && nb > 0, &dat, &gp);
-    if (!name) {
-        free(bars);
-        return;
-    }
-    double lo, hi;
-    ch_range(v, n, ch->connections, &lo, &hi);
+    double lo = INFINITY, hi = 0;
+    for (int i = 0; i < nb; i++)
+        if (bars[i].median > 0) {
+            lo = bars[i].median < lo ? bars[i].median : lo;
+            hi = bars[i].median > hi ? bars[i].median : hi;
+        }
     int logx = ch_log(lo, hi);
     double floor = logx ? lo / 2 : 0;
+    char xl[256];
+    snprintf(xl, sizeof(xl), "%s%s", xlabel, logx ? " (log scale)" : "");
     qsort(bars, (size_t)nb, sizeof(*bars), ch_bar_cmp);
     fprintf(dat, "# position target median color base ci_low ci_high\n");
     for (int i = 0; i < nb; i++) {
-        const struct rr_rps *r = &bars[i].cell->summary.rps;
         char label[RR_NAME_MAX * 2 + 32];
         snprintf(label, sizeof(label), "%s%s", bars[i].cell->target,
                  marks[rp_unranked(bars[i].cell)]);
         ch_label(label, label, sizeof(label));
-        fprintf(dat, "%d \"%s\" %.1f 0x%s %.1f %.1f %.1f\n", i, label, bars[i].median,
+        fprintf(dat, "%d \"%s\" %.6g 0x%s %.6g %.6g %.6g\n", i, label, bars[i].median,
                 ch_color(x, bars[i].cell->target) + 1, floor,
-                isnan(r->ci[0]) ? r->median : r->ci[0], isnan(r->ci[1]) ? r->median : r->ci[1]);
+                isnan(bars[i].lo) ? bars[i].median : bars[i].lo,
+                isnan(bars[i].hi) ? bars[i].median : bars[i].hi);
     }
-    free(bars);
     fclose(dat);
-    snprintf(title, sizeof(title),
-             "%s at %d connections, pipeline %d: %s per second (median and its interval)",
-             ch->endpoint, ch->connections, ch->pipeline, ch->websocket ? "messages" : "requests");
-    ch_begin(gp, name, title,
-             logx ? (ch->websocket ? "messages per second (log scale)"
-                                   : "requests per second (log scale)")
-                  : (ch->websocket ? "messages per second" : "requests per second"),
-             "");
+    ch_begin(gp, name, title, xl, "");
     fprintf(gp,
             "set style fill solid 0.85\nset key off\n%s\nset format x '%%.1s%%c'\n"
             "set ytics scale 0\nset offsets 0,graph 0.12,0.5,0.5\n",
@@ -334,6 +324,30 @@ static void ch_bars(struct ch_ctx *x, const struct rp_chart *ch, const struct rr
             "\\\n     '' using 7:1:(gprintf(' %%.1s%%c', $3)) with labels left notitle\n",
             name);
     ch_finish(x, gp, name);
+}
+
+/* 2. Sorted horizontal bars at the highest connection count, with the interval of each median. */
+static void ch_bars(struct ch_ctx *x, const struct rp_chart *ch, const struct rr_cell **v, long n)
+{
+    char title[CH_TITLE_MAX];
+    struct ch_bar *bars = malloc((size_t)(n + 1) * sizeof(*bars));
+    int nb = 0;
+    FILE *dat, *gp;
+    for (long i = 0; bars && i < n; i++)
+        if ((int)v[i]->connections == ch->connections) {
+            const struct rr_rps *r = &v[i]->summary.rps;
+            bars[nb++] = (struct ch_bar){v[i], r->median, r->ci[0], r->ci[1]};
+        }
+    const char *name = ch_start(x, ch, 1, bars && nb > 0, &dat, &gp);
+    if (name) {
+        snprintf(title, sizeof(title),
+                 "%s at %d connections, pipeline %d: %s per second (median and its interval)",
+                 ch->endpoint, ch->connections, ch->pipeline,
+                 ch->websocket ? "messages" : "requests");
+        ch_hbars(x, name, dat, gp, title,
+                 ch->websocket ? "messages per second" : "requests per second", bars, nb);
+    }
+    free(bars);
 }
 
 static int ch_has_histogram(const struct rr_cell *c)
@@ -556,6 +570,162 @@ static void ch_tools(struct ch_ctx *x)
     free(seen);
 }
 
+/* ---- boards at a fixed rate ------------------------------------------------------------------ */
+
+const char *const rp_rate_chart_kinds[RP_RATE_CHART_KINDS] = {"slo-latency", "slo-bars", "cpu"};
+
+void rp_rate_chart_name(const struct rp_rate_board *b, int k, char *out, size_t n)
+{
+    const struct rr_cell *c = b->cells[0];
+    char slug[RR_NAME_MAX + 16];
+    out[0] = '\0';
+    if ((k < 2 && !b->search) || (k == 2 && !b->absolute))
+        return;
+    rr_slug(c->endpoint, slug, sizeof(slug));
+    if (b->search)
+        snprintf(out, n, "%s-c%u-p%u-t%u-%s", slug, c->connections, c->pipeline, c->threads,
+                 rp_rate_chart_kinds[k]);
+    else
+        snprintf(out, n, "%s-c%u-p%u-t%u-r%.0f-%s", slug, c->connections, c->pipeline, c->threads,
+                 c->rate.rps, rp_rate_chart_kinds[k]);
+}
+
+static int ch_step_cmp(const void *a, const void *b)
+{
+    const struct rr_step *p = a, *q = b;
+    return p->rps > q->rps ? 1 : p->rps < q->rps ? -1 : 0;
+}
+
+/* Response time at the objective's percentile against the rate of every step of every search,
+ * one line per target; the limit as a dashed line, each target's answer (the median) as a
+ * dotted one in its colour. */
+static void ch_slo_latency(struct ch_ctx *x, const struct rp_rate_board *b, const char *name)
+{
+    FILE *dat, *gp;
+    char file[RP_CHART_NAME_MAX], title[CH_TITLE_MAX], limit[32];
+    const char *pct = rr_lat_name((enum rr_lat)b->slo->percentile);
+    size_t points = 0;
+    for (size_t i = 0; i < b->n; i++)
+        for (size_t r = 0; r < b->cells[i]->nruns; r++)
+            for (size_t k = 0; k < b->cells[i]->runs[r].nsteps; k++)
+                points += b->cells[i]->runs[r].steps[k].latency_us > 0;
+    if (points == 0 || ch_files(x, file, &dat, &gp, "%s", name) < 0)
+        return;
+    rp_fmt_time(b->slo->limit_us, limit, sizeof(limit));
+    snprintf(title, sizeof(title),
+             "%s, %u connections, pipeline %u: response time %s at each step of the search "
+             "(objective: at most %s)",
+             b->cells[0]->endpoint, b->cells[0]->connections, b->cells[0]->pipeline, pct, limit);
+    ch_begin(gp, name, title,
+             b->cells[0]->websocket ? "messages per second asked" : "requests per second asked",
+             "response time (µs, log scale)");
+    fprintf(gp, "set logscale y 10\nset format x '%%.1s%%c'\n");
+    fprintf(gp,
+            "set arrow from graph 0, first %.6g to graph 1, first %.6g nohead dt 2 lw 2 "
+            "lc rgb '#555555'\n",
+            b->slo->limit_us, b->slo->limit_us);
+    for (size_t i = 0; i < b->n; i++) {
+        const struct rr_cell *c = b->cells[i];
+        size_t n = 0;
+        for (size_t r = 0; r < c->nruns; r++)
+            n += c->runs[r].nsteps;
+        struct rr_step *all = malloc((n ? n : 1) * sizeof(*all));
+        char label[RR_NAME_MAX * 2];
+        if (!all) {
+            x->failed = 1;
+            continue;
+        }
+        n = 0;
+        for (size_t r = 0; r < c->nruns; r++)
+            for (size_t k = 0; k < c->runs[r].nsteps; k++)
+                all[n++] = c->runs[r].steps[k];
+        qsort(all, n, sizeof(*all), ch_step_cmp);
+        ch_label(c->target, label, sizeof(label));
+        fprintf(dat, "%s# %s: rate latency_us passed\n", i ? "\n\n" : "", label);
+        for (size_t k = 0; k < n; k++)
+            if (all[k].latency_us > 0)
+                fprintf(dat, "%.6g %.6g %d\n", all[k].rps, all[k].latency_us, all[k].passed);
+        free(all);
+        if (c->summary.rps.median > 0)
+            fprintf(gp, "set arrow from %.6g, graph 0 to %.6g, graph 1 nohead dt 3 lc rgb '%s'\n",
+                    c->summary.rps.median, c->summary.rps.median, ch_color(x, c->target));
+    }
+    for (size_t i = 0; i < b->n; i++)
+        ch_clause(gp, name, (int)i, "using 1:2 with linespoints lw 2 pt 7",
+                  ch_color(x, b->cells[i]->target), b->cells[i]->target);
+    fprintf(gp, "\n");
+    fclose(dat);
+    ch_finish(x, gp, name);
+}
+
+/* Bars of a board: a search's answers with their intervals, or the server's CPU per answer at
+ * one rate with the interval of its median over the runs. */
+static void ch_rate_bars(struct ch_ctx *x, const struct rp_rate_board *b, const char *name)
+{
+    FILE *dat, *gp;
+    char file[RP_CHART_NAME_MAX], title[CH_TITLE_MAX], rate[32];
+    struct ch_bar *bars = malloc((b->n + 1) * sizeof(*bars));
+    int any = 0;
+    if (!bars) {
+        x->failed = 1;
+        return;
+    }
+    const struct rr_cell *c0 = b->cells[0];
+    for (size_t i = 0; i < b->n; i++) {
+        const struct rr_cell *c = b->cells[i];
+        if (b->search) {
+            bars[i] = (struct ch_bar){c, c->summary.rps.median, c->summary.rps.ci[0],
+                                      c->summary.rps.ci[1]};
+            continue;
+        }
+        double v[1000];
+        unsigned n = 0;
+        for (size_t r = 0; r < c->nruns && n < 1000; r++)
+            if (!isnan(c->runs[r].cpu_us_per_response.target))
+                v[n++] = c->runs[r].cpu_us_per_response.target;
+        struct rr_spread s;
+        rr_describe(v, n, &s);
+        bars[i] = (struct ch_bar){c, n ? s.median : NAN, s.ci_low, s.ci_high};
+    }
+    for (size_t i = 0; i < b->n; i++)
+        any |= bars[i].median > 0;
+    if (!any || ch_files(x, file, &dat, &gp, "%s", name) < 0) { /* nothing to draw */
+        free(bars);
+        return;
+    }
+    rp_fmt_rate(c0->rate.rps, rate, sizeof(rate));
+    if (b->search)
+        snprintf(title, sizeof(title),
+                 "%s, %u connections, pipeline %u: the highest rate under the objective (median "
+                 "and its interval)",
+                 c0->endpoint, c0->connections, c0->pipeline);
+    else
+        snprintf(title, sizeof(title),
+                 "%s, %u connections, pipeline %u, at %s/s: the server's CPU per answer (median "
+                 "and its interval)",
+                 c0->endpoint, c0->connections, c0->pipeline, rate);
+    ch_hbars(x, name, dat, gp, title,
+             b->search ? (c0->websocket ? "messages per second" : "requests per second")
+                       : "server CPU per answer (µs)",
+             bars, (int)b->n);
+    free(bars);
+}
+
+static void ch_rate_board(const struct rp_rate_board *b, void *arg)
+{
+    struct ch_ctx *x = arg;
+    char name[RP_CHART_NAME_MAX];
+    for (int k = 0; k < RP_RATE_CHART_KINDS; k++) {
+        rp_rate_chart_name(b, k, name, sizeof(name));
+        if (!name[0])
+            continue;
+        if (k == 0)
+            ch_slo_latency(x, b, name);
+        else
+            ch_rate_bars(x, b, name);
+    }
+}
+
 /* The pipeline depths an endpoint's ringfire cells were measured at, ascending, into a chart
  * each (up to the list's room). */
 static void ch_groups(struct ch_ctx *x, const struct rr_cell *ep, struct rp_chart_list *list)
@@ -615,6 +785,8 @@ int rp_charts(const struct rr_doc *doc, const char *dir, struct rp_chart_list *l
         free(v);
     }
     ch_tools(&x);
+    if (rp_rate_boards(doc, ch_rate_board, &x) < 0)
+        x.failed = 1;
     rp_index_free(&x.ix);
     return x.failed ? -1 : 0;
 }

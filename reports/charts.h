@@ -36,6 +36,17 @@ struct rp_chart_list {
     int dropped; /* endpoint and pipeline groups beyond RP_MAX_CHARTS, not drawn */
 };
 
+/* The charts of a board at a fixed rate (board.h), by kind: a search board's response time
+ * against the rate of every step, one line per target, the objective's limit and each answer
+ * marked ("slo-latency"), and its answers as bars with their intervals ("slo-bars"); a board at
+ * a rate in requests per second, the server's CPU per answer as bars ("cpu").  Fractions of
+ * each target's peak get none. */
+#define RP_RATE_CHART_KINDS 3
+extern const char *const rp_rate_chart_kinds[RP_RATE_CHART_KINDS];
+struct rp_rate_board;
+/* The file name (without extension) of a board's chart of kind k, or "" when it has none. */
+void rp_rate_chart_name(const struct rp_rate_board *b, int k, char *out, size_t n);
+
 /* Draws one script: runs it in dir, where it writes its images.  Returns 0 or -1. */
 typedef int rp_plot_fn(const char *dir, const char *script, void *arg);
 

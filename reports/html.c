@@ -91,11 +91,29 @@ static void ht_board(const struct rp_board *b, void *arg)
     ht_grid(arg, &g);
 }
 
+static void ht_image(FILE *out, const char *dir, const char *name, const char *alt);
+
+struct ht_rates_ctx {
+    FILE *out;
+    const char *dir; /* the charts, or NULL */
+};
+
 static void ht_rate_board(const struct rp_rate_board *b, void *arg)
 {
+    static const char *const what[RP_RATE_CHART_KINDS] = {
+        "response time at each step of the search against its rate",
+        "the highest rate under the objective, with intervals",
+        "the server's CPU per answer, with intervals"};
+    const struct ht_rates_ctx *h = arg;
     struct rp_grid g;
+    char name[RP_CHART_NAME_MAX];
     rp_rate_grid(b, &g);
-    ht_grid(arg, &g);
+    ht_grid(h->out, &g);
+    for (int k = 0; h->dir && k < RP_RATE_CHART_KINDS; k++) {
+        rp_rate_chart_name(b, k, name, sizeof(name));
+        if (name[0])
+            ht_image(h->out, h->dir, name, what[k]);
+    }
 }
 
 /* A chart's SVG file as an image in a data: URI (base64).  Nothing when it cannot be read. */
@@ -203,7 +221,8 @@ int rp_html(FILE *out, const struct rr_doc *doc, const char *charts_dir,
         fputs("<h2>At a fixed rate</h2>\n<p>", out);
         rp_html_text(out, rp_rate_legend());
         fputs("</p>\n", out);
-        if (rp_rate_boards(doc, ht_rate_board, out) < 0)
+        struct ht_rates_ctx h = {out, charts ? charts_dir : NULL};
+        if (rp_rate_boards(doc, ht_rate_board, &h) < 0)
             rc = -1;
     }
     ht_cells(out, doc);

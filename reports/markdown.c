@@ -11,6 +11,7 @@
 #include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "charts.h"
 #include "escape.h"
@@ -107,16 +108,39 @@ static void md_board(const struct rp_board *b, void *arg)
     md_grid(arg, &g);
 }
 
+struct md_rates_ctx {
+    FILE *out;
+    const char *dir; /* the charts, or NULL */
+};
+
+static const char *const md_rate_chart_what[RP_RATE_CHART_KINDS] = {
+    "response time at each step of the search against its rate, the objective's limit dashed, "
+    "each target's answer dotted",
+    "the highest rate under the objective, with the interval of each answer",
+    "the server's CPU per answer, with the interval of each median"};
+
 static void md_rate_board(const struct rp_rate_board *b, void *arg)
 {
+    const struct md_rates_ctx *m = arg;
     struct rp_grid g;
+    char name[RP_CHART_NAME_MAX], path[4096];
     rp_rate_grid(b, &g);
-    md_grid(arg, &g);
+    md_grid(m->out, &g);
+    for (int k = 0; m->dir && k < RP_RATE_CHART_KINDS; k++) {
+        rp_rate_chart_name(b, k, name, sizeof(name));
+        snprintf(path, sizeof(path), "%s/%s.png", m->dir, name);
+        if (!name[0] || access(path, R_OK) != 0)
+            continue;
+        fputs("![", m->out);
+        rp_md_text(m->out, g.title);
+        fprintf(m->out, ": %s](%s/%s.png)\n\n", md_rate_chart_what[k], m->dir, name);
+    }
 }
 
 /* The cells at a fixed rate, when the suite had any. */
-static void md_rates(FILE *out, const struct rr_doc *doc)
+static void md_rates(FILE *out, const struct rr_doc *doc, const char *dir)
 {
+    struct md_rates_ctx m = {out, dir};
     int any = 0;
     for (size_t i = 0; i < doc->ncells && !any; i++)
         any = doc->cells[i].rate.present && doc->cells[i].status == RR_OK;
@@ -125,7 +149,7 @@ static void md_rates(FILE *out, const struct rr_doc *doc)
     fputs("## At a fixed rate\n\n", out);
     rp_md_text(out, rp_rate_legend());
     fputs("\n\n", out);
-    rp_rate_boards(doc, md_rate_board, out);
+    rp_rate_boards(doc, md_rate_board, &m);
 }
 
 static void md_charts(FILE *out, const char *endpoint, const char *dir,
@@ -334,7 +358,7 @@ int rp_markdown(FILE *out, const struct rr_doc *doc, const char *charts_dir,
                 "Charts are drawn for the first %d endpoint and pipeline pairs; %d more are "
                 "not drawn.\n\n",
                 RP_MAX_CHARTS, charts->dropped);
-    md_rates(out, doc);
+    md_rates(out, doc, charts ? charts_dir : NULL);
     md_tools(out, &m, charts_dir);
     md_errors(out, doc);
     md_failures(out, doc);

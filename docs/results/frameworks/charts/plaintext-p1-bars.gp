@@ -1,9 +1,9 @@
 # drawn by ringfire report; data in plaintext-p1-bars.dat
 set terminal pngcairo size 1000,560 font 'sans,10'
 set output 'plaintext-p1-bars.png'
-set title "plaintext at 256 connections, pipeline 1: requests per second (median)"
-set xlabel "requests per second"
-set ylabel ""
+set title 'plaintext at 64 connections, pipeline 1: requests per second (median and its interval)'
+set xlabel 'requests per second'
+set ylabel ''
 set key outside right top
 set grid
 set border 3
@@ -13,8 +13,10 @@ set key off
 set xrange [0:*]
 set format x '%.1s%c'
 set ytics scale 0
-set offsets 0,graph 0.08,0.5,0.5
-plot 'plaintext-p1-bars.dat' using (0.5*$3):1:(0.5*$3):(0.35):4:ytic(2) with boxxyerror lc rgb variable, '' using ($3):1:(gprintf(' %.1s%c', $3)) with labels left notitle
-set terminal svg size 1000,560 font 'sans,10' dynamic
+set offsets 0,graph 0.12,0.5,0.5
+plot 'plaintext-p1-bars.dat' using (($5+$3)/2):1:5:3:($1-0.35):($1+0.35):4 with boxxyerror lc rgb variable, \
+     '' using 3:1:6:7:ytic(2) with xerrorbars lc rgb '#333333' pt 0, \
+     '' using 7:1:(gprintf(' %.1s%c', $3)) with labels left notitle
+set terminal svg size 1000,560 font 'sans,10' dynamic background '#ffffff'
 set output 'plaintext-p1-bars.svg'
-plot 'plaintext-p1-bars.dat' using (0.5*$3):1:(0.5*$3):(0.35):4:ytic(2) with boxxyerror lc rgb variable, '' using ($3):1:(gprintf(' %.1s%c', $3)) with labels left notitle
+replot

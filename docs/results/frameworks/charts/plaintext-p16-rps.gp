@@ -1,18 +1,26 @@
 # drawn by ringfire report; data in plaintext-p16-rps.dat
 set terminal pngcairo size 1000,560 font 'sans,10'
 set output 'plaintext-p16-rps.png'
-set title "plaintext, pipeline 16: requests per second by connections (median, 95% interval)"
-set xlabel "connections (log scale)"
-set ylabel "requests per second"
+set title 'plaintext, pipeline 16: requests per second by connections (median and its interval)'
+set xlabel 'connections (log scale)'
+set ylabel 'requests per second (log scale)'
 set key outside right top
 set grid
 set border 3
 set tics nomirror
 set logscale x 2
 set format y '%.1s%c'
-set yrange [0:*]
+set logscale y 10
 set offsets graph 0.04, graph 0.04, 0, 0
-plot 'plaintext-p16-rps.dat' index 0 using 1:2:3:4 with yerrorlines lw 2 pt 7 lc rgb '#1f77b4' title 'ringfire-fixture', 'plaintext-p16-rps.dat' index 1 using 1:2:3:4 with yerrorlines lw 2 pt 7 lc rgb '#d62728' title 'nginx', 'plaintext-p16-rps.dat' index 2 using 1:2:3:4 with yerrorlines lw 2 pt 7 lc rgb '#2ca02c' title 'h2o', 'plaintext-p16-rps.dat' index 3 using 1:2:3:4 with yerrorlines lw 2 pt 7 lc rgb '#ff7f0e' title 'apache2', 'plaintext-p16-rps.dat' index 4 using 1:2:3:4 with yerrorlines lw 2 pt 7 lc rgb '#9467bd' title 'node-http', 'plaintext-p16-rps.dat' index 5 using 1:2:3:4 with yerrorlines lw 2 pt 7 lc rgb '#8c564b' title 'fastify', 'plaintext-p16-rps.dat' index 6 using 1:2:3:4 with yerrorlines lw 2 pt 7 lc rgb '#e377c2' title 'go-net-http', 'plaintext-p16-rps.dat' index 7 using 1:2:3:4 with yerrorlines lw 2 pt 7 lc rgb '#17becf' title 'aiohttp', 'plaintext-p16-rps.dat' index 8 using 1:2:3:4 with yerrorlines lw 2 pt 7 lc rgb '#7f7f7f' title 'libwebsockets'
-set terminal svg size 1000,560 font 'sans,10' dynamic
+plot 'plaintext-p16-rps.dat' index 0 using 1:2:3:4 with yerrorlines lw 2 pt 7 lc rgb '#1f77b4' title 'ringfire-fixture', \
+     'plaintext-p16-rps.dat' index 1 using 1:2:3:4 with yerrorlines lw 2 pt 7 lc rgb '#d62728' title 'nginx', \
+     'plaintext-p16-rps.dat' index 2 using 1:2:3:4 with yerrorlines lw 2 pt 7 lc rgb '#2ca02c' title 'h2o', \
+     'plaintext-p16-rps.dat' index 3 using 1:2:3:4 with yerrorlines lw 2 pt 7 lc rgb '#ff7f0e' title 'apache2', \
+     'plaintext-p16-rps.dat' index 4 using 1:2:3:4 with yerrorlines lw 2 pt 7 lc rgb '#9467bd' title 'node-http', \
+     'plaintext-p16-rps.dat' index 5 using 1:2:3:4 with yerrorlines lw 2 pt 7 lc rgb '#8c564b' title 'fastify', \
+     'plaintext-p16-rps.dat' index 6 using 1:2:3:4 with yerrorlines lw 2 pt 7 lc rgb '#e377c2' title 'go-net-http', \
+     'plaintext-p16-rps.dat' index 7 using 1:2:3:4 with yerrorlines lw 2 pt 7 lc rgb '#17becf' title 'aiohttp', \
+     'plaintext-p16-rps.dat' index 8 using 1:2:3:4 with yerrorlines lw 2 pt 7 lc rgb '#7f7f7f' title 'libwebsockets'
+set terminal svg size 1000,560 font 'sans,10' dynamic background '#ffffff'
 set output 'plaintext-p16-rps.svg'
-plot 'plaintext-p16-rps.dat' index 0 using 1:2:3:4 with yerrorlines lw 2 pt 7 lc rgb '#1f77b4' title 'ringfire-fixture', 'plaintext-p16-rps.dat' index 1 using 1:2:3:4 with yerrorlines lw 2 pt 7 lc rgb '#d62728' title 'nginx', 'plaintext-p16-rps.dat' index 2 using 1:2:3:4 with yerrorlines lw 2 pt 7 lc rgb '#2ca02c' title 'h2o', 'plaintext-p16-rps.dat' index 3 using 1:2:3:4 with yerrorlines lw 2 pt 7 lc rgb '#ff7f0e' title 'apache2', 'plaintext-p16-rps.dat' index 4 using 1:2:3:4 with yerrorlines lw 2 pt 7 lc rgb '#9467bd' title 'node-http', 'plaintext-p16-rps.dat' index 5 using 1:2:3:4 with yerrorlines lw 2 pt 7 lc rgb '#8c564b' title 'fastify', 'plaintext-p16-rps.dat' index 6 using 1:2:3:4 with yerrorlines lw 2 pt 7 lc rgb '#e377c2' title 'go-net-http', 'plaintext-p16-rps.dat' index 7 using 1:2:3:4 with yerrorlines lw 2 pt 7 lc rgb '#17becf' title 'aiohttp', 'plaintext-p16-rps.dat' index 8 using 1:2:3:4 with yerrorlines lw 2 pt 7 lc rgb '#7f7f7f' title 'libwebsockets'
+replot
