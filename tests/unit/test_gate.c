@@ -577,3 +577,25 @@ Test(gate, too_few_pairs_say_how_many_are_needed)
     assert_says(out, "5 pairs of runs; at 98.33% confidence the signed-rank interval needs at "
                      "least 7");
 }
+
+Test(gate, searches_and_fixed_rates_are_compared_like_any_cell)
+{
+    /* The highest rate under the objective (rps of a search cell) and the server's CPU per
+     * answer at a fixed rate are metrics the gate compares as it compares req/s. */
+    struct rr_doc *a = doc_new("cpu"), *b = doc_new("cpu");
+    struct rr_cell *c;
+    c = cell_add(a, "x/plaintext/ringfire/c64/p1/t0/rslo", 5, 50000, 500, 5.0, quiet);
+    c->rate = (struct rr_rate){.present = 1, .rps = NAN, .of_peak = NAN, .search = 1};
+    c = cell_add(a, "x/plaintext/ringfire/c64/p1/t0/r5000", 5, 5000, 300, 20.0, quiet);
+    c->rate = (struct rr_rate){.present = 1, .rps = 5000, .of_peak = NAN};
+    c = cell_add(b, "x/plaintext/ringfire/c64/p1/t0/rslo", 5, 35000, 500, 5.0, quiet);
+    c->rate = (struct rr_rate){.present = 1, .rps = NAN, .of_peak = NAN, .search = 1};
+    c = cell_add(b, "x/plaintext/ringfire/c64/p1/t0/r5000", 5, 5000, 300, 30.0, quiet);
+    c->rate = (struct rr_rate){.present = 1, .rps = 5000, .of_peak = NAN};
+    const char *pa = doc_save(a, "a"), *pb = doc_save(b, "b");
+    cr_assert(eq(int, gate(out, sizeof(out), pa, pb, "--metrics", "rps,cpu"), 1), "%s", out);
+    assert_says(out, "REGRESSION x/plaintext/ringfire/c64/p1/t0/rslo rps: baseline 50.0k, "
+                     "current 35.0k, -30.0%");
+    assert_says(out, "REGRESSION x/plaintext/ringfire/c64/p1/t0/r5000 cpu: baseline 20.00 µs, "
+                     "current 30.01 µs, +50.0%"); /* geometric means of the jittered runs */
+}
