@@ -33,6 +33,7 @@ static const char *const ch_palette[] = {"#1f77b4", "#d62728", "#2ca02c", "#ff7f
 
 struct ch_ctx {
     struct rp_index ix;
+    struct rp_chart_list *list;
     const char *dir;
     rp_plot_fn *plot;
     void *arg;
@@ -572,17 +573,18 @@ static void ch_tools(struct ch_ctx *x)
 
 /* ---- boards at a fixed rate ------------------------------------------------------------------ */
 
-const char *const rp_rate_chart_kinds[RP_RATE_CHART_KINDS] = {"slo-latency", "slo-bars", "cpu"};
+const char *const rp_rate_chart_kinds[RP_RATE_CHART_KINDS] = {"slo-latency", "slo-bars", "cpu",
+                                                              "curve"};
 
 void rp_rate_chart_name(const struct rp_rate_board *b, int k, char *out, size_t n)
 {
     const struct rr_cell *c = b->cells[0];
     char slug[RR_NAME_MAX + 16];
     out[0] = '\0';
-    if ((k < 2 && !b->search) || (k == 2 && !b->absolute))
+    if ((k < 2 && !b->search) || (k == 2 && !b->absolute) || (k == 3 && (b->search || b->absolute)))
         return;
     rr_slug(c->endpoint, slug, sizeof(slug));
-    if (b->search)
+    if (b->search || !b->absolute)
         snprintf(out, n, "%s-c%u-p%u-t%u-%s", slug, c->connections, c->pipeline, c->threads,
                  rp_rate_chart_kinds[k]);
     else
@@ -711,18 +713,97 @@ static void ch_rate_bars(struct ch_ctx *x, const struct rp_rate_board *b, const 
     free(bars);
 }
 
+/* Response time (p50 dotted, p99 solid, p99.9 dashed: medians of the runs) against the rate
+ * achieved, one colour per target, at each fraction of its peak. */
+static void ch_curve(struct ch_ctx *x, const struct rp_rate_board *b, const char *name)
+{
+    static const struct {
+        enum rr_lat k;
+        const char *with;
+    } lines[] = {{RR_P50, "dt 3"}, {RR_P99, "dt 1"}, {RR_P99_9, "dt 2"}};
+    FILE *dat, *gp;
+    char file[RP_CHART_NAME_MAX], title[CH_TITLE_MAX];
+    if (ch_files(x, file, &dat, &gp, "%s", name) < 0)
+        return;
+    const struct rr_cell *c0 = b->cells[0];
+    snprintf(title, sizeof(title),
+             "%s, %u connections, pipeline %u: response time p50 (dotted), p99, p99.9 (dashed) "
+             "against the rate achieved",
+             c0->endpoint, c0->connections, c0->pipeline);
+    ch_begin(gp, name, title,
+             c0->websocket ? "messages per second achieved" : "requests per second achieved",
+             "response time (µs, log scale)");
+    fprintf(gp, "set logscale y 10\nset format x '%%.1s%%c'\n");
+    if (x->ix.doc->env.slo.present)
+        fprintf(gp,
+                "set arrow from graph 0, first %.6g to graph 1, first %.6g nohead dt 2 lw 2 "
+                "lc rgb '#555555'\n",
+                x->ix.doc->env.slo.limit_us, x->ix.doc->env.slo.limit_us);
+    int block = 0;
+    for (size_t i = 0; i < b->n; i++) { /* a board's cells are grouped by target, rate ascending */
+        const struct rr_cell *c = b->cells[i];
+        if (i == 0 || strcmp(b->cells[i - 1]->target, c->target)) {
+            char label[RR_NAME_MAX * 2];
+            ch_label(c->target, label, sizeof(label));
+            fprintf(dat, "%s# %s: achieved p50 p99 p99_9\n", i ? "\n\n" : "", label);
+        }
+        fprintf(dat, "%.6g", c->summary.rps.median);
+        for (size_t k = 0; k < 3; k++)
+            fprintf(dat, " %.6g",
+                    rr_runs_median(c, offsetof(struct rr_run, rate.response_us) +
+                                          (size_t)lines[k].k * sizeof(double)));
+        fprintf(dat, "\n");
+        if (i + 1 < b->n && strcmp(b->cells[i + 1]->target, c->target) == 0)
+            continue;
+        for (size_t k = 0; k < 3; k++) {
+            char with[64];
+            snprintf(with, sizeof(with), "using 1:%zu with linespoints lw 2 pt 7 %s", k + 2,
+                     lines[k].with);
+            fprintf(gp, "%s'%s.dat' index %d %s lc rgb '%s' %s",
+                    block || k ? ", \\\n     " : "plot ", name, block, with, ch_color(x, c->target),
+                    k == 1 ? "" : "notitle");
+            if (k == 1) {
+                char t[RR_NAME_MAX * 4];
+                rp_gp_string(c->target, t, sizeof(t));
+                fprintf(gp, "title %s", t);
+            }
+        }
+        block++;
+    }
+    fprintf(gp, "\n");
+    fclose(dat);
+    ch_finish(x, gp, name);
+}
+
+int rp_rate_chart_drawn(const struct rp_chart_list *list, const char *name)
+{
+    for (int i = 0; list && i < list->nrate; i++)
+        if (strcmp(list->rate[i], name) == 0)
+            return 1;
+    return 0;
+}
+
 static void ch_rate_board(const struct rp_rate_board *b, void *arg)
 {
     struct ch_ctx *x = arg;
     char name[RP_CHART_NAME_MAX];
     for (int k = 0; k < RP_RATE_CHART_KINDS; k++) {
         rp_rate_chart_name(b, k, name, sizeof(name));
-        if (!name[0])
+        if (!name[0] || x->list->nrate == RP_MAX_CHARTS)
             continue;
+        int failed = x->failed;
+        x->failed = 0;
         if (k == 0)
             ch_slo_latency(x, b, name);
+        else if (k == 3)
+            ch_curve(x, b, name);
         else
             ch_rate_bars(x, b, name);
+        char path[4096];
+        snprintf(path, sizeof(path), "%s/%s.png", x->dir, name);
+        if (!x->failed && access(path, R_OK) == 0)
+            snprintf(x->list->rate[x->list->nrate++], RP_CHART_NAME_MAX, "%s", name);
+        x->failed |= failed;
     }
 }
 
@@ -764,7 +845,7 @@ static void ch_groups(struct ch_ctx *x, const struct rr_cell *ep, struct rp_char
 int rp_charts(const struct rr_doc *doc, const char *dir, struct rp_chart_list *list,
               rp_plot_fn *plot, void *arg)
 {
-    struct ch_ctx x = {.dir = dir, .plot = plot ? plot : rp_gnuplot, .arg = arg};
+    struct ch_ctx x = {.dir = dir, .plot = plot ? plot : rp_gnuplot, .arg = arg, .list = list};
     memset(list, 0, sizeof(*list));
     if (rp_index_build(&x.ix, doc) < 0)
         return -1;

@@ -34,17 +34,23 @@ struct rp_chart_list {
     struct rp_chart charts[RP_MAX_CHARTS];
     int n;
     int dropped; /* endpoint and pipeline groups beyond RP_MAX_CHARTS, not drawn */
+    char rate[RP_MAX_CHARTS][RP_CHART_NAME_MAX]; /* the charts of boards at a fixed rate drawn */
+    int nrate;
 };
+/* Whether a board's chart of that name was drawn. */
+int rp_rate_chart_drawn(const struct rp_chart_list *list, const char *name);
 
 /* The charts of a board at a fixed rate (board.h), by kind: a search board's response time
  * against the rate of every step, one line per target, the objective's limit and each answer
  * marked ("slo-latency"), and its answers as bars with their intervals ("slo-bars"); a board at
- * a rate in requests per second, the server's CPU per answer as bars ("cpu").  Fractions of
- * each target's peak get none. */
-#define RP_RATE_CHART_KINDS 3
+ * a rate in requests per second, the server's CPU per answer as bars ("cpu"); a board of
+ * fractions of each target's peak, response time p50, p99 and p99.9 against the rate achieved,
+ * one colour per target ("curve"). */
+#define RP_RATE_CHART_KINDS 4
 extern const char *const rp_rate_chart_kinds[RP_RATE_CHART_KINDS];
 struct rp_rate_board;
-/* The file name (without extension) of a board's chart of kind k, or "" when it has none. */
+/* The file name (without extension) of a board's chart of kind k, or "" when it has none
+ * (fraction boards are named without their rates). */
 void rp_rate_chart_name(const struct rp_rate_board *b, int k, char *out, size_t n);
 
 /* Draws one script: runs it in dir, where it writes its images.  Returns 0 or -1. */

@@ -96,6 +96,7 @@ static void ht_image(FILE *out, const char *dir, const char *name, const char *a
 struct ht_rates_ctx {
     FILE *out;
     const char *dir; /* the charts, or NULL */
+    const struct rp_chart_list *charts;
 };
 
 static void ht_rate_board(const struct rp_rate_board *b, void *arg)
@@ -103,7 +104,8 @@ static void ht_rate_board(const struct rp_rate_board *b, void *arg)
     static const char *const what[RP_RATE_CHART_KINDS] = {
         "response time at each step of the search against its rate",
         "the highest rate under the objective, with intervals",
-        "the server's CPU per answer, with intervals"};
+        "the server's CPU per answer, with intervals",
+        "response time p50, p99 and p99.9 against the rate achieved"};
     const struct ht_rates_ctx *h = arg;
     struct rp_grid g;
     char name[RP_CHART_NAME_MAX];
@@ -111,7 +113,7 @@ static void ht_rate_board(const struct rp_rate_board *b, void *arg)
     ht_grid(h->out, &g);
     for (int k = 0; h->dir && k < RP_RATE_CHART_KINDS; k++) {
         rp_rate_chart_name(b, k, name, sizeof(name));
-        if (name[0])
+        if (name[0] && rp_rate_chart_drawn(h->charts, name))
             ht_image(h->out, h->dir, name, what[k]);
     }
 }
@@ -221,7 +223,7 @@ int rp_html(FILE *out, const struct rr_doc *doc, const char *charts_dir,
         fputs("<h2>At a fixed rate</h2>\n<p>", out);
         rp_html_text(out, rp_rate_legend());
         fputs("</p>\n", out);
-        struct ht_rates_ctx h = {out, charts ? charts_dir : NULL};
+        struct ht_rates_ctx h = {out, charts ? charts_dir : NULL, charts};
         if (rp_rate_boards(doc, ht_rate_board, &h) < 0)
             rc = -1;
     }

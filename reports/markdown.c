@@ -11,7 +11,6 @@
 #include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "charts.h"
 #include "escape.h"
@@ -111,25 +110,26 @@ static void md_board(const struct rp_board *b, void *arg)
 struct md_rates_ctx {
     FILE *out;
     const char *dir; /* the charts, or NULL */
+    const struct rp_chart_list *charts;
 };
 
 static const char *const md_rate_chart_what[RP_RATE_CHART_KINDS] = {
     "response time at each step of the search against its rate, the objective's limit dashed, "
     "each target's answer dotted",
     "the highest rate under the objective, with the interval of each answer",
-    "the server's CPU per answer, with the interval of each median"};
+    "the server's CPU per answer, with the interval of each median",
+    "response time p50, p99 and p99.9 against the rate achieved, one colour per target"};
 
 static void md_rate_board(const struct rp_rate_board *b, void *arg)
 {
     const struct md_rates_ctx *m = arg;
     struct rp_grid g;
-    char name[RP_CHART_NAME_MAX], path[4096];
+    char name[RP_CHART_NAME_MAX];
     rp_rate_grid(b, &g);
     md_grid(m->out, &g);
     for (int k = 0; m->dir && k < RP_RATE_CHART_KINDS; k++) {
         rp_rate_chart_name(b, k, name, sizeof(name));
-        snprintf(path, sizeof(path), "%s/%s.png", m->dir, name);
-        if (!name[0] || access(path, R_OK) != 0)
+        if (!name[0] || !rp_rate_chart_drawn(m->charts, name))
             continue;
         fputs("![", m->out);
         rp_md_text(m->out, g.title);
@@ -138,9 +138,10 @@ static void md_rate_board(const struct rp_rate_board *b, void *arg)
 }
 
 /* The cells at a fixed rate, when the suite had any. */
-static void md_rates(FILE *out, const struct rr_doc *doc, const char *dir)
+static void md_rates(FILE *out, const struct rr_doc *doc, const char *dir,
+                     const struct rp_chart_list *charts)
 {
-    struct md_rates_ctx m = {out, dir};
+    struct md_rates_ctx m = {out, dir, charts};
     int any = 0;
     for (size_t i = 0; i < doc->ncells && !any; i++)
         any = doc->cells[i].rate.present && doc->cells[i].status == RR_OK;
@@ -358,7 +359,7 @@ int rp_markdown(FILE *out, const struct rr_doc *doc, const char *charts_dir,
                 "Charts are drawn for the first %d endpoint and pipeline pairs; %d more are "
                 "not drawn.\n\n",
                 RP_MAX_CHARTS, charts->dropped);
-    md_rates(out, doc, charts ? charts_dir : NULL);
+    md_rates(out, doc, charts ? charts_dir : NULL, charts);
     md_tools(out, &m, charts_dir);
     md_errors(out, doc);
     md_failures(out, doc);
