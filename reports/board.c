@@ -244,12 +244,13 @@ static const char *bd_board_head(const struct rp_board *b, int k)
 static void bd_board_row(const void *board, size_t i, char cols[RP_GRID_COLS][RP_COL_MAX],
                          double sort[RP_GRID_COLS]);
 
-void rp_board_grid(const struct rp_board *b, struct rp_grid *g)
+static void bd_board_grid(const struct rp_board *b, struct rp_grid *g)
 {
     snprintf(g->title, sizeof(g->title), "c=%u p=%u", b->cells[0]->connections,
              b->cells[0]->pipeline);
     for (int k = 0; k < RP_GRID_COLS; k++)
         g->head[k] = bd_board_head(b, k);
+    g->rate = NULL;
     g->n = b->n;
     g->cells = b->cells;
     g->board = b;
@@ -264,6 +265,33 @@ static void bd_us(char *out, size_t n, double us)
         snprintf(out, n, "–");
     else
         snprintf(out, n, "%.2f µs", us);
+}
+
+/* A row's start: nothing to sort by yet, and its rank ("–": not ranked, sorted last). */
+static void bd_row_start(int rank, char cols[RP_GRID_COLS][RP_COL_MAX], double sort[RP_GRID_COLS])
+{
+    for (int k = 0; k < RP_GRID_COLS; k++)
+        sort[k] = NAN;
+    if (rank)
+        snprintf(cols[0], RP_COL_MAX, "%d", rank);
+    else
+        snprintf(cols[0], RP_COL_MAX, "–");
+    sort[0] = rank ? rank : INFINITY;
+}
+
+/* Two columns: CPU per answer "client / server", and the server's peak memory. */
+static void bd_cpu_memory(const struct rr_summary *s, char cols[][RP_COL_MAX], double *sort)
+{
+    char a[32], t[32];
+    bd_us(a, sizeof(a), s->cpu_us_per_response.client);
+    bd_us(t, sizeof(t), s->cpu_us_per_response.target);
+    snprintf(cols[0], RP_COL_MAX, "%s / %s", a, t);
+    sort[0] = s->cpu_us_per_response.target;
+    if (isnan(s->peak_rss_bytes.target) || s->peak_rss_bytes.target <= 0)
+        snprintf(cols[1], RP_COL_MAX, "–");
+    else
+        snprintf(cols[1], RP_COL_MAX, "%.0f MiB", s->peak_rss_bytes.target / (1024.0 * 1024));
+    sort[1] = s->peak_rss_bytes.target;
 }
 
 static void bd_pct(char *out, double share)
@@ -281,13 +309,7 @@ static void bd_board_row(const void *board, size_t i, char cols[RP_GRID_COLS][RP
     const struct rr_cell *c = b->cells[i];
     const struct rr_summary *s = &c->summary;
     char lo[32], hi[32], a[32], t[32];
-    for (int k = 0; k < RP_GRID_COLS; k++)
-        sort[k] = NAN;
-    if (b->rank[i])
-        snprintf(cols[0], RP_COL_MAX, "%d", b->rank[i]);
-    else
-        snprintf(cols[0], RP_COL_MAX, "–");
-    sort[0] = b->rank[i] ? b->rank[i] : INFINITY;
+    bd_row_start(b->rank[i], cols, sort);
     snprintf(cols[1], RP_COL_MAX, "%s%s", c->target, bd_marks[rp_unranked(c)]);
     rp_fmt_rate(s->rps.median, cols[2], RP_COL_MAX);
     sort[2] = s->rps.median;
@@ -319,15 +341,7 @@ static void bd_board_row(const void *board, size_t i, char cols[RP_GRID_COLS][RP
     bd_pct(t, s->utilization.target);
     snprintf(cols[8], RP_COL_MAX, "%s / %s", a, t);
     sort[8] = s->utilization.target;
-    bd_us(a, sizeof(a), s->cpu_us_per_response.client);
-    bd_us(t, sizeof(t), s->cpu_us_per_response.target);
-    snprintf(cols[9], RP_COL_MAX, "%s / %s", a, t);
-    sort[9] = s->cpu_us_per_response.target;
-    if (isnan(s->peak_rss_bytes.target) || s->peak_rss_bytes.target <= 0)
-        snprintf(cols[10], RP_COL_MAX, "–");
-    else
-        snprintf(cols[10], RP_COL_MAX, "%.0f MiB", s->peak_rss_bytes.target / (1024.0 * 1024));
-    sort[10] = s->peak_rss_bytes.target;
+    bd_cpu_memory(s, cols + 9, sort + 9);
     snprintf(cols[11], RP_COL_MAX, "%s", rr_bottleneck_name(s->bottleneck));
 }
 
@@ -350,7 +364,7 @@ static int bd_cmp_load(const void *x, const void *y)
     return bd_cmp_median_desc(x, y);
 }
 
-int rp_boards(const struct rp_index *m, size_t first, size_t end, rp_board_fn *visit, void *arg)
+int rp_boards(const struct rp_index *m, size_t first, size_t end, rp_grid_fn *visit, void *arg)
 {
     size_t n = end - first;
     const struct rr_cell **v = malloc((n ? n : 1) * sizeof(*v));
@@ -379,7 +393,9 @@ int rp_boards(const struct rp_index *m, size_t first, size_t end, rp_board_fn *v
         b.best_ranked = b.best > 0;
         if (!b.best_ranked)
             b.best = top;
-        visit(&b, arg);
+        struct rp_grid g;
+        bd_board_grid(&b, &g);
+        visit(&g, arg);
     }
     free(v);
     free(rank);
@@ -465,16 +481,10 @@ static void bd_rate_row(const void *board, size_t i, char cols[RP_GRID_COLS][RP_
 {
     const struct rp_rate_board *b = board;
     const struct rr_cell *c = b->cells[i];
-    char a[32], t[32];
+    char a[32];
     unsigned valid;
     enum rr_verdict v = rp_rate_verdict(c, &valid);
-    for (int k = 0; k < RP_GRID_COLS; k++)
-        sort[k] = NAN;
-    if (b->rank[i])
-        snprintf(cols[0], RP_COL_MAX, "%d", b->rank[i]);
-    else
-        snprintf(cols[0], RP_COL_MAX, "–");
-    sort[0] = b->rank[i] ? b->rank[i] : INFINITY;
+    bd_row_start(b->rank[i], cols, sort);
     snprintf(cols[1], RP_COL_MAX, "%s%s", c->target, c->reference ? " †" : "");
     rp_fmt_rate(c->rate.rps, a, sizeof(a));
     if (isnan(c->rate.of_peak))
@@ -494,15 +504,7 @@ static void bd_rate_row(const void *board, size_t i, char cols[RP_GRID_COLS][RP_
         sort[5 + k] = rr_runs_median(c, lat[k]);
         rp_fmt_time(sort[5 + k], cols[5 + k], RP_COL_MAX);
     }
-    bd_us(a, sizeof(a), c->summary.cpu_us_per_response.client);
-    bd_us(t, sizeof(t), c->summary.cpu_us_per_response.target);
-    snprintf(cols[10], RP_COL_MAX, "%s / %s", a, t);
-    sort[10] = c->summary.cpu_us_per_response.target;
-    if (isnan(c->summary.peak_rss_bytes.target) || c->summary.peak_rss_bytes.target <= 0)
-        snprintf(cols[11], RP_COL_MAX, "–");
-    else
-        snprintf(cols[11], RP_COL_MAX, "%.0f MiB", c->summary.peak_rss_bytes.target / 1048576);
-    sort[11] = c->summary.peak_rss_bytes.target;
+    bd_cpu_memory(&c->summary, cols + 10, sort + 10);
 }
 
 static const char *const bd_search_heads[RP_GRID_COLS] = {
@@ -527,15 +529,9 @@ static void bd_search_row(const void *board, size_t i, char cols[RP_GRID_COLS][R
     const struct rp_rate_board *b = board;
     const struct rr_cell *c = b->cells[i];
     const struct rr_summary *s = &c->summary;
-    char lo[32], hi[32], a[32], t[32];
+    char lo[32], hi[32], a[32];
     static const char *const marks[] = {"", " †", " ‡", " ~"};
-    for (int k = 0; k < RP_GRID_COLS; k++)
-        sort[k] = NAN;
-    if (b->rank[i])
-        snprintf(cols[0], RP_COL_MAX, "%d", b->rank[i]);
-    else
-        snprintf(cols[0], RP_COL_MAX, "–");
-    sort[0] = b->rank[i] ? b->rank[i] : INFINITY;
+    bd_row_start(b->rank[i], cols, sort);
     snprintf(cols[1], RP_COL_MAX, "%s%s", c->target,
              rp_search_generator_bound(c) ? " ‡" : marks[rp_unranked(c)]);
     rp_fmt_rate(s->rps.median, cols[2], RP_COL_MAX);
@@ -560,19 +556,18 @@ static void bd_search_row(const void *board, size_t i, char cols[RP_GRID_COLS][R
     rp_fmt_time(sort[8], cols[8], RP_COL_MAX);
     sort[9] = rr_runs_median(c, offsetof(struct rr_run, rate.lag_p99_us));
     rp_fmt_time(sort[9], cols[9], RP_COL_MAX);
-    bd_us(a, sizeof(a), s->cpu_us_per_response.client);
-    bd_us(t, sizeof(t), s->cpu_us_per_response.target);
-    snprintf(cols[10], RP_COL_MAX, "%s / %s", a, t);
-    sort[10] = s->cpu_us_per_response.target;
-    if (isnan(s->peak_rss_bytes.target) || s->peak_rss_bytes.target <= 0)
-        snprintf(cols[11], RP_COL_MAX, "–");
-    else
-        snprintf(cols[11], RP_COL_MAX, "%.0f MiB", s->peak_rss_bytes.target / 1048576);
-    sort[11] = s->peak_rss_bytes.target;
+    bd_cpu_memory(s, cols + 10, sort + 10);
 }
 
-void rp_rate_grid(const struct rp_rate_board *b, struct rp_grid *g)
+static void bd_rate_grid(const struct rp_rate_board *b, struct rp_grid *g)
 {
+    g->rate = b;
+    for (int k = 0; k < RP_GRID_COLS; k++)
+        g->head[k] = b->search ? bd_search_heads[k] : bd_rate_heads[k];
+    g->n = b->n;
+    g->cells = b->cells;
+    g->board = b;
+    g->row = b->search ? bd_search_row : bd_rate_row;
     const struct rr_cell *c = b->cells[0];
     char rate[32];
     rp_fmt_rate(c->rate.rps, rate, sizeof(rate));
@@ -584,12 +579,6 @@ void rp_rate_grid(const struct rp_rate_board *b, struct rp_grid *g)
                  "at most %.3g%%",
                  c->endpoint, c->connections, c->pipeline,
                  rr_lat_name((enum rr_lat)b->slo->percentile), limit, b->slo->max_error_rate * 100);
-        for (int k = 0; k < RP_GRID_COLS; k++)
-            g->head[k] = bd_search_heads[k];
-        g->n = b->n;
-        g->cells = b->cells;
-        g->board = b;
-        g->row = bd_search_row;
         return;
     }
     if (b->absolute)
@@ -598,12 +587,6 @@ void rp_rate_grid(const struct rp_rate_board *b, struct rp_grid *g)
     else
         snprintf(g->title, sizeof(g->title), "%.64s, c=%u p=%u, fractions of each target's peak",
                  c->endpoint, c->connections, c->pipeline);
-    for (int k = 0; k < RP_GRID_COLS; k++)
-        g->head[k] = bd_rate_heads[k];
-    g->n = b->n;
-    g->cells = b->cells;
-    g->board = b;
-    g->row = bd_rate_row;
 }
 
 /* Whether two rate cells belong on one board: the same endpoint, tool and load, and, for
@@ -680,7 +663,7 @@ static void bd_search_rank(const struct rp_rate_board *b, int *rank)
         rank[i] = rp_search_generator_bound(b->cells[i]) ? 0 : kept_rank[k++];
 }
 
-int rp_rate_boards(const struct rr_doc *doc, rp_rate_fn *visit, void *arg)
+int rp_rate_boards(const struct rr_doc *doc, rp_grid_fn *visit, void *arg)
 {
     const struct rr_cell **done = calloc(doc->ncells ? doc->ncells : 1, sizeof(*done));
     const struct rr_cell *cells[RP_RATE_MAX];
@@ -706,7 +689,9 @@ int rp_rate_boards(const struct rr_doc *doc, rp_rate_fn *visit, void *arg)
             bd_search_rank(&b, rank);
         else
             bd_rate_rank(&b, rank);
-        visit(&b, arg);
+        struct rp_grid g;
+        bd_rate_grid(&b, &g);
+        visit(&g, arg);
     }
     free(done);
     return 0;

@@ -40,8 +40,10 @@ struct rp_board {
 
 /* A board as the renderers see it: a title, its column headings, and rows of text with the
  * number each column sorts by (NaN: by its text), one row per cell. */
+struct rp_rate_board;
 struct rp_grid {
     char title[320];
+    const struct rp_rate_board *rate; /* a board at a fixed rate (its charts), or NULL */
     const char *head[RP_GRID_COLS];
     size_t n;
     const struct rr_cell *const *cells;
@@ -49,12 +51,11 @@ struct rp_grid {
     void (*row)(const void *board, size_t i, char cols[RP_GRID_COLS][RP_COL_MAX],
                 double sort[RP_GRID_COLS]);
 };
-void rp_board_grid(const struct rp_board *b, struct rp_grid *g);
 
-typedef void rp_board_fn(const struct rp_board *board, void *arg);
+typedef void rp_grid_fn(const struct rp_grid *grid, void *arg);
 /* The leaderboards of one endpoint and tool (the index range m->ok[first..end)), by pipeline
- * then connections.  Returns 0, or -1 when out of memory. */
-int rp_boards(const struct rp_index *m, size_t first, size_t end, rp_board_fn *visit, void *arg);
+ * then connections, each as a grid.  Returns 0, or -1 when out of memory. */
+int rp_boards(const struct rp_index *m, size_t first, size_t end, rp_grid_fn *visit, void *arg);
 
 /* Cells at a fixed rate: one board per endpoint, tool and load, and per rate when the rates are
  * in requests per second (then ranked by server CPU per answer among the cells that kept the
@@ -78,10 +79,8 @@ enum rr_verdict rp_rate_verdict(const struct rr_cell *c, unsigned *valid);
 int rp_search_generator_bound(const struct rr_cell *c);
 /* How to read them, in a paragraph. */
 const char *rp_rate_legend(void);
-void rp_rate_grid(const struct rp_rate_board *b, struct rp_grid *g);
-typedef void rp_rate_fn(const struct rp_rate_board *board, void *arg);
-/* Returns 0, or -1 when out of memory. */
-int rp_rate_boards(const struct rr_doc *doc, rp_rate_fn *visit, void *arg);
+/* Each board as a grid.  Returns 0, or -1 when out of memory. */
+int rp_rate_boards(const struct rr_doc *doc, rp_grid_fn *visit, void *arg);
 
 /* A cell's errors over all its runs by kind ("read 3, status 120"), in out; 0 when it had
  * none. */

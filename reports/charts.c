@@ -240,7 +240,10 @@ static void ch_rps(struct ch_ctx *x, const struct rp_chart *ch, const struct rr_
 {
     char title[CH_TITLE_MAX];
     FILE *dat, *gp;
-    const char *name = ch_start(x, ch, 0, n > 0, &dat, &gp);
+    int counts = 0; /* a line needs two connection counts at least */
+    for (long i = 1; i < n && !counts; i++)
+        counts = v[i]->connections != v[0]->connections;
+    const char *name = ch_start(x, ch, 0, counts, &dat, &gp);
     if (!name)
         return;
     snprintf(title, sizeof(title),
@@ -783,8 +786,9 @@ int rp_rate_chart_drawn(const struct rp_chart_list *list, const char *name)
     return 0;
 }
 
-static void ch_rate_board(const struct rp_rate_board *b, void *arg)
+static void ch_rate_board(const struct rp_grid *g, void *arg)
 {
+    const struct rp_rate_board *b = g->rate;
     struct ch_ctx *x = arg;
     char name[RP_CHART_NAME_MAX];
     for (int k = 0; k < RP_RATE_CHART_KINDS; k++) {

@@ -14,7 +14,8 @@
 #define RP_LOG_SPAN 10         /* values spanning more than this factor get a log axis */
 
 /* The charts drawn for one endpoint and pipeline depth, named after the endpoint's rr_slug():
- *   SLUG-pP-rps        throughput against connections, one line per target
+ *   SLUG-pP-rps        throughput against connections, one line per target (when the suite
+ *                      has two connection counts or more)
  *   SLUG-pP-bars       sorted bars at the highest connection count
  *   SLUG-cC-pP-latency the latency percentile spectrum of each run at the highest connection
  *                      count, the table's p99 (the median of the runs') marked

@@ -158,6 +158,58 @@ static enum rp_verdict df_decide(const struct rp_change *c, double threshold)
     return RP_UNCLEAR;
 }
 
+/* One metric of a cell present on both sides: a change, or a note or problem saying why not. */
+static int df_metric(struct rp_diff *d, const struct rr_cell *b, const struct rr_cell *c,
+                     enum rp_metric m, unsigned min_runs)
+{
+    const char *id = b->id;
+    char *line;
+    struct rp_change tmp = {.id = id, .base = b, .cur = c, .metric = m};
+    if (d->paired) {
+        tmp.nbase = tmp.ncur = df_pairs(b, c, m, tmp.vbase, tmp.vcur);
+    } else {
+        tmp.nbase = rp_cell_values(b, m, tmp.vbase);
+        tmp.ncur = rp_cell_values(c, m, tmp.vcur);
+    }
+    if (tmp.nbase == 0 && tmp.ncur == 0) {
+        if (!(line = df_line(&d->notes, &d->nnotes)))
+            return -1;
+        snprintf(line, RP_LINE_MAX, "%s: %s is not measured by %s", id, rp_metric_info[m].name,
+                 b->tool);
+        return 0;
+    }
+    if (tmp.nbase == 0 || tmp.ncur == 0) {
+        if (!(line = df_line(&d->problems, &d->nproblems)))
+            return -1;
+        snprintf(line, RP_LINE_MAX, "%s: %s is measured in the %s only", id, rp_metric_info[m].name,
+                 tmp.nbase ? "baseline" : "current run");
+        return 0;
+    }
+    int positive = 1;
+    for (unsigned i = 0; i < tmp.nbase; i++)
+        positive &= tmp.vbase[i] > 0;
+    for (unsigned i = 0; i < tmp.ncur; i++)
+        positive &= tmp.vcur[i] > 0;
+    if (!positive) {
+        if (!(line = df_line(&d->notes, &d->nnotes)))
+            return -1;
+        snprintf(line, RP_LINE_MAX, "%s: %s is 0 in a run; not compared", id,
+                 rp_metric_info[m].name);
+        return 0;
+    }
+    struct rp_change *ch = df_change(d, id);
+    if (!ch)
+        return -1;
+    *ch = tmp;
+    ch->base_mean = df_geomean(ch->vbase, ch->nbase);
+    ch->cur_mean = df_geomean(ch->vcur, ch->ncur);
+    ch->ratio = ch->cur_mean / ch->base_mean;
+    ch->lo = ch->hi = NAN;
+    ch->verdict = ch->nbase < min_runs || ch->ncur < min_runs ? RP_FEW : RP_SAME;
+    d->ntests += ch->verdict == RP_SAME;
+    return 0;
+}
+
 /* One cell present on both sides: a change per metric, or the reason it cannot be compared. */
 static int df_cell(struct rp_diff *d, const struct rr_cell *b, const struct rr_cell *c,
                    unsigned mask, unsigned min_runs)
@@ -193,53 +245,9 @@ static int df_cell(struct rp_diff *d, const struct rr_cell *b, const struct rr_c
                  rr_status_name(c->status), df_reason(c));
         return 0;
     }
-    for (int m = 0; m < RP_NMETRICS; m++) {
-        if (!(mask & (1u << m)))
-            continue;
-        struct rp_change tmp = {.id = id, .base = b, .cur = c, .metric = (enum rp_metric)m};
-        if (d->paired) {
-            tmp.nbase = tmp.ncur = df_pairs(b, c, tmp.metric, tmp.vbase, tmp.vcur);
-        } else {
-            tmp.nbase = rp_cell_values(b, tmp.metric, tmp.vbase);
-            tmp.ncur = rp_cell_values(c, tmp.metric, tmp.vcur);
-        }
-        if (tmp.nbase == 0 && tmp.ncur == 0) {
-            if (!(line = df_line(&d->notes, &d->nnotes)))
-                return -1;
-            snprintf(line, RP_LINE_MAX, "%s: %s is not measured by %s", id, rp_metric_info[m].name,
-                     b->tool);
-            continue;
-        }
-        if (tmp.nbase == 0 || tmp.ncur == 0) {
-            if (!(line = df_line(&d->problems, &d->nproblems)))
-                return -1;
-            snprintf(line, RP_LINE_MAX, "%s: %s is measured in the %s only", id,
-                     rp_metric_info[m].name, tmp.nbase ? "baseline" : "current run");
-            continue;
-        }
-        int positive = 1;
-        for (unsigned i = 0; i < tmp.nbase; i++)
-            positive &= tmp.vbase[i] > 0;
-        for (unsigned i = 0; i < tmp.ncur; i++)
-            positive &= tmp.vcur[i] > 0;
-        if (!positive) {
-            if (!(line = df_line(&d->notes, &d->nnotes)))
-                return -1;
-            snprintf(line, RP_LINE_MAX, "%s: %s is 0 in a run; not compared", id,
-                     rp_metric_info[m].name);
-            continue;
-        }
-        struct rp_change *ch = df_change(d, id);
-        if (!ch)
+    for (int m = 0; m < RP_NMETRICS; m++)
+        if ((mask & (1u << m)) && df_metric(d, b, c, (enum rp_metric)m, min_runs) < 0)
             return -1;
-        *ch = tmp;
-        ch->base_mean = df_geomean(ch->vbase, ch->nbase);
-        ch->cur_mean = df_geomean(ch->vcur, ch->ncur);
-        ch->ratio = ch->cur_mean / ch->base_mean;
-        ch->lo = ch->hi = NAN;
-        ch->verdict = ch->nbase < min_runs || ch->ncur < min_runs ? RP_FEW : RP_SAME;
-        d->ntests += ch->verdict == RP_SAME;
-    }
     return 0;
 }
 

@@ -53,8 +53,9 @@ static void ht_method(FILE *out, const struct rr_doc *doc)
     rp_facts_free(facts, n);
 }
 
-static void ht_grid(FILE *out, const struct rp_grid *g)
+static void ht_grid(const struct rp_grid *g, void *arg)
 {
+    FILE *out = arg;
     char cols[RP_GRID_COLS][RP_COL_MAX];
     double sort[RP_GRID_COLS];
     fputs("<h4>", out);
@@ -84,13 +85,6 @@ static void ht_grid(FILE *out, const struct rp_grid *g)
     fputs("</tbody></table>\n", out);
 }
 
-static void ht_board(const struct rp_board *b, void *arg)
-{
-    struct rp_grid g;
-    rp_board_grid(b, &g);
-    ht_grid(arg, &g);
-}
-
 static void ht_image(FILE *out, const char *dir, const char *name, const char *alt);
 
 struct ht_rates_ctx {
@@ -99,7 +93,7 @@ struct ht_rates_ctx {
     const struct rp_chart_list *charts;
 };
 
-static void ht_rate_board(const struct rp_rate_board *b, void *arg)
+static void ht_rate_grid(const struct rp_grid *g, void *arg)
 {
     static const char *const what[RP_RATE_CHART_KINDS] = {
         "response time at each step of the search against its rate",
@@ -107,12 +101,10 @@ static void ht_rate_board(const struct rp_rate_board *b, void *arg)
         "the server's CPU per answer, with intervals",
         "response time p50, p99 and p99.9 against the rate achieved"};
     const struct ht_rates_ctx *h = arg;
-    struct rp_grid g;
     char name[RP_CHART_NAME_MAX];
-    rp_rate_grid(b, &g);
-    ht_grid(h->out, &g);
+    ht_grid(g, h->out);
     for (int k = 0; h->dir && k < RP_RATE_CHART_KINDS; k++) {
-        rp_rate_chart_name(b, k, name, sizeof(name));
+        rp_rate_chart_name(g->rate, k, name, sizeof(name));
         if (name[0] && rp_rate_chart_drawn(h->charts, name))
             ht_image(h->out, h->dir, name, what[k]);
     }
@@ -212,7 +204,7 @@ int rp_html(FILE *out, const struct rr_doc *doc, const char *charts_dir,
             fputs(ws ? " (WebSocket): messages per second</h2>\n" : ": requests per second</h2>\n",
                   out);
             size_t first, end = rp_index_range(&m, c->endpoint, "ringfire", &first);
-            if (first < end && rp_boards(&m, first, end, ht_board, out) < 0)
+            if (first < end && rp_boards(&m, first, end, ht_grid, out) < 0)
                 rc = -1;
             ht_charts(out, c->endpoint, charts_dir, charts);
         }
@@ -224,7 +216,7 @@ int rp_html(FILE *out, const struct rr_doc *doc, const char *charts_dir,
         rp_html_text(out, rp_rate_legend());
         fputs("</p>\n", out);
         struct ht_rates_ctx h = {out, charts ? charts_dir : NULL, charts};
-        if (rp_rate_boards(doc, ht_rate_board, &h) < 0)
+        if (rp_rate_boards(doc, ht_rate_grid, &h) < 0)
             rc = -1;
     }
     ht_cells(out, doc);

@@ -71,8 +71,9 @@ static void md_legend(FILE *out)
     fputs("\n\n", out);
 }
 
-static void md_grid(FILE *out, const struct rp_grid *g)
+static void md_grid(const struct rp_grid *g, void *arg)
 {
+    FILE *out = arg;
     char cols[RP_GRID_COLS][RP_COL_MAX];
     double sort[RP_GRID_COLS];
     fputs("### ", out);
@@ -100,13 +101,6 @@ static void md_grid(FILE *out, const struct rp_grid *g)
     fputs("\n", out);
 }
 
-static void md_board(const struct rp_board *b, void *arg)
-{
-    struct rp_grid g;
-    rp_board_grid(b, &g);
-    md_grid(arg, &g);
-}
-
 struct md_rates_ctx {
     FILE *out;
     const char *dir; /* the charts, or NULL */
@@ -114,25 +108,23 @@ struct md_rates_ctx {
 };
 
 static const char *const md_rate_chart_what[RP_RATE_CHART_KINDS] = {
-    "response time at each step of the search against its rate, the objective's limit dashed, "
-    "each target's answer dotted",
+    ("response time at each step of the search against its rate, the objective's limit dashed, "
+     "each target's answer dotted"),
     "the highest rate under the objective, with the interval of each answer",
     "the server's CPU per answer, with the interval of each median",
     "response time p50, p99 and p99.9 against the rate achieved, one colour per target"};
 
-static void md_rate_board(const struct rp_rate_board *b, void *arg)
+static void md_rate_grid(const struct rp_grid *g, void *arg)
 {
     const struct md_rates_ctx *m = arg;
-    struct rp_grid g;
     char name[RP_CHART_NAME_MAX];
-    rp_rate_grid(b, &g);
-    md_grid(m->out, &g);
+    md_grid(g, m->out);
     for (int k = 0; m->dir && k < RP_RATE_CHART_KINDS; k++) {
-        rp_rate_chart_name(b, k, name, sizeof(name));
+        rp_rate_chart_name(g->rate, k, name, sizeof(name));
         if (!name[0] || !rp_rate_chart_drawn(m->charts, name))
             continue;
         fputs("![", m->out);
-        rp_md_text(m->out, g.title);
+        rp_md_text(m->out, g->title);
         fprintf(m->out, ": %s](%s/%s.png)\n\n", md_rate_chart_what[k], m->dir, name);
     }
 }
@@ -150,7 +142,7 @@ static void md_rates(FILE *out, const struct rr_doc *doc, const char *dir,
     fputs("## At a fixed rate\n\n", out);
     rp_md_text(out, rp_rate_legend());
     fputs("\n\n", out);
-    rp_rate_boards(doc, md_rate_board, &m);
+    rp_rate_boards(doc, md_rate_grid, &m);
 }
 
 static void md_charts(FILE *out, const char *endpoint, const char *dir,
@@ -340,7 +332,7 @@ static void md_sections(FILE *out, const struct rp_index *m, const char *dir,
             fputs(ws ? " (WebSocket): messages per second\n\n" : ": requests per second\n\n", out);
             size_t first, end = rp_index_range(m, c->endpoint, "ringfire", &first);
             if (first < end)
-                rp_boards(m, first, end, md_board, out);
+                rp_boards(m, first, end, md_grid, out);
             md_charts(out, c->endpoint, dir, charts);
         }
 }
