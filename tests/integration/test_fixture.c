@@ -260,10 +260,10 @@ Test(fixture, write_max_sends_small_segments, .fini = stop)
     cr_assert(not(eq(ptr, strstr(buf, "\r\n\r\nHello, World!"), NULL)));
 }
 
-/* --work-us: each response costs that much CPU, so 20 pipelined requests take at least 20x. */
-Test(fixture, work_us_slows_every_response, .fini = stop)
+/* --work-ns: each response costs that much CPU, so 20 pipelined requests take at least 20x. */
+Test(fixture, work_ns_slows_every_response, .fini = stop)
 {
-    start((const char *const[]){"--work-us", "2000", NULL});
+    start((const char *const[]){"--work-ns", "2000000", NULL});
     int fd = tcp_connect(fx.port);
     cr_assert(ge(int, fd, 0));
     char req[2048] = "";
@@ -296,9 +296,10 @@ Test(fixture, bad_options_exit_2)
     cr_assert(eq(int, r.status, 2));
     cr_assert(not(eq(ptr, strstr(r.err, "--write-max '-1'"), NULL)));
     cmd_free(&r);
-    cmd_run((const char *const[]){FIXTURE, "--work-us", "200000", NULL}, 10, &r);
+    cmd_run((const char *const[]){FIXTURE, "--work-ns", "200000000", NULL}, 10, &r);
     cr_assert(eq(int, r.status, 2));
-    cr_assert(not(eq(
-        ptr, strstr(r.err, "--work-us '200000': expected a whole number from 0 to 100000"), NULL)));
+    cr_assert(not(
+        eq(ptr, strstr(r.err, "--work-ns '200000000': expected a whole number from 0 to 100000000"),
+           NULL)));
     cmd_free(&r);
 }
