@@ -716,8 +716,27 @@ static void ch_rate_bars(struct ch_ctx *x, const struct rp_rate_board *b, const 
     free(bars);
 }
 
+/* A target's knee on the curve, as a dotted line in its colour: the highest rate achieved whose
+ * p99 is still within twice the p99 at its lowest rate (the board's cells of the target end at
+ * cell last). */
+static void ch_knee(struct ch_ctx *x, FILE *gp, const struct rp_rate_board *b, size_t last)
+{
+    const size_t p99 = offsetof(struct rr_run, rate.response_us) + RR_P99 * sizeof(double);
+    size_t first = last;
+    while (first > 0 && strcmp(b->cells[first - 1]->target, b->cells[last]->target) == 0)
+        first--;
+    double base = rr_runs_median(b->cells[first], p99), knee = NAN;
+    for (size_t i = first; i <= last && base > 0; i++)
+        if (rr_runs_median(b->cells[i], p99) <= 2 * base)
+            knee = b->cells[i]->summary.rps.median;
+    if (knee > 0 && last > first)
+        fprintf(gp, "set arrow from %.6g, graph 0 to %.6g, graph 1 nohead dt 3 lc rgb '%s'\n", knee,
+                knee, ch_color(x, b->cells[last]->target));
+}
+
 /* Response time (p50 dotted, p99 solid, p99.9 dashed: medians of the runs) against the rate
- * achieved, one colour per target, at each fraction of its peak. */
+ * achieved, one colour per target, at each fraction of its peak; each target's knee (ch_knee)
+ * dotted. */
 static void ch_curve(struct ch_ctx *x, const struct rp_rate_board *b, const char *name)
 {
     static const struct {
@@ -730,8 +749,8 @@ static void ch_curve(struct ch_ctx *x, const struct rp_rate_board *b, const char
         return;
     const struct rr_cell *c0 = b->cells[0];
     snprintf(title, sizeof(title),
-             "%s, %u connections, pipeline %u: response time p50 (dotted), p99, p99.9 (dashed) "
-             "against the rate achieved",
+             "%s, c=%u p=%u: response time p50 (dotted), p99, p99.9 (dashed) by rate achieved; "
+             "knees dotted",
              c0->endpoint, c0->connections, c0->pipeline);
     ch_begin(gp, name, title,
              c0->websocket ? "messages per second achieved" : "requests per second achieved",
@@ -742,6 +761,9 @@ static void ch_curve(struct ch_ctx *x, const struct rp_rate_board *b, const char
                 "set arrow from graph 0, first %.6g to graph 1, first %.6g nohead dt 2 lw 2 "
                 "lc rgb '#555555'\n",
                 x->ix.doc->env.slo.limit_us, x->ix.doc->env.slo.limit_us);
+    for (size_t i = 0; i < b->n; i++) /* the knees first: arrows go before the plot */
+        if (i + 1 == b->n || strcmp(b->cells[i + 1]->target, b->cells[i]->target) != 0)
+            ch_knee(x, gp, b, i);
     int block = 0;
     for (size_t i = 0; i < b->n; i++) { /* a board's cells are grouped by target, rate ascending */
         const struct rr_cell *c = b->cells[i];

@@ -259,3 +259,56 @@ Test(report, hostile_names_are_only_text_in_charts, .init = tmpdir_setup, .fini 
     free(md);
     rr_doc_free(&doc);
 }
+
+/* A plot function that only keeps the script's text, for reading back. */
+static int keep_script(const char *dir, const char *script, void *arg)
+{
+    char path[512], *text;
+    size_t len;
+    snprintf(path, sizeof(path), "%s/%s", dir, script);
+    if (strstr(script, "-curve") && (text = slurp(path, &len))) {
+        snprintf(arg, 8192, "%s", text);
+        free(text);
+    }
+    return 0;
+}
+
+Test(report, a_latency_curve_marks_each_knee, .init = tmpdir_setup, .fini = tmpdir_teardown)
+{
+    /* One target at 25%, 50% and 90% of its peak: p99 200 µs, 300 µs, then 5 ms: the knee is the
+     * 50% point, drawn before the plot that would otherwise hide it. */
+    static const double frac[] = {0.25, 0.5, 0.9}, p99[] = {200, 300, 5000};
+    static char name[] = "curve", id[] = "t/plaintext/ringfire/c16/p1/t0", t[] = "t",
+                ep[] = "plaintext", tool[] = "ringfire";
+    struct rr_doc doc = {.suite = {.name = name}};
+    struct rr_cell cells[3];
+    doc.cells = cells;
+    for (int i = 0; i < 3; i++) {
+        struct rr_cell *c = &cells[doc.ncells++];
+        *c = (struct rr_cell){.id = id,
+                              .target = t,
+                              .endpoint = ep,
+                              .tool = tool,
+                              .connections = 16,
+                              .pipeline = 1,
+                              .status = RR_OK,
+                              .rate = {.present = 1, .rps = 1e5 * frac[i], .of_peak = frac[i]}};
+        struct rr_run r;
+        rr_run_init(&r);
+        r.rps = 1e5 * frac[i];
+        r.rate.present = 1;
+        r.rate.response_us[RR_P50] = p99[i] / 2;
+        r.rate.response_us[RR_P99] = p99[i];
+        r.rate.response_us[RR_P99_9] = p99[i] * 2;
+        cr_assert(eq(int, rr_cell_add_run(c, &r), 0));
+        rr_summarize(c);
+    }
+    static struct rp_chart_list list;
+    static char script[8192];
+    cr_assert(eq(int, rp_charts(&doc, tmpdir, &list, keep_script, script), 0));
+    const char *knee = strstr(script, "set arrow from 50000, graph 0"),
+               *plot = strstr(script, "plot ");
+    cr_assert(knee && plot && knee < plot, "%s", script);
+    for (int i = 0; i < 3; i++)
+        free(cells[i].runs);
+}
