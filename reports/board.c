@@ -663,6 +663,14 @@ static void bd_search_rank(const struct rp_rate_board *b, int *rank)
         rank[i] = rp_search_generator_bound(b->cells[i]) ? 0 : kept_rank[k++];
 }
 
+int rp_rate_any(const struct rr_doc *doc)
+{
+    for (size_t i = 0; i < doc->ncells; i++)
+        if (doc->cells[i].rate.present && doc->cells[i].status == RR_OK)
+            return 1;
+    return 0;
+}
+
 int rp_rate_boards(const struct rr_doc *doc, rp_grid_fn *visit, void *arg)
 {
     const struct rr_cell **done = calloc(doc->ncells ? doc->ncells : 1, sizeof(*done));

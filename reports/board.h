@@ -79,6 +79,8 @@ enum rr_verdict rp_rate_verdict(const struct rr_cell *c, unsigned *valid);
 int rp_search_generator_bound(const struct rr_cell *c);
 /* How to read them, in a paragraph. */
 const char *rp_rate_legend(void);
+/* Whether any cell at a fixed rate was measured. */
+int rp_rate_any(const struct rr_doc *doc);
 /* Each board as a grid.  Returns 0, or -1 when out of memory. */
 int rp_rate_boards(const struct rr_doc *doc, rp_grid_fn *visit, void *arg);
 

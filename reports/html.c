@@ -208,10 +208,7 @@ int rp_html(FILE *out, const struct rr_doc *doc, const char *charts_dir,
                 rc = -1;
             ht_charts(out, c->endpoint, charts_dir, charts);
         }
-    int rates = 0;
-    for (size_t i = 0; i < doc->ncells && !rates; i++)
-        rates = doc->cells[i].rate.present && doc->cells[i].status == RR_OK;
-    if (rates) {
+    if (rp_rate_any(doc)) {
         fputs("<h2>At a fixed rate</h2>\n<p>", out);
         rp_html_text(out, rp_rate_legend());
         fputs("</p>\n", out);

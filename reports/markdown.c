@@ -134,10 +134,7 @@ static void md_rates(FILE *out, const struct rr_doc *doc, const char *dir,
                      const struct rp_chart_list *charts)
 {
     struct md_rates_ctx m = {out, dir, charts};
-    int any = 0;
-    for (size_t i = 0; i < doc->ncells && !any; i++)
-        any = doc->cells[i].rate.present && doc->cells[i].status == RR_OK;
-    if (!any)
+    if (!rp_rate_any(doc))
         return;
     fputs("## At a fixed rate\n\n", out);
     rp_md_text(out, rp_rate_legend());

@@ -143,13 +143,31 @@ Test(runner, interleaved_targets_take_turns_and_pair, .init = tmpdir_setup, .fin
     cmd_free(&r);
 }
 
+/* Writes a suite into the test's folder, runs it quietly into out (the test's folder/name) and
+ * loads its results; the test fails when the suite does not finish. */
+static void run_quiet_suite(const char *name, const char *json, char *out, size_t n,
+                            struct rr_doc *doc)
+{
+    char file[32];
+    struct cmd_result r;
+    snprintf(file, sizeof(file), "%s.json", name);
+    const char *suite = tmpdir_write(file, json);
+    snprintf(out, n, "%s/%s", tmpdir, name);
+    cmd_run((const char *const[]){RINGFIRE, "suite", suite, "--out", out, "-q", NULL}, 120, &r);
+    cr_assert(eq(int, r.status, 0), "%s", r.err);
+    cmd_free(&r);
+    cr_assert(eq(int, load_results(out, doc), 0));
+}
+
 Test(runner, cells_at_a_fixed_rate_are_judged_and_ranked_by_cpu, .init = tmpdir_setup,
      .fini = tmpdir_teardown)
 {
     /* slow spends 100 µs of CPU per answer (at most 10k/s), lean 10 µs: at 2k/s both keep the
      * rate and lean ranks first; at 20k/s slow cannot, and is not ranked. */
-    const char *suite = tmpdir_write(
-        "rates.json",
+    char out[128];
+    struct rr_doc doc;
+    run_quiet_suite(
+        "rates",
         "{\"name\": \"rates\",\n"
         " \"targets\": [{\"name\": \"slow\", \"start\": \"exec build/ringfire-fixture --port "
         "{port} "
@@ -159,15 +177,8 @@ Test(runner, cells_at_a_fixed_rate_are_judged_and_ranked_by_cpu, .init = tmpdir_
         " \"endpoints\": {\"plaintext\": {\"path\": \"/plaintext\", \"body\": \"Hello, "
         "World!\"}},\n"
         " \"matrix\": {\"connections\": [16], \"rate\": [2000, 20000]}, \"repetitions\": 3,"
-        " \"duration\": \"1s\", \"warmup\": \"200ms\"}\n");
-    char out[128];
-    snprintf(out, sizeof(out), "%s/rates", tmpdir);
-    struct cmd_result r;
-    cmd_run((const char *const[]){RINGFIRE, "suite", suite, "--out", out, "-q", NULL}, 120, &r);
-    cr_assert(eq(int, r.status, 0), "%s", r.err);
-    cmd_free(&r);
-    struct rr_doc doc;
-    cr_assert(eq(int, load_results(out, &doc), 0));
+        " \"duration\": \"1s\", \"warmup\": \"200ms\"}\n",
+        out, sizeof(out), &doc);
     const struct rr_cell *over = cell(&doc, "slow/plaintext/ringfire/c16/p1/t0/r20000");
     cr_assert(eq(int, over->runs[0].rate.present, 1));
     cr_assert(eq(str, (char *)rr_verdict_name(over->runs[0].rate.verdict), "server-bound"));
@@ -175,6 +186,7 @@ Test(runner, cells_at_a_fixed_rate_are_judged_and_ranked_by_cpu, .init = tmpdir_
     const struct rr_cell *held = cell(&doc, "lean/plaintext/ringfire/c16/p1/t0/r2000");
     cr_assert(gt(dbl, held->runs[0].rate.response_us[RR_P99], 0));
     rr_doc_free(&doc);
+    struct cmd_result r;
     cmd_run((const char *const[]){RINGFIRE, "report", out, "--no-charts", NULL}, 60, &r);
     cr_assert(eq(int, r.status, 0), "%s", r.err);
     cmd_free(&r);
@@ -199,8 +211,10 @@ Test(runner, a_search_finds_the_highest_rate_under_the_objective, .init = tmpdir
 {
     /* slow spends 200 µs of CPU per answer: it cannot answer more than 5k/s, so the highest
      * rate with p99 within 20 ms lies below that. */
-    const char *suite = tmpdir_write(
-        "slo.json",
+    char out[128];
+    struct rr_doc doc;
+    run_quiet_suite(
+        "slo",
         "{\"name\": \"slo\",\n"
         " \"targets\": [{\"name\": \"slow\", \"start\": \"exec build/ringfire-fixture --port "
         "{port} "
@@ -208,15 +222,8 @@ Test(runner, a_search_finds_the_highest_rate_under_the_objective, .init = tmpdir
         " \"endpoints\": {\"plaintext\": {\"path\": \"/plaintext\"}},\n"
         " \"slo\": {\"p99\": \"20ms\", \"precision\": \"5%\"},\n"
         " \"matrix\": {\"connections\": [16], \"rate\": [\"peak\", \"slo\"]}, \"repetitions\": 1,"
-        " \"duration\": \"1s\", \"warmup\": \"200ms\"}\n");
-    char out[128];
-    snprintf(out, sizeof(out), "%s/slo", tmpdir);
-    struct cmd_result r;
-    cmd_run((const char *const[]){RINGFIRE, "suite", suite, "--out", out, "-q", NULL}, 120, &r);
-    cr_assert(eq(int, r.status, 0), "%s", r.err);
-    cmd_free(&r);
-    struct rr_doc doc;
-    cr_assert(eq(int, load_results(out, &doc), 0));
+        " \"duration\": \"1s\", \"warmup\": \"200ms\"}\n",
+        out, sizeof(out), &doc);
     const struct rr_cell *found = cell(&doc, "slow/plaintext/ringfire/c16/p1/t0/rslo");
     const struct rr_run *run = &found->runs[0];
     cr_assert(le(dbl, run->rps, 5000), "capacity 5k/s: found %.0f", run->rps);
@@ -242,17 +249,13 @@ Test(runner, a_search_finds_the_highest_rate_under_the_objective, .init = tmpdir
     rr_doc_free(&doc);
 
     /* No server answers within 1 µs: the search says so, and the cell is still a result. */
-    suite = tmpdir_write("never.json",
-                         "{\"name\": \"never\", \"targets\": [\"ringfire-fixture\"],\n"
-                         " \"endpoints\": {\"plaintext\": {\"path\": \"/plaintext\"}},\n"
-                         " \"slo\": {\"p50\": \"1us\", \"precision\": \"10%\"},\n"
-                         " \"matrix\": {\"connections\": [4], \"rate\": [\"peak\", \"slo\"]},"
-                         " \"repetitions\": 1, \"duration\": \"300ms\", \"warmup\": \"0s\"}\n");
-    snprintf(out, sizeof(out), "%s/never", tmpdir);
-    cmd_run((const char *const[]){RINGFIRE, "suite", suite, "--out", out, "-q", NULL}, 120, &r);
-    cr_assert(eq(int, r.status, 0), "%s", r.err);
-    cmd_free(&r);
-    cr_assert(eq(int, load_results(out, &doc), 0));
+    run_quiet_suite("never",
+                    "{\"name\": \"never\", \"targets\": [\"ringfire-fixture\"],\n"
+                    " \"endpoints\": {\"plaintext\": {\"path\": \"/plaintext\"}},\n"
+                    " \"slo\": {\"p50\": \"1us\", \"precision\": \"10%\"},\n"
+                    " \"matrix\": {\"connections\": [4], \"rate\": [\"peak\", \"slo\"]},"
+                    " \"repetitions\": 1, \"duration\": \"300ms\", \"warmup\": \"0s\"}\n",
+                    out, sizeof(out), &doc);
     run = &cell(&doc, "ringfire-fixture/plaintext/ringfire/c4/p1/t0/rslo")->runs[0];
     cr_assert(eq(dbl, run->rps, 0));
     cr_assert(le(sz, run->nsteps, 8), "halving to 10%% of the peak, each rate twice: %zu steps",
