@@ -7,7 +7,7 @@
 #   make bench               ringfire vs wrk against the fixture server and nginx
 #                            (PROFILE=1: and where each client's CPU goes, from perf)
 #   make fuzz                libFuzzer on every parser and loader (FUZZ_SECONDS each, default 60)
-#   make gate                run suites/ci.json, gate it against ci/baselines/ci.json
+#   make gate                ringfire as of GATE_BASE (default HEAD) against this tree, A/B
 #   make baseline            run suites/ci.json, make it the new ci/baselines/ci.json
 #   make install PREFIX=/usr/local
 
@@ -151,20 +151,31 @@ suite: all
 	    $(BIN) suite $(SUITE) --out $$out; rc=$$?; \
 	    [ -f $$out/results.json ] && $(BIN) report $$out; exit $$rc
 
-# make gate: the regression gate on suites/ci.json (fixture server, ringfire, ~40 s).
-# GATE_ARGS adds options: GATE_ARGS='--max-regression 10% --bmf bmf.json'.
-GATE_BASELINE ?= ci/baselines/ci.json
+# make gate: ringfire as of GATE_BASE (default HEAD, the last commit) against this tree, both
+# built here and run interleaved on this machine (suites/gate-ab.json, about 2 minutes), gated on
+# GATE_METRICS; GATE_BASELINE=FILE gates suites/ci.json against stored results instead (from
+# another machine: with a warning).  GATE_ARGS adds options: GATE_ARGS='--max-regression 10%'.
+GATE_BASE ?= HEAD
+GATE_METRICS ?= rps,p99,client-cpu
+BASELINE_FILE ?= ci/baselines/ci.json
 gate: all
-	@out=results/ci-$$(date -u +%Y%m%dT%H%M%SZ); \
+	@out=results/gate-$$(date -u +%Y%m%dT%H%M%SZ); \
+	if [ -n "$(GATE_BASELINE)" ]; then \
 	    $(BIN) suite ci --out $$out -q || exit 2; \
 	    $(BIN) gate --baseline $(GATE_BASELINE) --current $$out --markdown $$out/gate.md \
-	        $(GATE_ARGS)
+	        $(GATE_ARGS); \
+	else \
+	    ci/gate-baseline $(GATE_BASE) build/baseline || exit 2; \
+	    $(BIN) suite gate-ab --out $$out -q || exit 2; \
+	    $(BIN) gate --ab $$out --metrics $(GATE_METRICS) --markdown $$out/gate.md $(GATE_ARGS); \
+	fi
 
+# make baseline: suites/ci.json's results stored as BASELINE_FILE, for make gate GATE_BASELINE=.
 baseline: all
 	@out=results/ci-$$(date -u +%Y%m%dT%H%M%SZ); \
 	    $(BIN) suite ci --out $$out -q || exit 2; \
-	    mkdir -p $(dir $(GATE_BASELINE)) && cp $$out/results.json $(GATE_BASELINE) && \
-	    echo "make baseline: $(GATE_BASELINE) now holds $$out/results.json"
+	    mkdir -p $(dir $(BASELINE_FILE)) && cp $$out/results.json $(BASELINE_FILE) && \
+	    echo "make baseline: $(BASELINE_FILE) now holds $$out/results.json"
 
 format:
 	clang-format -i $(FORMAT_FILES)

@@ -34,7 +34,7 @@ struct cli_command {
 };
 
 extern const struct cli_command cli_run_command, cli_suite_command, cli_report_command,
-    cli_compare_command, cli_gate_command;
+    cli_compare_command, cli_gate_command, cli_calibrate_command;
 
 /* Prints "ringfire NAME: message" and the command's synopsis to stderr; returns
  * RF_EXIT_USAGE. */
@@ -43,6 +43,14 @@ __attribute__((format(printf, 2, 3))) int cli_usage(const struct cli_command *cm
 
 /* "5%", "5" or "2.5%" as a fraction (0.05); 0 <= value < 100%.  Returns 0 or -1. */
 int cli_percent(const char *s, double *out);
+
+struct rs_suite;
+struct rs_cell;
+struct rs_run_opts;
+/* Runs a loaded suite's cells, saying what happens on stderr (-q: failures and the end only);
+ * SIGINT and SIGTERM stop it, keeping what finished.  Returns the exit status. */
+int cli_suite_run(struct rs_suite *s, struct rs_cell *cells, int n, struct rs_run_opts *o,
+                  int quiet);
 
 /* The options of `ringfire run`, for --help. */
 void cli_run_help(FILE *out);

@@ -19,9 +19,9 @@ static int suite_main(int argc, char **argv);
 
 const struct cli_command cli_suite_command = {
     "suite",
-    "FILE|NAME [--dry-run] [--out DIR] [--resume DIR] [-q]",
+    "FILE|NAME [--dry-run] [--out DIR] [--resume DIR] [--repetitions N] [-q]",
     "run a benchmark suite (suites/FORMAT.md)",
-    NULL,
+    "  --repetitions N: every cell runs N times (e.g. as ringfire calibrate advises)",
     suite_main,
 };
 
@@ -143,9 +143,8 @@ static void suite_command(int argc, char **argv, char *cmd, size_t n)
         snprintf(cmd + strlen(cmd), n - strlen(cmd), " %s", argv[i]);
 }
 
-/* Runs the loaded suite's cells.  Returns the exit status. */
-static int suite_run(struct rs_suite *s, struct rs_cell *cells, int n, struct rs_run_opts *o,
-                     int quiet)
+int cli_suite_run(struct rs_suite *s, struct rs_cell *cells, int n, struct rs_run_opts *o,
+                  int quiet)
 {
     char ringfire[PATH_MAX], err[RS_ERR_MAX];
     ssize_t len = readlink("/proc/self/exe", ringfire, sizeof(ringfire) - 1);
@@ -172,14 +171,13 @@ static int suite_run(struct rs_suite *s, struct rs_cell *cells, int n, struct rs
 static int suite_main(int argc, char **argv)
 {
     static const struct option opts[] = {
-        {"dry-run", no_argument, NULL, 'n'},
-        {"out", required_argument, NULL, 'o'},
-        {"resume", required_argument, NULL, 'r'},
-        {"quiet", no_argument, NULL, 'q'},
-        {NULL, 0, NULL, 0},
+        {"dry-run", no_argument, NULL, 'n'},           {"out", required_argument, NULL, 'o'},
+        {"resume", required_argument, NULL, 'r'},      {"quiet", no_argument, NULL, 'q'},
+        {"repetitions", required_argument, NULL, 'R'}, {NULL, 0, NULL, 0},
     };
     struct rs_run_opts o = {0};
-    int dry = 0, quiet = 0, c, status = RF_EXIT_USAGE;
+    int dry = 0, quiet = 0, c, status = RF_EXIT_USAGE, reps = 0;
+    char *end;
     optind = 1;
     opterr = 0;
     while ((c = getopt_long(argc, argv, ":q", opts, NULL)) != -1) {
@@ -191,7 +189,10 @@ static int suite_main(int argc, char **argv)
             o.resume_dir = optarg;
         else if (c == 'q')
             quiet = 1;
-        else
+        else if (c == 'R' && ((reps = (int)strtol(optarg, &end, 10)) < 1 || reps > 64 || *end))
+            return cli_usage(&cli_suite_command,
+                             "--repetitions '%s': give a whole number from 1 to 64", optarg);
+        else if (c != 'R')
             return cli_usage(&cli_suite_command, "unknown option or missing value");
     }
     if (optind + 1 != argc)
@@ -211,6 +212,8 @@ static int suite_main(int argc, char **argv)
                       : "every cell is excluded: there is nothing to run");
         goto out;
     }
+    for (int i = 0; reps && i < n; i++) /* ringfire calibrate's advice, for one run */
+        cells[i].reps = (struct rs_reps){(unsigned)reps, (unsigned)reps, 0};
     if (dry) {
         suite_dry_run(&s, cells, n);
         status = RF_EXIT_OK;
@@ -218,7 +221,7 @@ static int suite_main(int argc, char **argv)
     }
     suite_command(argc, argv, cmd, sizeof(cmd));
     o.command = cmd;
-    status = suite_run(&s, cells, n, &o, quiet);
+    status = cli_suite_run(&s, cells, n, &o, quiet);
 out:
     free(cells);
     rs_suite_free(&s);

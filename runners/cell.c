@@ -43,8 +43,9 @@ int rs_cell_run(const struct rs_cell_env *env, const struct rs_cell *c,
                 char reason[RS_REASON_MAX])
 {
     const struct rs_tool *tool = &rs_tools[c->tool];
-    struct rs_tool_ctx ctx = {env->suite,    c,       target->authority, env->client_ncpus,
-                              env->ringfire, env->dir};
+    const char *own = env->suite->targets[c->target].ringfire;
+    struct rs_tool_ctx ctx = {
+        env->suite, c, target->authority, env->client_ncpus, own ? own : env->ringfire, env->dir};
     static struct rs_argv argv;
     char log[PATH_MAX + 64], *out = NULL;
     snprintf(log, sizeof(log), "%s/clients.log", env->dir);

@@ -22,7 +22,9 @@ int rs_rate_same(const struct rr_rate *a, const struct rr_rate *b)
 
 int rs_match_cell(const struct rs_suite *s, const struct rs_match *m, const struct rs_cell *c)
 {
-    return (!m->target || strcmp(m->target, s->targets[c->target].name) == 0) &&
+    const struct rs_target *t = &s->targets[c->target];
+    const char *name = t->twin ? s->targets[t->twin - 1].name : t->name;
+    return (!m->target || strcmp(m->target, name) == 0) &&
            (!m->endpoint || strcmp(m->endpoint, s->endpoints[c->endpoint].name) == 0) &&
            (m->tool < 0 || m->tool == (int)c->tool) &&
            (!m->connections || m->connections == c->connections) &&

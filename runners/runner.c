@@ -155,9 +155,13 @@ static void rn_env(struct rn *R, const char *sha)
     env->target_settings.v = calloc(R->suite->ntargets + 1, sizeof(*env->target_settings.v));
     for (unsigned i = 0; env->target_settings.v && i < R->suite->ntargets; i++) {
         const struct rs_target *t = &R->suite->targets[i];
-        char words[512];
-        snprintf(words, sizeof(words), "%s%s%s", t->settings ? t->settings : "not stated",
-                 t->url ? "; already running at " : "", t->url ? t->url : "");
+        char words[1024], own[256] = "";
+        if (t->ringfire)
+            rs_tool_version(rs_tool_find("ringfire"), t->ringfire, own, sizeof(own));
+        snprintf(words, sizeof(words), "%s%s%s%s%s%s%s", t->settings ? t->settings : "not stated",
+                 t->url ? "; already running at " : "", t->url ? t->url : "",
+                 t->ringfire ? "; loaded by " : "", t->ringfire ? t->ringfire : "",
+                 t->ringfire ? ", " : "", t->ringfire ? own : "");
         env->target_settings.v[env->target_settings.n].name = rn_strdup(t->name);
         env->target_settings.v[env->target_settings.n++].value = rn_strdup(words);
     }
@@ -453,7 +457,11 @@ static void rn_start(struct rn *R, struct rn_group *g, unsigned j)
     char log[PATH_MAX + 64], reason[RS_REASON_MAX];
     snprintf(log, sizeof(log), "%s/%s.install.log", R->dir, t->name);
     rn_event(R, &(struct rs_event){.kind = RS_EV_TARGET, .target = t->name});
-    if (rs_target_install(t, log, reason) < 0 || rs_target_build(t, log, reason) < 0 ||
+    int own = !t->ringfire || access(t->ringfire, X_OK) == 0; /* the ringfire it is loaded by */
+    if (!own)
+        snprintf(reason, sizeof(reason), "its ringfire command %s cannot be run: %s", t->ringfire,
+                 strerror(errno));
+    if (!own || rs_target_install(t, log, reason) < 0 || rs_target_build(t, log, reason) < 0 ||
         rs_target_start(t, R->target_cpus, R->dir, &g->run[j], reason) < 0) {
         rn_fail_target(R, ti, -1, reason);
         rn_event(R, &(struct rs_event){

@@ -316,9 +316,10 @@ static int ld_external(struct rj_ctx *L, const cJSON *obj, const char *path, str
 
 static int ld_target_obj(struct rj_ctx *L, const cJSON *obj, const char *path, struct rs_target *t)
 {
-    static const char *const keys[] = {
-        "name",         "apt",       "npm",           "build",    "start",     "version", "ready",
-        "stop_timeout", "endpoints", "build_timeout", "settings", "reference", "url",     NULL};
+    static const char *const keys[] = {"name",      "apt",           "npm",      "build",
+                                       "start",     "version",       "ready",    "stop_timeout",
+                                       "endpoints", "build_timeout", "settings", "reference",
+                                       "url",       "ringfire",      NULL};
     if (ld_object(L, obj, path) < 0 || rj_keys(L, obj, path, keys) < 0)
         return -1;
     t->ready_timeout_ns = 10 * NS_PER_S;
@@ -332,6 +333,7 @@ static int ld_target_obj(struct rj_ctx *L, const cJSON *obj, const char *path, s
         ld_string(L, obj, "start", path, !cJSON_GetObjectItemCaseSensitive(obj, "url"), &t->start) <
             0 ||
         ld_string(L, obj, "settings", path, 0, &t->settings) < 0 ||
+        ld_string(L, obj, "ringfire", path, 0, &t->ringfire) < 0 ||
         ld_bool(L, obj, "reference", path, &t->reference) < 0 ||
         ld_string(L, obj, "version", path, 0, &t->version) < 0 ||
         ld_duration(L, obj, "stop_timeout", path, 0, &t->stop_timeout_ns) < 0 ||
@@ -892,6 +894,50 @@ static void rs_match_free(struct rs_match *m)
     free(m->endpoint);
 }
 
+/* A copy of s, or NULL when s is NULL; *failed is set when memory runs out. */
+static char *ld_copy(const char *s, int *failed)
+{
+    char *c = s ? strdup(s) : NULL;
+    *failed |= s && !c;
+    return c;
+}
+
+int rs_suite_twin(struct rs_suite *s, const char *suffix, char err[RS_ERR_MAX])
+{
+    unsigned n = s->ntargets;
+    int failed = 0;
+    if (2 * n > RS_MAX_NAMES) {
+        snprintf(err, RS_ERR_MAX,
+                 "%s: its %u targets and their copies would be more than %d; run fewer at a time",
+                 s->file, n, RS_MAX_NAMES);
+        return -1;
+    }
+    for (unsigned i = 0; i < n; i++) {
+        const struct rs_target *a = &s->targets[i];
+        struct rs_target *b = &s->targets[n + i];
+        char name[RR_NAME_MAX + 1];
+        snprintf(name, sizeof(name), "%.*s%s", (int)(RR_NAME_MAX - strlen(suffix)), a->name,
+                 suffix);
+        *b = *a;
+        b->twin = i + 1;
+        b->name = ld_copy(name, &failed);
+        b->file = ld_copy(a->file, &failed);
+        for (unsigned k = 0; k < a->napt; k++)
+            b->apt[k] = ld_copy(a->apt[k], &failed);
+        for (unsigned k = 0; k < a->nendpoints; k++)
+            b->endpoints[k] = ld_copy(a->endpoints[k], &failed);
+        char **fields[] = {&b->npm_dir,    &b->build,    &b->start, &b->version,
+                           &b->ready_path, &b->settings, &b->url,   &b->ringfire};
+        for (size_t k = 0; k < sizeof(fields) / sizeof(fields[0]); k++)
+            *fields[k] = ld_copy(*fields[k], &failed);
+        s->ntargets++;
+    }
+    s->interleave = 1;
+    if (failed)
+        snprintf(err, RS_ERR_MAX, "out of memory copying the targets");
+    return failed ? -1 : 0;
+}
+
 void rs_suite_free(struct rs_suite *s)
 {
     for (unsigned i = 0; i < s->ntargets; i++) {
@@ -907,6 +953,7 @@ void rs_suite_free(struct rs_suite *s)
         free(t->ready_path);
         free(t->settings);
         free(t->url);
+        free(t->ringfire);
         for (unsigned k = 0; k < t->nendpoints; k++)
             free(t->endpoints[k]);
     }

@@ -54,6 +54,9 @@ struct rs_target {
     char *settings; /* its configuration in words (workers, processes), for the report */
     int reference;  /* shown in reports but never ranked (ringfire's own fixture) */
     char *url;      /* a server already running there: nothing installed, started or stopped */
+    char *ringfire; /* the ringfire command that loads its cells (an A/B of two builds); NULL: this
+                       one */
+    unsigned twin;  /* a copy of targets[twin - 1] in an A/A run (rs_suite_twin); 0: none */
 };
 
 struct rs_match {
@@ -138,6 +141,11 @@ int rs_suite_load(const char *name_or_path, struct rs_suite *suite, char err[RS_
 int rs_suite_parse(const char *file, const char *text, size_t len, struct rs_suite *suite,
                    char err[RS_ERR_MAX]);
 void rs_suite_free(struct rs_suite *suite);
+
+/* Adds a copy of every target, named NAME + suffix, and makes the suite interleaved: an A/A run
+ * (`ringfire calibrate`).  Matches, excludes and overrides apply to a copy as to its target.
+ * Returns 0, or -1 with the reason in err (too many targets, out of memory). */
+int rs_suite_twin(struct rs_suite *suite, const char *suffix, char err[RS_ERR_MAX]);
 
 /* The cells, in matrix order: targets, endpoints, tools, connections, pipeline, threads,
  * message sizes; excluded cells are left out, overrides applied.  Returns the number of cells

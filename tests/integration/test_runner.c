@@ -143,6 +143,57 @@ Test(runner, interleaved_targets_take_turns_and_pair, .init = tmpdir_setup, .fin
     cmd_free(&r);
 }
 
+/*
+ * ringfire calibrate runs a suite A/A (each target beside a copy of itself, interleaved) and
+ * says what the gate needs; a target's own "ringfire" loads its cells (here a wrapper that
+ * leaves a mark), and one that cannot be run fails its target's cells with the reason.
+ */
+Test(runner, calibrate_runs_a_suite_aa_with_each_targets_ringfire, .init = tmpdir_setup,
+     .fini = tmpdir_teardown)
+{
+    char text[1024], used[160], dir[160];
+    snprintf(used, sizeof(used), "%s/used", tmpdir);
+    snprintf(text, sizeof(text), "#!/bin/sh\necho run >> %s\nexec %s \"$@\"\n", used, RINGFIRE);
+    const char *wrapper = tmpdir_write("rf.sh", text);
+    cr_assert(eq(int, chmod(wrapper, 0755), 0));
+    snprintf(text, sizeof(text),
+             "{\"name\": \"aa\", \"targets\": [\n"
+             " {\"name\": \"fx\", \"start\": \"exec build/ringfire-fixture --port {port} --quiet\","
+             "  \"ringfire\": \"%s\", \"endpoints\": [\"plaintext\"]},\n"
+             " {\"name\": \"gone\", \"start\": \"exec build/ringfire-fixture --port {port}\","
+             "  \"ringfire\": \"/nonexistent/ringfire\", \"endpoints\": [\"plaintext\"]}],\n"
+             " \"endpoints\": {\"plaintext\": {\"path\": \"/plaintext\"}},\n"
+             " \"matrix\": {\"connections\": [4]}, \"duration\": \"200ms\", \"warmup\": \"0s\"}\n",
+             wrapper);
+    const char *suite = tmpdir_write("aa.json", text);
+    snprintf(dir, sizeof(dir), "%s/aa", tmpdir);
+    struct cmd_result r;
+    cmd_run((const char *const[]){RINGFIRE, "calibrate", suite, "--out", dir, "--repetitions", "3",
+                                  "--metrics", "rps", "-q", NULL},
+            120, &r);
+    cr_assert(eq(int, r.status, 0), "%s%s", r.out, r.err);
+    assert_says(r.out, "| fx/plaintext/ringfire/c4/p1/t0 | rps | 3 |");
+    assert_says(r.err, "target gone failed: its ringfire command /nonexistent/ringfire cannot be "
+                       "run");
+    cmd_free(&r);
+    struct rr_doc doc;
+    cr_assert(eq(int, load_results(dir, &doc), 0));
+    cr_assert(eq(int, doc.env.interleaved, 1));
+    cr_assert(eq(sz, cell(&doc, "fx.aa/plaintext/ringfire/c4/p1/t0")->nruns, 3));
+    cr_assert(
+        eq(str, (char *)status_of(cell(&doc, "gone.aa/plaintext/ringfire/c4/p1/t0")), "failed"));
+    rr_doc_free(&doc);
+    snprintf(text, sizeof(text), "%s/calibration.md", dir);
+    cr_assert(eq(int, access(text, R_OK), 0), "the table is kept beside the results");
+    FILE *f = fopen(used, "r");
+    int runs = 0;
+    while (f && fgets(text, sizeof(text), f))
+        runs++;
+    if (f)
+        fclose(f);
+    cr_assert(ge(int, runs, 6), "fx and its copy ran through their own ringfire: %d", runs);
+}
+
 /* Writes a suite into the test's folder, runs it quietly into out (the test's folder/name) and
  * loads its results; the test fails when the suite does not finish. */
 static void run_quiet_suite(const char *name, const char *json, char *out, size_t n,

@@ -18,6 +18,7 @@
 #include "../says.h"
 #include "../tmpdir.h"
 #include "cli.h"
+#include "calibrate.h"
 #include "compare.h"
 #include "diff.h"
 #include "report.h"
@@ -598,4 +599,76 @@ Test(gate, searches_and_fixed_rates_are_compared_like_any_cell)
                      "current 35.0k, -30.0%");
     assert_says(out, "REGRESSION x/plaintext/ringfire/c64/p1/t0/r5000 cpu: baseline 20.00 µs, "
                      "current 30.01 µs, +50.0%"); /* geometric means of the jittered runs */
+}
+
+/* An A/A document: target x and its copy x.aa, n pairs under +-20% shared drift, each pair's
+ * ratio off by a seeded normal noise of the given spread. */
+static struct rr_doc *aa_doc(int n, double noise)
+{
+    double a[64], b[64];
+    uint64_t seed = 42;
+    for (int i = 0; i < n; i++) {
+        double u = ((double)(rr_random(&seed) >> 11) + 1) / 9007199254740993.0;
+        double v = (double)(rr_random(&seed) >> 11) / 9007199254740992.0;
+        double z = sqrt(-2 * log(u)) * cos(2 * M_PI * v);
+        a[i] = 1 + 0.2 * sin(i);
+        b[i] = a[i] * exp(noise * z);
+    }
+    struct rr_doc *doc = doc_new("cpu");
+    cell_add(doc, "x/plaintext/ringfire/c64/p1/t0", n, 100000, 500, 5.0, a);
+    cell_add(doc, "x.aa/plaintext/ringfire/c64/p1/t0", n, 100000, 500, 5.0, b);
+    return doc;
+}
+
+static const struct rp_calib_opts calib = {
+    .mask = 1u << RP_M_RPS | 1u << RP_M_P99 | 1u << RP_M_CPU,
+    .change = 0.10,
+    .threshold = 0.05,
+    .alpha = 0.05,
+    .power = 0.9,
+};
+
+/* The repetitions an interleaved gate needs grow with the noise of a pair; against a stored
+ * baseline the drift between runs counts too, and here no number of runs is enough. */
+Test(gate, calibration_follows_the_noise)
+{
+    unsigned need[2];
+    const double noise[2] = {0.01, 0.04};
+    for (int k = 0; k < 2; k++) {
+        struct rr_doc *doc = aa_doc(16, noise[k]);
+        struct rp_calibration c;
+        cr_assert(eq(int, rp_calibrate(doc, &calib, &c), 0));
+        cr_assert(eq(int, c.nrows, 3), "rps, p99 and cpu of x against x.aa");
+        cr_assert(eq(int, c.false_alarms, 0));
+        cr_assert(le(dbl, fabs(c.rows[0].noise - noise[k]), noise[k] / 2), "noise %g",
+                  c.rows[0].noise);
+        need[k] = c.need_pairs;
+        cr_assert(eq(int, c.need_runs, 0), "the drift needs more than %d runs a side", RP_RUNS_MAX);
+        rp_calibration_free(&c);
+        rr_doc_free(doc);
+        free(doc);
+    }
+    cr_assert(eq(int, need[0], 7), "1%% noise: the fewest pairs 3 comparisons at 95%% allow");
+    cr_assert(gt(int, need[1], need[0]), "4%% noise needs more: %u", need[1]);
+    cr_assert(le(int, need[1], 40), "but not without bound: %u", need[1]);
+}
+
+Test(gate, calibrate_reads_an_aa_run_and_says_what_it_needs)
+{
+    const char *path = doc_save(aa_doc(12, 0.02), "aa");
+    char *argv[] = {"calibrate", "--results", (char *)path, "--metrics", "rps", NULL};
+    cr_assert(eq(int, capture(cli_calibrate_command.main, out, sizeof(out), 5, argv), 0), "%s",
+              out);
+    assert_says(out, "| x/plaintext/ringfire/c64/p1/t0 | rps | 12 |");
+    assert_says(out, "Repetitions for the gate: **");
+    assert_says(out, "A/A false alarms: 0 of 1 comparisons");
+    /* A document without copies of its targets cannot calibrate. */
+    const char *plain = doc_save(doc_pair("cpu", 100000, 500), "plain");
+    char *argv2[] = {"calibrate", "--results", (char *)plain, NULL};
+    cr_assert(eq(int, capture(cli_calibrate_command.main, out, sizeof(out), 3, argv2), 2), "%s",
+              out);
+    assert_says(out, "no comparison of a target with its copy");
+    char *argv3[] = {"calibrate", "ci", "--change", "4%", NULL};
+    cr_assert(eq(int, capture(cli_calibrate_command.main, out, sizeof(out), 4, argv3), 2));
+    assert_says(out, "--change 4% is not beyond --max-regression 5%");
 }
