@@ -34,7 +34,7 @@ struct cli_command {
 };
 
 extern const struct cli_command cli_run_command, cli_suite_command, cli_report_command,
-    cli_compare_command, cli_gate_command, cli_calibrate_command;
+    cli_compare_command, cli_gate_command, cli_calibrate_command, cli_history_command;
 
 /* Prints "ringfire NAME: message" and the command's synopsis to stderr; returns
  * RF_EXIT_USAGE. */

@@ -159,9 +159,8 @@ static void ch_label(const char *in, char *out, size_t n)
     out[o] = '\0';
 }
 
-/* The head of every script: PNG first; ch_finish adds the SVG. */
-static void ch_begin(FILE *gp, const char *name, const char *title, const char *xlabel,
-                     const char *ylabel)
+void rp_chart_begin(FILE *gp, const char *name, const char *title, const char *xlabel,
+                    const char *ylabel)
 {
     char t[CH_TITLE_MAX * 2], xl[256], yl[256];
     rp_gp_string(title, t, sizeof(t));
@@ -174,11 +173,16 @@ static void ch_begin(FILE *gp, const char *name, const char *title, const char *
     fprintf(gp, "set key outside right top\nset grid\nset border 3\nset tics nomirror\n");
 }
 
-/* Draws the script's plot as SVG too, closes it and has it plotted. */
-static void ch_finish(struct ch_ctx *x, FILE *gp, const char *name)
+void rp_chart_svg(FILE *gp, const char *name)
 {
     fprintf(gp, "set terminal svg size 1000,560 font 'sans,10' dynamic background '#ffffff'\n");
     fprintf(gp, "set output '%s.svg'\nreplot\n", name);
+}
+
+/* Draws the script's plot as SVG too, closes it and has it plotted. */
+static void ch_finish(struct ch_ctx *x, FILE *gp, const char *name)
+{
+    rp_chart_svg(gp, name);
     if (fclose(gp) != 0) {
         x->failed = 1;
         return;
@@ -252,9 +256,10 @@ static void ch_rps(struct ch_ctx *x, const struct rp_chart *ch, const struct rr_
     double lo, hi;
     ch_range(v, n, 0, &lo, &hi);
     int logy = ch_log(lo, hi);
-    ch_begin(gp, name, title, "connections (log scale)",
-             ch->websocket ? (logy ? "messages per second (log scale)" : "messages per second")
-                           : (logy ? "requests per second (log scale)" : "requests per second"));
+    rp_chart_begin(gp, name, title, "connections (log scale)",
+                   ch->websocket
+                       ? (logy ? "messages per second (log scale)" : "messages per second")
+                       : (logy ? "requests per second (log scale)" : "requests per second"));
     fprintf(gp,
             "set logscale x 2\nset format y '%%.1s%%c'\n%s\n"
             "set offsets graph 0.04, graph 0.04, 0, 0\n",
@@ -317,7 +322,7 @@ static void ch_hbars(struct ch_ctx *x, const char *name, FILE *dat, FILE *gp, co
                 isnan(bars[i].hi) ? bars[i].median : bars[i].hi);
     }
     fclose(dat);
-    ch_begin(gp, name, title, xl, "");
+    rp_chart_begin(gp, name, title, xl, "");
     fprintf(gp,
             "set style fill solid 0.85\nset key off\n%s\nset format x '%%.1s%%c'\n"
             "set ytics scale 0\nset offsets 0,graph 0.12,0.5,0.5\n",
@@ -453,7 +458,7 @@ static void ch_latency(struct ch_ctx *x, const struct rp_chart *ch, const struct
              "%s at %d connections, pipeline %d: latency by percentile, each run (diamond: the "
              "table's p99)",
              ch->endpoint, ch->connections, ch->pipeline);
-    ch_begin(gp, name, title, "percentile", "latency (ms, log scale)");
+    rp_chart_begin(gp, name, title, "percentile", "latency (ms, log scale)");
     fprintf(gp, "set logscale x 10\nset logscale y 10\n"
                 "set xtics ('50%%%%' 2, '90%%%%' 10, '99%%%%' 100, '99.9%%%%' 1000, "
                 "'99.99%%%%' 10000, '99.999%%%%' 100000)\n");
@@ -478,7 +483,7 @@ static void ch_timeline(struct ch_ctx *x, const struct rp_chart *ch, const struc
     const char *what = ch->websocket ? "messages" : "responses";
     snprintf(title, sizeof(title), "%s at %d connections, pipeline %d: %s in each second (run 1)",
              ch->endpoint, ch->connections, ch->pipeline, what);
-    ch_begin(gp, name, title, "second of the measured phase", what);
+    rp_chart_begin(gp, name, title, "second of the measured phase", what);
     fprintf(gp, "set format y '%%.1s%%c'\nset yrange [0:*]\n");
     int block = 0;
     for (long i = 0; i < n; i++) {
@@ -548,8 +553,9 @@ static void ch_tools(struct ch_ctx *x)
     }
     if (dat) {
         fclose(dat);
-        ch_begin(gp, name, "The same cells measured by each tool: requests per second (median)", "",
-                 "requests per second");
+        rp_chart_begin(gp, name,
+                       "The same cells measured by each tool: requests per second (median)", "",
+                       "requests per second");
         fprintf(gp,
                 "set terminal pngcairo size 1400,700 font 'sans,10'\nset bmargin 12\n"
                 "set style data histograms\nset style histogram clustered gap 1\nset style "
@@ -621,9 +627,10 @@ static void ch_slo_latency(struct ch_ctx *x, const struct rp_rate_board *b, cons
              "%s, %u connections, pipeline %u: response time %s at each step of the search "
              "(objective: at most %s)",
              b->cells[0]->endpoint, b->cells[0]->connections, b->cells[0]->pipeline, pct, limit);
-    ch_begin(gp, name, title,
-             b->cells[0]->websocket ? "messages per second asked" : "requests per second asked",
-             "response time (µs, log scale)");
+    rp_chart_begin(gp, name, title,
+                   b->cells[0]->websocket ? "messages per second asked"
+                                          : "requests per second asked",
+                   "response time (µs, log scale)");
     fprintf(gp, "set logscale y 10\nset format x '%%.1s%%c'\n");
     fprintf(gp,
             "set arrow from graph 0, first %.6g to graph 1, first %.6g nohead dt 2 lw 2 "
@@ -752,9 +759,9 @@ static void ch_curve(struct ch_ctx *x, const struct rp_rate_board *b, const char
              "%s, c=%u p=%u: response time p50 (dotted), p99, p99.9 (dashed) by rate achieved; "
              "knees dotted",
              c0->endpoint, c0->connections, c0->pipeline);
-    ch_begin(gp, name, title,
-             c0->websocket ? "messages per second achieved" : "requests per second achieved",
-             "response time (µs, log scale)");
+    rp_chart_begin(gp, name, title,
+                   c0->websocket ? "messages per second achieved" : "requests per second achieved",
+                   "response time (µs, log scale)");
     fprintf(gp, "set logscale y 10\nset format x '%%.1s%%c'\n");
     if (x->ix.doc->env.slo.present)
         fprintf(gp,

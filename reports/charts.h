@@ -4,6 +4,8 @@
 #ifndef RF_CHARTS_H
 #define RF_CHARTS_H
 
+#include <stdio.h>
+
 #include "results.h"
 
 #define RP_MAX_CHARTS 64
@@ -60,6 +62,11 @@ typedef int rp_plot_fn(const char *dir, const char *script, void *arg);
 /* gnuplot on the script (an argument vector, no shell), in dir, its messages appended to
  * dir/gnuplot.log. */
 int rp_gnuplot(const char *dir, const char *script, void *arg);
+/* The head of every chart's script (name.png, a title and axis labels, gnuplot-escaped here);
+ * after the plot command, rp_chart_svg draws the same plot into name.svg. */
+void rp_chart_begin(FILE *gp, const char *name, const char *title, const char *xlabel,
+                    const char *ylabel);
+void rp_chart_svg(FILE *gp, const char *name);
 /* Whether gnuplot runs here. */
 int rp_gnuplot_available(void);
 

@@ -85,8 +85,6 @@ static void ht_grid(const struct rp_grid *g, void *arg)
     fputs("</tbody></table>\n", out);
 }
 
-static void ht_image(FILE *out, const char *dir, const char *name, const char *alt);
-
 struct ht_rates_ctx {
     FILE *out;
     const char *dir; /* the charts, or NULL */
@@ -106,12 +104,11 @@ static void ht_rate_grid(const struct rp_grid *g, void *arg)
     for (int k = 0; h->dir && k < RP_RATE_CHART_KINDS; k++) {
         rp_rate_chart_name(g->rate, k, name, sizeof(name));
         if (name[0] && rp_rate_chart_drawn(h->charts, name))
-            ht_image(h->out, h->dir, name, what[k]);
+            rp_html_image(h->out, h->dir, name, what[k]);
     }
 }
 
-/* A chart's SVG file as an image in a data: URI (base64).  Nothing when it cannot be read. */
-static void ht_image(FILE *out, const char *dir, const char *name, const char *alt)
+void rp_html_image(FILE *out, const char *dir, const char *name, const char *alt)
 {
     static const char abc[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
     char path[4096];
@@ -150,7 +147,7 @@ static void ht_charts(FILE *out, const char *endpoint, const char *dir,
             continue;
         for (int k = 0; k < RP_CHART_KINDS; k++)
             if (ch->drawn[k])
-                ht_image(out, dir, ch->files[k], what[k]);
+                rp_html_image(out, dir, ch->files[k], what[k]);
     }
 }
 
@@ -178,20 +175,30 @@ static void ht_cells(FILE *out, const struct rr_doc *doc)
     fputs("</tbody></table>\n", out);
 }
 
+void rp_html_begin(FILE *out, const char *title, const char *name)
+{
+    fputs("<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\n"
+          "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>",
+          out);
+    fputs(title, out);
+    rp_html_text(out, name);
+    fprintf(out, "</title>\n<style>%s</style>\n</head><body>\n<h1>%s", ht_style, title);
+    rp_html_text(out, name);
+    fputs("</h1>\n", out);
+}
+
+void rp_html_end(FILE *out)
+{
+    fprintf(out, "<script>%s</script>\n</body></html>\n", ht_script);
+}
+
 int rp_html(FILE *out, const struct rr_doc *doc, const char *charts_dir,
             const struct rp_chart_list *charts)
 {
     struct rp_index m;
     if (rp_index_build(&m, doc) < 0)
         return -1;
-    fputs("<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\n"
-          "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>"
-          "ringfire report: ",
-          out);
-    rp_html_text(out, doc->suite.name);
-    fprintf(out, "</title>\n<style>%s</style>\n</head><body>\n<h1>ringfire report: ", ht_style);
-    rp_html_text(out, doc->suite.name);
-    fputs("</h1>\n", out);
+    rp_html_begin(out, "ringfire report: ", doc->suite.name);
     ht_method(out, doc);
     int rc = 0;
     for (int ws = 0; ws < 2; ws++)
@@ -217,7 +224,7 @@ int rp_html(FILE *out, const struct rr_doc *doc, const char *charts_dir,
             rc = -1;
     }
     ht_cells(out, doc);
-    fprintf(out, "<script>%s</script>\n</body></html>\n", ht_script);
+    rp_html_end(out);
     rp_index_free(&m);
     return rc;
 }

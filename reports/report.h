@@ -27,6 +27,13 @@ int rp_markdown(FILE *out, const struct rr_doc *doc, const char *charts_dir,
 int rp_html(FILE *out, const struct rr_doc *doc, const char *charts_dir,
             const struct rp_chart_list *charts);
 
+/* The parts of every page: the head (title, then name as text) with the shared style and the
+ * heading; the tail with the script that sorts tables; a chart's SVG from dir inline as an
+ * image (nothing when it cannot be read). */
+void rp_html_begin(FILE *out, const char *title, const char *name);
+void rp_html_end(FILE *out);
+void rp_html_image(FILE *out, const char *dir, const char *name, const char *alt);
+
 enum rp_report_status {
     RP_REPORT_OK = 0,
     RP_REPORT_FAILED = -1,        /* nothing usable written: err says why */

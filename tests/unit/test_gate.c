@@ -20,6 +20,7 @@
 #include "cli.h"
 #include "calibrate.h"
 #include "compare.h"
+#include "history.h"
 #include "diff.h"
 #include "report.h"
 #include "results.h"
@@ -671,4 +672,64 @@ Test(gate, calibrate_reads_an_aa_run_and_says_what_it_needs)
     char *argv3[] = {"calibrate", "ci", "--change", "4%", NULL};
     cr_assert(eq(int, capture(cli_calibrate_command.main, out, sizeof(out), 4, argv3), 2));
     assert_says(out, "--change 4% is not beyond --max-regression 5%");
+}
+
+/* n results of one cell over time, run-to-run noise +-2% and day-to-day +-3% (seeded), the
+ * throughput dropping by drop from result at on; written in the test's folder, paths in out. */
+static void history_docs(int n, int at, double drop, char paths[][160])
+{
+    uint64_t seed = 7;
+    for (int d = 0; d < n; d++) {
+        double day = 1 + 0.03 * ((double)(rr_random(&seed) % 2001) / 1000 - 1), j[5];
+        for (int r = 0; r < 5; r++)
+            j[r] = day * (d >= at ? 1 - drop : 1) *
+                   (1 + 0.02 * ((double)(rr_random(&seed) % 2001) / 1000 - 1));
+        struct rr_doc *doc = doc_new("cpu");
+        char when[32], name[32];
+        snprintf(when, sizeof(when), "2026-11-%02dT10:00:00Z", d + 1);
+        doc->env.started = strdup(when);
+        cell_add(doc, "x/plaintext/ringfire/c64/p1/t0", 5, 100000, 500, 5.0, j);
+        snprintf(name, sizeof(name), "day%02d", n - d); /* named against time's order */
+        snprintf(paths[d], 160, "%s", doc_save(doc, name));
+    }
+}
+
+static int history_run(char paths[][160], int n, const char *extra)
+{
+    char *argv[40] = {"history", "--out", (char *)tmpdir, "--no-charts"};
+    int argc = 4;
+    if (extra)
+        argv[argc++] = (char *)extra;
+    for (int d = n - 1; d >= 0; d--) /* given newest first: the command sorts them */
+        argv[argc++] = paths[d];
+    return capture(cli_history_command.main, out, sizeof(out), argc, argv);
+}
+
+Test(gate, history_finds_a_shift_where_it_happened)
+{
+    char paths[20][160];
+    history_docs(20, 12, 0.10, paths);
+    cr_assert(eq(int, history_run(paths, 20, "--metrics=rps"), 0), "%s", out);
+    assert_says(out, "change point x/plaintext/ringfire/c64/p1/t0 rps: from result 13 "
+                     "(2026-11-13T10:00:00Z)");
+    assert_says(out, "1 change point");
+    const char *md = read_text("history.md");
+    assert_says(md, "| x/plaintext/ringfire/c64/p1/t0 | rps | #13 (2026-11-13 10:00) |");
+    assert_says(read_text("history.html"), "<table");
+}
+
+Test(gate, history_of_noise_or_too_few_results_calls_nothing)
+{
+    char paths[20][160];
+    history_docs(20, 20, 0, paths);
+    cr_assert(eq(int, history_run(paths, 20, NULL), 0), "%s", out);
+    assert_says(out, "0 change points");
+    /* A 20% drop in the last 2 of 5 results: C(5, 2) orders cannot reach p 0.001. */
+    history_docs(5, 3, 0.20, paths);
+    cr_assert(eq(int, history_run(paths, 5, NULL), 0), "%s", out);
+    assert_says(out, "0 change points (too few results to reach the p-value");
+    assert_says(read_text("history.md"), "5 results are too few for any shift to reach that "
+                                         "p-value: it takes 13, or a larger --p-value");
+    cr_assert(eq(int, history_run(paths, 5, "--p-value=2"), 2));
+    assert_says(out, "--p-value '2': give a number between 0 and 1");
 }
