@@ -153,8 +153,9 @@ suite: all
 
 # make gate: ringfire as of GATE_BASE (default HEAD, the last commit) against this tree, both
 # built here and run interleaved on this machine (suites/gate-ab.json, about 2 minutes), gated on
-# GATE_METRICS; GATE_BASELINE=FILE gates suites/ci.json against stored results instead (from
-# another machine: with a warning).  GATE_ARGS adds options: GATE_ARGS='--max-regression 10%'.
+# GATE_METRICS, GATE_REPS repetitions (default the suite's 9; ringfire calibrate advises);
+# GATE_BASELINE=FILE gates suites/ci.json against stored results instead (from another machine:
+# with a warning).  GATE_ARGS adds options: GATE_ARGS='--max-regression 10%'.
 GATE_BASE ?= HEAD
 GATE_METRICS ?= rps,p99,client-cpu
 BASELINE_FILE ?= ci/baselines/ci.json
@@ -166,7 +167,7 @@ gate: all
 	        $(GATE_ARGS); \
 	else \
 	    ci/gate-baseline $(GATE_BASE) build/baseline || exit 2; \
-	    $(BIN) suite gate-ab --out $$out -q || exit 2; \
+	    $(BIN) suite gate-ab --out $$out -q $(if $(GATE_REPS),--repetitions $(GATE_REPS)) || exit 2; \
 	    $(BIN) gate --ab $$out --metrics $(GATE_METRICS) --markdown $$out/gate.md $(GATE_ARGS); \
 	fi
 

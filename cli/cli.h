@@ -6,6 +6,8 @@
 #ifndef RF_CLI_H
 #define RF_CLI_H
 
+#include <stddef.h>
+#include <stdint.h>
 #include <stdio.h>
 
 #include "ringfire.h"
@@ -34,7 +36,8 @@ struct cli_command {
 };
 
 extern const struct cli_command cli_run_command, cli_suite_command, cli_report_command,
-    cli_compare_command, cli_gate_command, cli_calibrate_command, cli_history_command;
+    cli_compare_command, cli_gate_command, cli_calibrate_command, cli_history_command,
+    cli_merge_command;
 
 /* Prints "ringfire NAME: message" and the command's synopsis to stderr; returns
  * RF_EXIT_USAGE. */
@@ -51,6 +54,13 @@ struct rs_run_opts;
  * SIGINT and SIGTERM stop it, keeping what finished.  Returns the exit status. */
 int cli_suite_run(struct rs_suite *s, struct rs_cell *cells, int n, struct rs_run_opts *o,
                   int quiet);
+
+/* --shard: "I/N", "auto" (the launcher's environment: Slurm, MPI, a Kubernetes Indexed Job
+ * with RINGFIRE_SHARDS) or "auto/N".  Returns 0, or -1 with what was expected in why. */
+int cli_shard_parse(const char *v, unsigned *index, unsigned *count, char *why, size_t n);
+/* --start-at: RFC 3339, Unix seconds with fractions, or +DURATION from now_ns (real-time
+ * nanoseconds), within the next hour.  Returns 0, or -1 with what was expected in why. */
+int cli_start_at_parse(const char *v, uint64_t now_ns, uint64_t *out, char *why, size_t n);
 
 /* The options of `ringfire run`, for --help. */
 void cli_run_help(FILE *out);

@@ -58,6 +58,10 @@ static const char run_options_help[] =
     "      --arrivals KIND   uniform (default) or poisson intended send times\n"
     "      --seed N          the seed of poisson arrivals (default 1)\n"
     "      --require-valid   exit 4, 5 or 6 when a rate run's verdict is not valid\n"
+    "      --shard I/N       shard I (from 0) of a run split over N machines: its slice of\n"
+    "                        -c, -n and the rate's schedule; auto: from the launcher\n"
+    "                        (Slurm, MPI; Kubernetes: auto/N)\n"
+    "      --start-at TIME   start the rate's schedule then: RFC 3339, Unix seconds or +5s\n"
     "      --hdr-log FILE    write each second's histograms to FILE as an HdrHistogram\n"
     "                        interval log (tags service, response, lag)\n"
     "      --json            print one JSON object (schema ringfire.run/1)\n"
@@ -97,6 +101,8 @@ enum {
     OPT_SEED,
     OPT_REQUIRE_VALID,
     OPT_HDR_LOG,
+    OPT_SHARD,
+    OPT_START_AT,
 };
 
 static const struct option run_options[] = {
@@ -124,6 +130,8 @@ static const struct option run_options[] = {
     {"seed", required_argument, NULL, OPT_SEED},
     {"require-valid", no_argument, NULL, OPT_REQUIRE_VALID},
     {"hdr-log", required_argument, NULL, OPT_HDR_LOG},
+    {"shard", required_argument, NULL, OPT_SHARD},
+    {"start-at", required_argument, NULL, OPT_START_AT},
     {"json", no_argument, NULL, OPT_JSON},
     {"quiet", no_argument, NULL, 'q'},
     {NULL, 0, NULL, 0},
@@ -262,6 +270,40 @@ static int run_hdr_log_path(struct rf_cli_run *run, const char *v)
     return 0;
 }
 
+/* --shard and --start-at (shard.c). */
+static int run_distributed(struct rf_config *cfg, int opt, const char *v)
+{
+    char why[256];
+    struct timespec now;
+    clock_gettime(CLOCK_REALTIME, &now);
+    if (opt == OPT_SHARD && cli_shard_parse(v, &cfg->shard, &cfg->nshards, why, sizeof(why)) < 0)
+        return run_error("--shard '%s': %s", v, why);
+    if (opt == OPT_START_AT &&
+        cli_start_at_parse(v, (uint64_t)now.tv_sec * 1000000000ULL + (uint64_t)now.tv_nsec,
+                           &cfg->start_at_ns, why, sizeof(why)) < 0)
+        return run_error("--start-at '%s': %s", v, why);
+    return 0;
+}
+
+/* A shard's slice of -c and -n: the first total % N shards take one more. */
+static int run_slice(struct rf_config *cfg)
+{
+    unsigned n = cfg->nshards, i = cfg->shard;
+    if (n <= 1)
+        return 0;
+    if (cfg->connections < n)
+        return run_error("--shard %u/%u: -c %u gives some shard no connection; give -c %u or "
+                         "more",
+                         i, n, cfg->connections, n);
+    cfg->connections = cfg->connections / n + (i < cfg->connections % n);
+    if (cfg->requests && cfg->requests < n)
+        return run_error("--shard %u/%u: -n %llu gives some shard no request; give -n %u or more",
+                         i, n, (unsigned long long)cfg->requests, n);
+    if (cfg->requests)
+        cfg->requests = cfg->requests / n + (i < cfg->requests % n);
+    return 0;
+}
+
 /* Every other option.  Returns 0, or the exit status of a usage error. */
 static int run_option(struct rf_cli_run *run, int opt, const char *v, struct run_seen *seen)
 {
@@ -328,6 +370,9 @@ static int run_option(struct rf_cli_run *run, int opt, const char *v, struct run
         return 0;
     case OPT_HDR_LOG:
         return run_hdr_log_path(run, v);
+    case OPT_SHARD:
+    case OPT_START_AT:
+        return run_distributed(cfg, opt, v);
     case OPT_WS_SIZE:
         if (rf_parse_size(v, RF_MAX_WS_MESSAGE, &seen->ws_size) < 0)
             return run_error("--ws-size '%s': expected a size from 0 to 16M (bytes, with an "
@@ -430,6 +475,8 @@ static int run_open_model(struct rf_cli_run *run, const struct run_seen *seen)
                          "when it falls due");
     if (cfg->nstages && seen->duration)
         return run_error("--stages sets the duration (their sum): drop -d");
+    if (!open && cfg->start_at_ns)
+        return run_error("--start-at starts a rate's schedule: give -R or --stages");
     if (!open || !cfg->requests)
         return 0;
     double reachable =
@@ -462,7 +509,7 @@ static int run_finish(struct rf_cli_run *run, int argc, char **argv, const struc
     if (!seen->duration)
         cfg->duration_ns = cfg->requests ? RUN_DEFAULT_LIMIT_NS : RUN_DEFAULT_DURATION_NS;
     rc = run_open_model(run, seen);
-    if (rc)
+    if (rc || (rc = run_slice(cfg)) != 0)
         return rc;
     if (cfg->refill > cfg->pipeline) {
         fprintf(stderr, "ringfire: --refill %u: must not exceed the pipeline depth -p %u\n",

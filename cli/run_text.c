@@ -120,6 +120,18 @@ static void out_header(FILE *out, const struct rf_cli_run *run, const struct rf_
             rf_ring_flags_name(res->env.ring_flags), res->env.buffers, res->env.buffer_size / 1024);
     if (res->env.ring_fallback[0])
         fprintf(out, "  note: %s\n", res->env.ring_fallback);
+    if (cfg->nshards > 1)
+        fprintf(out,
+                "  shard %u of %u (from 0): these connections, requests and arrivals are its "
+                "slice\n",
+                cfg->shard, cfg->nshards);
+    if (cfg->start_at_ns)
+        fprintf(out,
+                "  schedule started at %.6f (Unix time), %.0f us after --start-at; clock %s, "
+                "estimated error %.0f us (at most %.0f us)\n",
+                (double)res->start.unix_ns / 1e9, (double)res->start.late_ns / 1e3,
+                res->start.clock_synced ? "synchronized" : "NOT synchronized",
+                res->start.esterror_us, res->start.maxerror_us);
 }
 
 /* One histogram: mean, stdev, max, and its percentiles under a heading (or none). */

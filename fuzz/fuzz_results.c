@@ -1,7 +1,7 @@
 /*
  * fuzz_results.c - a results file from anyone, through everything that reads one: the strict
  * loader, the markdown report, the charts (gnuplot replaced by a checker of the scripts), the
- * diff, compare and gate with their exports, and the ringfire.run/1 reader.
+ * diff, compare and gate with their exports, and the ringfire.run/1 reader and merge.
  *
  * Oracles besides the sanitizers: a document the loader accepts prints to text it accepts
  * again and prints the same; a document compared with itself has no regression; every chart
@@ -10,7 +10,8 @@
  * raw bytes of the input, as a caller building records in code could give them.
  *
  * Input: one selector byte (bit 0 markdown, 1 charts, 2 diff/compare/gate, 3 round trip,
- * 4 the input as ringfire.run/1 (6: expecting status 200), 5 raw names), then the document.
+ * 4 the input as ringfire.run/1 (6: expecting status 200), 5 raw names, 7 the input merged as
+ * a shard of a run), then the document.
  */
 #include <stdint.h>
 #include <stdio.h>
@@ -154,6 +155,17 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         struct rr_run run;
         if (rr_rundoc_read(text, sel & 64 ? 200 : 0, &run) == 0)
             rr_run_free(&run);
+    }
+    if (sel & 128) { /* as a shard: merged alone, and beside a copy of itself (refused) */
+        const char *texts[2] = {text, text}, *names[2] = {"a.json", "b.json"};
+        char why[512];
+        for (int n = 1; n <= 2; n++) {
+            why[0] = '\0';
+            char *m = rr_rundoc_merge(texts, names, n, why, sizeof(why));
+            if (!m && !why[0])
+                abort(); /* a refusal says why */
+            free(m);
+        }
     }
     char err[RR_ERR_MAX];
     struct rr_doc doc;

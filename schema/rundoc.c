@@ -90,6 +90,30 @@ static cJSON *rd_config(const struct rr_rundoc *d)
     cJSON_AddStringToObject(o, "arrivals",
                             cfg->arrivals == RF_ARRIVALS_POISSON ? "poisson" : "uniform");
     cJSON_AddNumberToObject(o, "seed", (double)cfg->seed);
+    if (cfg->nshards > 1) {
+        cJSON *sh = cJSON_AddObjectToObject(o, "shard");
+        cJSON_AddNumberToObject(sh, "index", cfg->shard);
+        cJSON_AddNumberToObject(sh, "count", cfg->nshards);
+    } else {
+        cJSON_AddNullToObject(o, "shard");
+    }
+    if (cfg->start_at_ns)
+        cJSON_AddNumberToObject(o, "start_at", (double)cfg->start_at_ns / 1e9);
+    else
+        cJSON_AddNullToObject(o, "start_at");
+    return o;
+}
+
+/* When the run (its schedule) started, and the clock's own account of its error. */
+static cJSON *rd_start(const struct rf_result *res)
+{
+    cJSON *o = cJSON_CreateObject();
+    cJSON_AddNumberToObject(o, "unix_s", (double)res->start.unix_ns / 1e9);
+    cJSON_AddNumberToObject(o, "late_us", (double)res->start.late_ns / 1e3);
+    cJSON *clock = cJSON_AddObjectToObject(o, "clock");
+    cJSON_AddBoolToObject(clock, "synchronized", res->start.clock_synced);
+    cJSON_AddNumberToObject(clock, "esterror_us", res->start.esterror_us);
+    cJSON_AddNumberToObject(clock, "maxerror_us", res->start.maxerror_us);
     return o;
 }
 
@@ -246,6 +270,7 @@ char *rr_rundoc_print(const struct rr_rundoc *d)
     cJSON_AddItemToObject(o, "config", rd_config(d));
     cJSON_AddItemToObject(o, "env", rd_env(res));
     cJSON_AddNumberToObject(o, K_DURATION, res->duration_s);
+    cJSON_AddItemToObject(o, "start", rd_start(res));
     cJSON_AddBoolToObject(o, "complete", res->complete);
     cJSON_AddBoolToObject(o, "interrupted", res->interrupted);
     cJSON_AddNumberToObject(o, "requests", (double)c->requests);
@@ -442,4 +467,340 @@ err:
     cJSON_Delete(j);
     rr_run_free(run);
     return -1;
+}
+
+/* ---- merging shards ------------------------------------------------------------------------ */
+
+/* The settings every shard of one run shares (config keys); connections, requests and threads
+ * are each shard's own slice. */
+static const char *const rd_same[] = {"url",       "duration_s", "pipeline", "warmup_s",
+                                      "timeout_s", "method",     "headers",  "body_bytes",
+                                      "raw_bytes", "rate",       "stages",   "arrivals",
+                                      "seed",      "start_at",   NULL};
+/* Objects whose numbers are counts, added shard by shard (nested objects too). */
+static const char *const rd_counted[] = {K_STATUS, K_ERRORS, "connections", "io", NULL};
+static const char *const rd_added[] = {"requests",   K_RESPONSES,      K_UNANSWERED,
+                                       "bytes_sent", K_BYTES_RECEIVED, NULL};
+
+/* Sets o's key to v, replacing or adding it; v is freed when o cannot take it. */
+static void rd_set(cJSON *o, const char *key, cJSON *v)
+{
+    if (!cJSON_IsObject(o) ||
+        (!cJSON_ReplaceItemInObjectCaseSensitive(o, key, v) && !cJSON_AddItemToObject(o, key, v)))
+        cJSON_Delete(v);
+}
+
+#define RD_MERGE_SECONDS 172800 /* the longest timeline merged: two days */
+
+/* Adds every number of from into into, key by key, recursing into objects. */
+static void rd_add(cJSON *into, const cJSON *from)
+{
+    const cJSON *f;
+    if (!cJSON_IsObject(into))
+        return;
+    cJSON_ArrayForEach(f, from)
+    {
+        cJSON *t = cJSON_GetObjectItemCaseSensitive(into, f->string);
+        if (cJSON_IsNumber(f) && cJSON_IsNumber(t))
+            cJSON_SetNumberValue(t, t->valuedouble + f->valuedouble);
+        else if (cJSON_IsNumber(f) && !t)
+            cJSON_AddNumberToObject(into, f->string, f->valuedouble);
+        else if (cJSON_IsObject(f) && cJSON_IsObject(t))
+            rd_add(t, f);
+        else if (cJSON_IsObject(f) && !t)
+            cJSON_AddItemToObject(into, f->string, cJSON_Duplicate(f, 1));
+    }
+}
+
+static cJSON *rd_get(const cJSON *o, const char *a, const char *b)
+{
+    const cJSON *x = cJSON_GetObjectItemCaseSensitive(o, a);
+    return b ? cJSON_GetObjectItemCaseSensitive(x, b) : (cJSON *)x;
+}
+
+/* The shard's number (config.shard.index), or -1. */
+static int rd_shard_index(const cJSON *doc, int *count)
+{
+    double i = rd_num(rd_get(doc, "config", "shard"), "index");
+    double n = rd_num(rd_get(doc, "config", "shard"), "count");
+    *count = isnan(n) || n < 1 || n > 100000 ? 0 : (int)n;
+    return isnan(i) || !*count || i >= n ? -1 : (int)i;
+}
+
+/* Checks that the runs are shards of one run.  Returns 0, or -1 with the reason in err. */
+static int rd_merge_check(cJSON **docs, const char *const *names, int n, char *err, size_t en)
+{
+    int count0, seen[RR_MERGE_MAX] = {0};
+    for (int i = 0; i < n; i++) {
+        const cJSON *schema = cJSON_GetObjectItemCaseSensitive(docs[i], K_SCHEMA);
+        int count, index = rd_shard_index(docs[i], &count);
+        if (!cJSON_IsString(schema) || strcmp(schema->valuestring, RD_SCHEMA) != 0) {
+            snprintf(err, en, "%s: not a %s document (ringfire run --json)", names[i], RD_SCHEMA);
+            return -1;
+        }
+        if (index < 0 || (i && count != count0) || count > RR_MERGE_MAX || seen[index]) {
+            snprintf(err, en,
+                     "%s: %s; merge the shards of one run (ringfire run --shard I/N), each once",
+                     names[i],
+                     index < 0     ? "not a shard"
+                     : seen[index] ? "a shard given twice"
+                                   : "a shard of another count");
+            return -1;
+        }
+        count0 = count;
+        seen[index] = 1;
+        for (const char *const *k = rd_same; *k && i; k++) {
+            const cJSON *a = rd_get(docs[0], "config", *k), *b = rd_get(docs[i], "config", *k);
+            if (!cJSON_Compare(a, b, 1)) {
+                char *ta = a ? cJSON_PrintUnformatted(a) : NULL,
+                     *tb = b ? cJSON_PrintUnformatted(b) : NULL;
+                snprintf(err, en,
+                         "%s and %s are not shards of one run: config.%s is %.80s, not %.80s",
+                         names[i], names[0], *k, tb ? tb : "missing", ta ? ta : "missing");
+                free(ta);
+                free(tb);
+                return -1;
+            }
+        }
+    }
+    return 0;
+}
+
+static void rd_record(struct rf_hist *h, const cJSON *hist)
+{
+    const cJSON *pair;
+    cJSON_ArrayForEach(pair, cJSON_GetObjectItemCaseSensitive(hist, K_BUCKETS))
+    {
+        double c = 0;
+        const cJSON *a = cJSON_GetArrayItem(pair, 0), *b = cJSON_GetArrayItem(pair, 1);
+        if (cJSON_IsNumber(a) && cJSON_IsNumber(b) && a->valuedouble >= 0 &&
+            a->valuedouble < 9.007e15 && (c = b->valuedouble) >= 1 && c < 9.007e15)
+            rf_hist_record_n(h, (uint64_t)a->valuedouble, (uint64_t)c);
+    }
+}
+
+/* Each histogram rebuilt from every shard's buckets (one layout: exact), with its summary. */
+static int rd_merge_hists(cJSON *out, cJSON **docs, int n)
+{
+    static const char *const hk[3][2] = {{K_HISTOGRAM, K_LATENCY},
+                                         {K_RESPONSE_HISTOGRAM, K_RESPONSE_LATENCY},
+                                         {K_LAG_HISTOGRAM, K_LAG}};
+    for (int k = 0; k < 3; k++) {
+        if (!cJSON_IsObject(cJSON_GetObjectItemCaseSensitive(out, hk[k][0])))
+            continue;
+        struct rf_hist *h = rf_hist_new();
+        if (!h)
+            return -1;
+        for (int i = 0; i < n; i++)
+            rd_record(h, cJSON_GetObjectItemCaseSensitive(docs[i], hk[k][0]));
+        rd_set(out, hk[k][0], rd_histogram(h));
+        rd_set(out, hk[k][1], rd_latency(h));
+        rf_hist_free(h);
+    }
+    return 0;
+}
+
+/* The timelines added by wall-clock second: a shard that started s seconds after the earliest
+ * adds its second k to the merged second k + s. */
+static void rd_merge_timeline(cJSON *out, cJSON **docs, int n, double first)
+{
+    cJSON *tl = cJSON_CreateArray();
+    for (int i = 0; i < n; i++) {
+        double ahead = rd_num(rd_get(docs[i], "start", NULL), "unix_s") - first;
+        long shift = isfinite(ahead) && ahead < RD_MERGE_SECONDS ? lround(ahead) : 0;
+        const cJSON *sec;
+        cJSON_ArrayForEach(sec, cJSON_GetObjectItemCaseSensitive(docs[i], K_TIMELINE))
+        {
+            double s = rd_num(sec, K_SECOND) + (double)(shift > 0 ? shift : 0);
+            if (isnan(s) || s > RD_MERGE_SECONDS)
+                continue;
+            while (cJSON_GetArraySize(tl) <= (int)s) {
+                cJSON *e = cJSON_CreateObject();
+                cJSON_AddNumberToObject(e, K_SECOND, cJSON_GetArraySize(tl));
+                cJSON_AddItemToArray(tl, e);
+            }
+            cJSON *into = cJSON_GetArrayItem(tl, (int)s), *copy = cJSON_Duplicate(sec, 1);
+            cJSON_DeleteItemFromObjectCaseSensitive(copy, K_SECOND);
+            rd_add(into, copy);
+            cJSON_Delete(copy);
+        }
+    }
+    rd_set(out, K_TIMELINE, tl);
+}
+
+/* One shard's health: its rate, lag, CPU, verdict, clock and start. */
+static cJSON *rd_health(const cJSON *doc, double first, double *late_us)
+{
+    int count;
+    cJSON *o = cJSON_CreateObject();
+    const cJSON *rate = cJSON_GetObjectItemCaseSensitive(doc, K_RATE),
+                *st = rd_get(doc, "start", NULL);
+    const cJSON *verdict = cJSON_GetObjectItemCaseSensitive(rate, K_VERDICT);
+    const cJSON *clock = cJSON_GetObjectItemCaseSensitive(st, "clock");
+    cJSON_AddNumberToObject(o, "index", rd_shard_index(doc, &count));
+    cJSON_AddNumberToObject(o, "connections", rd_num(rd_get(doc, "config", NULL), "connections"));
+    cJSON_AddNumberToObject(o, K_RESPONSES, rd_num(doc, K_RESPONSES));
+    cJSON_AddNumberToObject(o, K_RATE_RATIO, rd_num(rate, K_RATE_RATIO));
+    cJSON_AddNumberToObject(o, "lag_p99_us", rd_num(rd_get(doc, K_LAG, NULL), "p99"));
+    cJSON_AddNumberToObject(o, "worker_cpu", rd_num(rate, "worker_cpu"));
+    cJSON_AddStringToObject(o, K_VERDICT, cJSON_IsString(verdict) ? verdict->valuestring : "none");
+    cJSON_AddBoolToObject(o, "clock_synchronized",
+                          cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(clock, "synchronized")));
+    cJSON_AddNumberToObject(o, "clock_esterror_us", rd_num(clock, "esterror_us"));
+    cJSON_AddNumberToObject(o, "start_skew_us", (rd_num(st, "unix_s") - first) * 1e6);
+    *late_us = rd_num(st, "late_us");
+    cJSON_AddNumberToObject(o, "late_us", *late_us);
+    return o;
+}
+
+/* The merged run's rate (the shards' targets and answers added) and the verdict on the whole:
+ * valid when every shard of the run is there and valid, its clock synchronized and its start
+ * within RR_MERGE_SKEW_US of the others'; invalid when the merged answers miss the target by
+ * more than the shards' tolerance; degraded otherwise, saying which shard and why. */
+static void rd_merge_verdict(cJSON *out, cJSON **docs, int n, cJSON *health, char *why, size_t wn)
+{
+    cJSON *rate = cJSON_GetObjectItemCaseSensitive(out, K_RATE);
+    int count;
+    rd_shard_index(docs[0], &count);
+    double target = 0, target_rps = 0, sent = 0, done = 0, tol = INFINITY, cpu = 0, waited = 0;
+    for (int i = 0; i < n; i++) {
+        const cJSON *r = cJSON_GetObjectItemCaseSensitive(docs[i], K_RATE);
+        target += rd_num(r, "target");
+        target_rps += rd_num(r, K_TARGET_RPS);
+        sent += rd_num(r, "sent_rps");
+        done += rd_num(r, K_COMPLETED_RPS);
+        waited += rd_num(r, "waited");
+        tol = fmin(tol, rd_num(r, "tolerance"));
+        cpu = fmax(cpu, rd_num(r, "worker_cpu"));
+    }
+    const char *verdict = "valid", *engine = "valid";
+    snprintf(why, wn,
+             cJSON_IsObject(rate) ? "all %d shards valid, started together"
+                                  : "all %d shards measured (a closed loop)",
+             n);
+    const cJSON *h;
+    cJSON_ArrayForEach(h, health)
+    {
+        const char *v = cJSON_GetObjectItemCaseSensitive(h, K_VERDICT)->valuestring;
+        double skew = fabs(rd_num(h, "start_skew_us") + 0.0);
+        int synced = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(h, "clock_synchronized"));
+        if (!cJSON_IsObject(rate) ||
+            (strcmp(v, "valid") == 0 && synced && !(skew > RR_MERGE_SKEW_US)))
+            continue; /* a closed loop has no schedule to keep or start together */
+        if (strcmp(engine, "valid") == 0 && strcmp(v, "valid") != 0)
+            engine = v;
+        snprintf(why, wn, "shard %g: %s", rd_num(h, "index"),
+                 strcmp(v, "valid") != 0 ? v
+                 : !synced ? "its clock is not synchronized (no NTP): its start may be off"
+                           : "it started more than 1 ms apart from the others");
+        verdict = "degraded";
+        break;
+    }
+    if (strcmp(verdict, "valid") == 0 && n < count) {
+        snprintf(why, wn, "%d of %d shards given: the rest of the run is missing", n, count);
+        verdict = "degraded";
+    }
+    if (rate && cJSON_IsObject(rate)) {
+        double ratio = target_rps > 0 ? done / target_rps : 0;
+        if (fabs(ratio - 1) > tol) {
+            snprintf(why, wn,
+                     "the shards together answered %.2f%% of their target (tolerance %.1f%%)",
+                     ratio * 100, tol * 100);
+            verdict = "invalid";
+        }
+        rd_set(rate, "target", cJSON_CreateNumber(target));
+        rd_set(rate, K_TARGET_RPS, cJSON_CreateNumber(target_rps));
+        rd_set(rate, "sent_rps", cJSON_CreateNumber(sent));
+        rd_set(rate, K_COMPLETED_RPS, cJSON_CreateNumber(done));
+        rd_set(rate, K_RATE_RATIO, cJSON_CreateNumber(ratio));
+        rd_set(rate, "tolerance", cJSON_CreateNumber(tol));
+        rd_set(rate, "waited", cJSON_CreateNumber(waited));
+        rd_set(rate, "worker_cpu", cJSON_CreateNumber(cpu));
+        rd_set(rate, K_VERDICT, cJSON_CreateString(engine));
+        rd_set(rate, "reason", cJSON_CreateString(why));
+    }
+    cJSON *m = cJSON_AddObjectToObject(out, "merge");
+    cJSON_AddNumberToObject(m, "shards", n);
+    cJSON_AddNumberToObject(m, "of", count);
+    cJSON_AddStringToObject(m, K_VERDICT, verdict);
+    cJSON_AddStringToObject(m, "reason", why);
+    cJSON_AddItemToObject(m, "health", health);
+}
+
+char *rr_rundoc_merge(const char *const *texts, const char *const *names, int n, char *err,
+                      size_t en)
+{
+    cJSON *docs[RR_MERGE_MAX] = {0}, *out = NULL, *health = NULL;
+    char *line = NULL, why[320];
+    if (n < 1 || n > RR_MERGE_MAX) {
+        snprintf(err, en, "give 1 to %d shards", RR_MERGE_MAX);
+        return NULL;
+    }
+    for (int i = 0; i < n; i++)
+        if (!(docs[i] = cJSON_Parse(texts[i]))) {
+            snprintf(err, en, "%s: not JSON (ringfire run --json writes one object)", names[i]);
+            goto out;
+        }
+    if (rd_merge_check(docs, names, n, err, en) < 0)
+        goto out;
+    double first = INFINITY;
+    for (int i = 0; i < n; i++)
+        first = fmin(first, rd_num(rd_get(docs[i], "start", NULL), "unix_s"));
+    out = cJSON_Duplicate(docs[0], 1);
+    health = cJSON_CreateArray();
+    if (!out || !health || rd_merge_hists(out, docs, n) < 0) {
+        snprintf(err, en, "out of memory");
+        goto out;
+    }
+    double duration = 0, late = 0, l;
+    for (int i = 1; i < n; i++) {
+        for (const char *const *k = rd_counted; *k; k++)
+            rd_add(cJSON_GetObjectItemCaseSensitive(out, *k),
+                   cJSON_GetObjectItemCaseSensitive(docs[i], *k));
+        for (const char *const *k = rd_added; *k; k++) {
+            cJSON *t = cJSON_GetObjectItemCaseSensitive(out, *k);
+            if (cJSON_IsNumber(t))
+                cJSON_SetNumberValue(t, t->valuedouble + rd_num(docs[i], *k));
+        }
+    }
+    for (int i = 0; i < n; i++) {
+        duration = fmax(duration, rd_num(docs[i], K_DURATION));
+        cJSON_AddItemToArray(health, rd_health(docs[i], first, &l));
+        late = fmax(late, l);
+    }
+    cJSON *cfg = rd_get(out, "config", NULL), *st = rd_get(out, "start", NULL);
+    if (!cJSON_IsObject(cfg) || !cJSON_IsObject(st)) {
+        snprintf(err, en, "%s: no config or start object", names[0]);
+        goto out;
+    }
+    double conns = 0, requests = 0;
+    for (int i = 0; i < n; i++) {
+        conns += rd_num(rd_get(docs[i], "config", NULL), "connections");
+        requests += rd_num(rd_get(docs[i], "config", NULL), "requests");
+    }
+    rd_set(cfg, "connections", cJSON_CreateNumber(conns));
+    rd_set(cfg, "requests", cJSON_CreateNumber(requests));
+    rd_set(cfg, "shard", cJSON_CreateNull());
+    rd_set(out, K_DURATION, cJSON_CreateNumber(duration));
+    rd_set(out, K_RPS, cJSON_CreateNumber(duration > 0 ? rd_num(out, K_RESPONSES) / duration : 0));
+    rd_set(st, "unix_s", cJSON_CreateNumber(first));
+    rd_set(st, "late_us", cJSON_CreateNumber(late));
+    rd_merge_timeline(out, docs, n, first);
+    rd_merge_verdict(out, docs, n, health, why, sizeof(why));
+    health = NULL; /* the merge object holds it now */
+    char *text = cJSON_PrintUnformatted(out);
+    size_t len = text ? strlen(text) : 0;
+    line = text ? realloc(text, len + 2) : NULL;
+    if (line)
+        memcpy(line + len, "\n", 2);
+    else
+        free(text);
+    if (!line)
+        snprintf(err, en, "out of memory");
+out:
+    for (int i = 0; i < n && i < RR_MERGE_MAX; i++)
+        cJSON_Delete(docs[i]);
+    cJSON_Delete(out);
+    cJSON_Delete(health);
+    return line;
 }

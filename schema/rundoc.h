@@ -26,4 +26,15 @@ char *rr_rundoc_print(const struct rr_rundoc *doc);
  * is not such an object. */
 int rr_rundoc_read(const char *text, int expected_status, struct rr_run *run);
 
+/* Shards of one run (`ringfire run --shard I/N`, their ringfire.run/1 texts; names for
+ * messages) merged into one document: counts added, histograms bucket by bucket (exact),
+ * timelines by wall-clock second, the rate added; config.shard null, and "merge": {"shards",
+ * "of", "verdict" (valid, degraded or invalid), "reason", "health": one object per shard}.
+ * Returns the JSON line (malloc'ed), or NULL with the reason in err: not JSON, not shards of one
+ * run (another setting, a shard twice), out of memory. */
+#define RR_MERGE_MAX 256
+#define RR_MERGE_SKEW_US 1000.0 /* shards whose starts differ by more are degraded */
+char *rr_rundoc_merge(const char *const *texts, const char *const *names, int n, char *err,
+                      size_t en);
+
 #endif

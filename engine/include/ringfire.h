@@ -203,7 +203,14 @@ struct rf_config {
     const struct rf_stage *stages;
     unsigned nstages;
     enum rf_arrivals arrivals;
-    uint64_t seed;            /* of Poisson arrivals */
+    uint64_t seed; /* of Poisson arrivals */
+    /* One shard of a run split over machines: this run keeps the arrivals j of the whole
+     * schedule with j mod nshards == shard (its connections and requests are given as its own
+     * slice); nshards 0 or 1: the whole run. */
+    unsigned shard, nshards;
+    /* The open model's schedule starts at this instant of the real-time clock (nanoseconds
+     * since 1970), once the connections are open; 0: as soon as they are. */
+    uint64_t start_at_ns;
     rf_progress_fn *progress; /* called about once a second from the calling thread */
     void *progress_arg;
     /* Per-second histograms: each worker keeps its changes every second, and rf_run calls
@@ -298,6 +305,16 @@ struct rf_env {
     unsigned buffer_size;
 };
 
+/* When the schedule started, and how well this machine's clock knows the time (the kernel's
+ * estimate for an NTP-disciplined clock), for runs started together on many machines. */
+struct rf_start {
+    uint64_t unix_ns;   /* the real-time instant the measured phase's clock counts from */
+    uint64_t late_ns;   /* start_at given: how long after it the last worker's schedule began */
+    int clock_synced;   /* the kernel's clock is disciplined (no STA_UNSYNC) */
+    double esterror_us; /* its estimated error */
+    double maxerror_us; /* and the bound of it */
+};
+
 struct rf_result {
     struct rf_counts counts;
     struct rf_hist *latency;    /* service time: actual send to the response's arrival */
@@ -314,6 +331,7 @@ struct rf_result {
     int interrupted;      /* rf_stop() ended the run early */
     int complete;         /* with requests: all of them were answered */
     int target_errno;     /* with RF_ETARGET: why the first connection failed */
+    struct rf_start start;
     struct rf_env env;
 };
 

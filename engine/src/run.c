@@ -11,6 +11,8 @@
 #include <string.h>
 #include <strings.h>
 #include <sys/resource.h>
+#include <sys/timex.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "clock.h"
@@ -186,6 +188,28 @@ static void run_progress(const struct rf__plan *plan, struct rf__worker *ws, uns
         pr.errors += atomic_load_explicit(&ws[i].progress_errors, memory_order_relaxed);
     }
     cfg->progress(&pr, cfg->progress_arg);
+}
+
+/* The run's start on the monotonic clock (config->start_at_ns, converted from the real-time
+ * clock, or now), and what the kernel says of the real-time clock's error.  Returns the real-time
+ * clock minus the monotonic one. */
+static uint64_t run_start(const struct rf_config *cfg, struct rf__plan *plan, struct rf_start *st)
+{
+    struct timex tx;
+    memset(&tx, 0, sizeof(tx)); /* modes 0: read only */
+    int state = adjtimex(&tx);
+    st->clock_synced = state >= 0 && state != TIME_ERROR && !(tx.status & STA_UNSYNC);
+    st->esterror_us = (double)tx.esterror;
+    st->maxerror_us = (double)tx.maxerror;
+    struct timespec real;
+    clock_gettime(CLOCK_REALTIME, &real);
+    uint64_t now = rf__now_ns();
+    uint64_t offset = (uint64_t)real.tv_sec * RF_NS_PER_S + (uint64_t)real.tv_nsec - now;
+    plan->start_ns = now;
+    if (cfg->start_at_ns > offset) /* an instant since this machine booted */
+        plan->start_ns = plan->start_at_ns = cfg->start_at_ns - offset;
+    st->unix_ns = plan->start_ns + offset;
+    return offset;
 }
 
 /* Waits for the workers, calling the progress hook about once a second. */
@@ -428,7 +452,7 @@ int rf_run(const struct rf_config *cfg, struct rf_result *res)
     }
     run_sizes(cfg, &plan, cfg->connections / nthreads);
     res->refill = plan.refill;
-    plan.start_ns = rf__now_ns();
+    uint64_t offset = run_start(cfg, &plan, &res->start);
     plan.warm_end_ns = plan.start_ns + cfg->warmup_ns;
     plan.end_ns = plan.warm_end_ns + run_measure_ns(cfg);
     unsigned started = run_workers(&plan, ws, nthreads, (unsigned)limit_s, &rc);
@@ -442,6 +466,15 @@ int rf_run(const struct rf_config *cfg, struct rf_result *res)
             res->timeline_len = s + 1;
     if (open)
         run_rate(res, &plan, ws, started);
+    uint64_t first = UINT64_MAX; /* the open model: the earliest schedule's start */
+    for (unsigned i = 0; open && i < started; i++) {
+        if (ws[i].sched_start_ns && ws[i].sched_start_ns < first)
+            first = ws[i].sched_start_ns;
+        if (ws[i].sched_late_ns > res->start.late_ns)
+            res->start.late_ns = ws[i].sched_late_ns;
+    }
+    if (first != UINT64_MAX)
+        res->start.unix_ns = first + offset;
     if (cfg->intervals)
         rc = run_intervals(res, cfg, ws, started);
     res->interrupted = atomic_load(&run_stop_flag);

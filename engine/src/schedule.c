@@ -74,11 +74,14 @@ void rf__sched_init(struct rf__schedule *s, const struct rf_config *cfg, uint64_
     } else {
         sched_piece(s, 0, warm + (double)cfg->duration_ns / 1e9, cfg->rate, cfg->rate);
     }
+    unsigned shards = cfg->nshards > 1 ? cfg->nshards : 1;
+    uint64_t slot = cfg->shard + (uint64_t)shards * w;
     s->poisson = cfg->arrivals == RF_ARRIVALS_POISSON;
-    s->gap = nworkers;
-    /* Each worker its own stream, the same for a given seed. */
-    s->rng = (cfg->seed ^ 0x9e3779b97f4a7c15ULL) * (2 * (uint64_t)w + 1) | 1;
-    s->mark = s->poisson ? s->gap * sched_exponential(s) : w;
+    s->gap = (double)shards * nworkers;
+    s->share = 1.0 / shards;
+    /* Each worker of each shard its own stream, the same for a given seed. */
+    s->rng = (cfg->seed ^ 0x9e3779b97f4a7c15ULL) * (2 * slot + 1) | 1;
+    s->mark = s->poisson ? s->gap * sched_exponential(s) : (double)slot;
     double at = sched_solve(s, s->mark);
     s->next_ns = at < 0 ? UINT64_MAX : start_ns + (uint64_t)(at * 1e9);
 }
@@ -111,5 +114,5 @@ double rf__sched_expected(const struct rf__schedule *s, uint64_t from_ns, uint64
 {
     double a = from_ns > s->start_ns ? (double)(from_ns - s->start_ns) / 1e9 : 0;
     double b = to_ns > s->start_ns ? (double)(to_ns - s->start_ns) / 1e9 : 0;
-    return b > a ? sched_lambda(s, b) - sched_lambda(s, a) : 0;
+    return b > a ? (sched_lambda(s, b) - sched_lambda(s, a)) * s->share : 0;
 }

@@ -9,6 +9,9 @@
  * so W workers together keep one evenly spaced schedule.  Poisson arrivals give each worker its
  * own exponential gaps of mean W between marks (a Poisson process at 1/W of the rate, time-
  * rescaled through Lambda); independent Poisson processes add up to one of the whole rate.
+ * A run split into N shards (config->shard of nshards) keeps the marks j with j mod N equal to
+ * its shard, dealt to its own W workers in turn: slot shard + N w, gap N W, whatever W the other
+ * shards have; N shards together keep the one schedule.
  */
 #ifndef RF_SCHEDULE_H
 #define RF_SCHEDULE_H
@@ -29,9 +32,10 @@ struct rf__sched_piece {
 struct rf__schedule {
     struct rf__sched_piece piece[RF__SCHED_PIECES];
     unsigned npieces;
-    unsigned at; /* the piece of the last arrival */
-    double mark; /* Lambda of the next arrival */
-    double gap;  /* uniform: W; Poisson: the mean gap */
+    unsigned at;  /* the piece of the last arrival */
+    double mark;  /* Lambda of the next arrival */
+    double gap;   /* uniform: W x shards; Poisson: the mean gap */
+    double share; /* of the whole run's arrivals this process keeps: 1 / shards */
     int poisson;
     uint64_t rng;      /* xorshift64*, seeded per worker */
     uint64_t start_ns; /* the run's start on the monotonic clock */
@@ -44,7 +48,8 @@ void rf__sched_init(struct rf__schedule *s, const struct rf_config *config, uint
                     uint64_t warm_end_ns, unsigned w, unsigned nworkers);
 /* Moves to the next arrival; returns its time (UINT64_MAX when the schedule has ended). */
 uint64_t rf__sched_advance(struct rf__schedule *s);
-/* The expected number of arrivals of the whole run (every worker) between two times. */
+/* The expected number of arrivals of this process (every worker, its shard's share) between
+ * two times. */
 double rf__sched_expected(const struct rf__schedule *s, uint64_t from_ns, uint64_t to_ns);
 
 #endif

@@ -661,7 +661,9 @@ static void worker_interval(struct rf__worker *w, unsigned second)
  * The open model's schedule starts when every connection of the worker is open (a WebSocket
  * upgraded), or when the request timeout has passed since the run began: a request intended
  * while the connections are still being made would wait for them, and its lag would be the
- * handshake's.  The warm-up and the measured phase follow from that start.
+ * handshake's.  With a start time (plan->start_at_ns, shards started together) it starts then,
+ * or, when the connections opened too late, still counts from then: the requests already due
+ * go at once and their lag says so.  The warm-up and the measured phase follow from that start.
  */
 static void worker_schedule(struct rf__worker *w)
 {
@@ -672,9 +674,12 @@ static void worker_schedule(struct rf__worker *w)
         open += l->conns[i].state == RF_CONN_OPEN;
     if (open < w->nconns && l->now < plan->start_ns + plan->config->timeout_ns)
         return;
-    w->warm_end_ns = l->now + (plan->warm_end_ns - plan->start_ns);
+    uint64_t base = plan->start_at_ns ? plan->start_at_ns : l->now;
+    w->sched_start_ns = base;
+    w->sched_late_ns = plan->start_at_ns && l->now > base ? l->now - base : 0;
+    w->warm_end_ns = base + (plan->warm_end_ns - plan->start_ns);
     w->end_ns = w->warm_end_ns + (plan->end_ns - plan->warm_end_ns);
-    rf__sched_init(&l->sched, plan->config, l->now, w->warm_end_ns, w->index, w->nworkers);
+    rf__sched_init(&l->sched, plan->config, base, w->warm_end_ns, w->index, w->nworkers);
 }
 
 /* Returns 1 when the worker is done. */

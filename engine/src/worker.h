@@ -23,6 +23,7 @@ struct rf__plan {
     const char *ws_payload; /* WebSocket: every message's payload */
     size_t ws_payload_len;
     uint64_t start_ns;    /* when every worker begins */
+    uint64_t start_at_ns; /* config->start_at_ns on the monotonic clock; 0: none */
     uint64_t warm_end_ns; /* measuring begins */
     uint64_t end_ns;      /* the run ends (the time limit with -n) */
     unsigned refill;      /* free pipeline slots that trigger a send */
@@ -66,6 +67,8 @@ struct rf__worker {
     int ivals_lost;       /* out of memory: the per-second histograms are incomplete */
     uint64_t warm_end_ns; /* the plan's; in the open model, from when its connections opened */
     uint64_t end_ns;
+    uint64_t sched_start_ns; /* open model: where its schedule counts from */
+    uint64_t sched_late_ns;  /* with start_at: how long after it the schedule could begin */
     uint64_t measure_start_ns;
     uint64_t measure_end_ns;
     uint64_t established;

@@ -9,7 +9,9 @@
 #include <math.h>
 #include <sched.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "../says.h"
@@ -320,4 +322,101 @@ Test(rate, the_interval_log_of_a_closed_loop_and_a_bad_path, .fini = stop)
     cr_assert(eq(int, r.status, 2));
     assert_says(r.err, "--hdr-log '/nonexistent/x.hlog': cannot write in /nonexistent/");
     cmd_free(&r);
+}
+
+/* The sum of a histogram's counts, from its buckets. */
+static double bucket_total(const cJSON *j, const char *key)
+{
+    double n = 0;
+    const cJSON *pair;
+    cJSON_ArrayForEach(pair, cJSON_GetObjectItem(cJSON_GetObjectItem(j, key), "buckets")) n +=
+        cJSON_GetArrayItem(pair, 1)->valuedouble;
+    return n;
+}
+
+/* ringfire merge of dir/shard0.json and shard1.json: counts and histograms add up exactly; a
+ * shard alone is a degraded run; a shard twice is refused. */
+static void assert_merge(const char *dir)
+{
+    char s0[160], s1[160], merged[160];
+    snprintf(s0, sizeof(s0), "%s/shard0.json", dir);
+    snprintf(s1, sizeof(s1), "%s/shard1.json", dir);
+    snprintf(merged, sizeof(merged), "%s/merged.json", dir);
+    struct cmd_result r;
+    cmd_run((const char *const[]){RINGFIRE, "merge", s0, s1, "--out", merged, NULL}, 30, &r);
+    cr_assert(eq(int, r.status, 0), "%s", r.err);
+    assert_says(r.err, "ringfire merge: 2 of 2 shards: ");
+    cmd_free(&r);
+    cJSON *part[2], *m;
+    const char *paths[3] = {s0, s1, merged};
+    cJSON **docs[3] = {&part[0], &part[1], &m};
+    for (int i = 0; i < 3; i++) {
+        char *text = read_file(paths[i]);
+        *docs[i] = text ? cJSON_Parse(text) : NULL;
+        free(text);
+        cr_assert(not(eq(ptr, *docs[i], NULL)), "%s", paths[i]);
+    }
+    static const char *const added[] = {"responses", "requests", "status.2xx",
+                                        "connections.requested"};
+    for (size_t k = 0; k < sizeof(added) / sizeof(added[0]); k++)
+        cr_assert(eq(dbl, json_num(m, added[k]),
+                     json_num(part[0], added[k]) + json_num(part[1], added[k])),
+                  "%s adds up", added[k]);
+    static const char *const hists[] = {"histogram", "response_histogram", "lag_histogram"};
+    for (size_t k = 0; k < 3; k++)
+        cr_assert(eq(dbl, bucket_total(m, hists[k]),
+                     bucket_total(part[0], hists[k]) + bucket_total(part[1], hists[k])),
+                  "%s: every sample of both shards", hists[k]);
+    cr_assert(eq(dbl, json_num(m, "rate.target_rps"), 4000));
+    cr_assert(eq(dbl, json_num(m, "merge.shards"), 2));
+    for (int i = 0; i < 2; i++)
+        cJSON_Delete(part[i]);
+    cJSON_Delete(m);
+    cmd_run((const char *const[]){RINGFIRE, "merge", s0, NULL}, 30, &r);
+    cr_assert(eq(int, r.status, 0), "%s", r.err);
+    assert_says(r.err, "1 of 2 shards: degraded: "); /* missing, or its clock not synchronized */
+    cmd_free(&r);
+    cmd_run((const char *const[]){RINGFIRE, "merge", s0, s0, NULL}, 30, &r);
+    cr_assert(eq(int, r.status, 2), "%s", r.err);
+    assert_says(r.err, "a shard given twice");
+    cmd_free(&r);
+}
+
+/* Two shards started together (--start-at) each keep half of the rate from the same instant,
+ * on their half of the connections. */
+Test(rate, shards_start_together_and_split_the_rate, .fini = stop)
+{
+    start(NULL);
+    struct timespec now;
+    clock_gettime(CLOCK_REALTIME, &now);
+    double at = floor(((double)now.tv_sec + (double)now.tv_nsec / 1e9 + 1.5) * 1000) / 1000;
+    char cmd[1024];
+    snprintf(cmd, sizeof(cmd),
+             "for i in 0 1; do %s http://127.0.0.1:%u/plaintext -R 4k -c 9 -d 2s --shard $i/2 "
+             "--start-at %.3f --json > %s/shard$i.json & done; wait",
+             RINGFIRE, fx.port, at, fx.dir);
+    struct cmd_result r;
+    cmd_run((const char *const[]){"sh", "-c", cmd, NULL}, 60, &r);
+    cr_assert(eq(int, r.status, 0), "%s", r.err);
+    cmd_free(&r);
+    double started[2];
+    for (int i = 0; i < 2; i++) {
+        char path[160];
+        snprintf(path, sizeof(path), "%s/shard%d.json", fx.dir, i);
+        char *text = read_file(path);
+        cJSON *j = text ? cJSON_Parse(text) : NULL;
+        free(text);
+        cr_assert(not(eq(ptr, j, NULL)), "%s is not JSON", path);
+        cr_assert(eq(dbl, json_num(j, "config.shard.index"), i));
+        cr_assert(eq(dbl, json_num(j, "connections.requested"), i ? 4 : 5), "9 = 5 + 4");
+        cr_assert(eq(dbl, json_num(j, "rate.target_rps"), 2000), "half the rate each");
+        cr_assert(le(dbl, fabs(json_num(j, "rate.completed_rps") / 2000 - 1), 0.02), "%g/s",
+                  json_num(j, "rate.completed_rps"));
+        started[i] = json_num(j, "start.unix_s");
+        cr_assert(le(dbl, json_num(j, "start.late_us"), 500000), "connected before the start");
+        cJSON_Delete(j);
+    }
+    cr_assert(le(dbl, fabs(started[0] - at), 2e-6), "the schedule counts from --start-at");
+    cr_assert(eq(dbl, started[0], started[1]), "both shards count from the same instant");
+    assert_merge(fx.dir);
 }

@@ -1,7 +1,8 @@
 /*
  * test_schedule.c - the open model's intended send times and its verdict: uniform arrivals
  * evenly spaced across workers, Poisson arrivals that pass a goodness-of-fit test, ramps that
- * follow their integral, the rate and stage syntax, and the verdict rule case by case.
+ * follow their integral, shards that add up to the whole schedule, the rate and stage syntax,
+ * and the verdict rule case by case.
  */
 #include <criterion/criterion.h>
 #include <criterion/new/assert.h>
@@ -89,6 +90,33 @@ static double ks_exponential(const uint64_t *t, size_t n, double rate)
     }
     free(gap);
     return d;
+}
+
+/* Shards on machines with different numbers of workers (1, 2 and 3) keep, together, exactly
+ * the one machine's schedule; each expects its third of the arrivals. */
+Test(schedule, shards_of_a_rate_make_the_whole_schedule)
+{
+    struct rf_config whole = rate_config(6000, 1000000000ULL);
+    uint64_t *one = calloc(7000, sizeof(*one)), *all = calloc(7000, sizeof(*all));
+    size_t n1 = times_of(&whole, 0, 1, one, 7000), n = 0;
+    cr_assert(eq(sz, n1, 6000));
+    for (unsigned shard = 0; shard < 3; shard++) {
+        struct rf_config c = whole;
+        c.shard = shard;
+        c.nshards = 3;
+        for (unsigned w = 0; w <= shard; w++)
+            n += times_of(&c, w, shard + 1, all + n, 7000 - n);
+        struct rf__schedule s;
+        rf__sched_init(&s, &c, START, START, 0, shard + 1);
+        cr_assert(le(dbl, fabs(rf__sched_expected(&s, START, START + 1000000000ULL) - 2000), 1e-6),
+                  "a shard expects its share");
+    }
+    cr_assert(eq(sz, n, n1));
+    qsort(all, n, sizeof(*all), cmp_u64);
+    for (size_t i = 0; i < n; i++)
+        cr_assert(eq(u64, all[i], one[i]), "arrival %zu", i);
+    free(one);
+    free(all);
 }
 
 Test(schedule, poisson_gaps_are_exponential)
