@@ -62,6 +62,13 @@ int cli_shard_parse(const char *v, unsigned *index, unsigned *count, char *why, 
  * nanoseconds), within the next hour.  Returns 0, or -1 with what was expected in why. */
 int cli_start_at_parse(const char *v, uint64_t now_ns, uint64_t *out, char *why, size_t n);
 
+/* The health table of a merged run (ringfire merge's), on stderr. */
+void cli_merge_say(const char *line);
+/* `ringfire run ... --agents HOSTS`: one shard per agent over ssh, merged on stdout.  argv is
+ * the run's own (its options are passed on); returns the exit status. */
+struct rf_config;
+int cli_agents_run(const char *hosts, const struct rf_config *cfg, int argc, char **argv);
+
 /* The options of `ringfire run`, for --help. */
 void cli_run_help(FILE *out);
 
@@ -82,6 +89,7 @@ struct rf_cli_run {
     char *hdr_text;
     size_t hdr_len;
     int hdr_failed;
+    const char *agents; /* --agents: run as shards on these hosts over ssh */
 };
 
 void rf_print_text(FILE *out, const struct rf_cli_run *run, const struct rf_result *res);

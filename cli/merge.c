@@ -36,7 +36,7 @@ const struct cli_command cli_merge_command = {
 };
 
 /* The health table in words, from the merged document. */
-static void merge_say(const char *line)
+void cli_merge_say(const char *line)
 {
     cJSON *j = cJSON_Parse(line);
     const cJSON *m = cJSON_GetObjectItemCaseSensitive(j, "merge"), *h;
@@ -95,7 +95,7 @@ static int merge_main(int argc, char **argv)
         fprintf(stderr, "ringfire merge: %s\n", texts ? err : "out of memory");
         goto done;
     }
-    merge_say(line);
+    cli_merge_say(line);
     if (out && rr_write_atomic(out, line) < 0) {
         fprintf(stderr, "ringfire merge: cannot write %s\n", out);
         status = RF_EXIT_FAIL;

@@ -62,6 +62,7 @@ static const char run_options_help[] =
     "                        -c, -n and the rate's schedule; auto: from the launcher\n"
     "                        (Slurm, MPI; Kubernetes: auto/N)\n"
     "      --start-at TIME   start the rate's schedule then: RFC 3339, Unix seconds or +5s\n"
+    "      --agents HOSTS    run one shard on each host over ssh, then merge (JSON out)\n"
     "      --hdr-log FILE    write each second's histograms to FILE as an HdrHistogram\n"
     "                        interval log (tags service, response, lag)\n"
     "      --json            print one JSON object (schema ringfire.run/1)\n"
@@ -103,6 +104,7 @@ enum {
     OPT_HDR_LOG,
     OPT_SHARD,
     OPT_START_AT,
+    OPT_AGENTS,
 };
 
 static const struct option run_options[] = {
@@ -132,6 +134,7 @@ static const struct option run_options[] = {
     {"hdr-log", required_argument, NULL, OPT_HDR_LOG},
     {"shard", required_argument, NULL, OPT_SHARD},
     {"start-at", required_argument, NULL, OPT_START_AT},
+    {"agents", required_argument, NULL, OPT_AGENTS},
     {"json", no_argument, NULL, OPT_JSON},
     {"quiet", no_argument, NULL, 'q'},
     {NULL, 0, NULL, 0},
@@ -373,6 +376,9 @@ static int run_option(struct rf_cli_run *run, int opt, const char *v, struct run
     case OPT_SHARD:
     case OPT_START_AT:
         return run_distributed(cfg, opt, v);
+    case OPT_AGENTS:
+        run->agents = v;
+        return 0;
     case OPT_WS_SIZE:
         if (rf_parse_size(v, RF_MAX_WS_MESSAGE, &seen->ws_size) < 0)
             return run_error("--ws-size '%s': expected a size from 0 to 16M (bytes, with an "
@@ -673,6 +679,14 @@ static int run_main(int argc, char **argv)
     int status = run_parse(&run, argc, argv);
     if (status != 0)
         goto out;
+    if (run.agents && (run.config.nshards > 1 || run.hdr_log)) {
+        status = run_error("--agents makes the shards itself: drop --shard and --hdr-log");
+        goto out;
+    }
+    if (run.agents) {
+        status = cli_agents_run(run.agents, &run.config, argc, argv);
+        goto out;
+    }
     if (!run.json && !run.quiet && isatty(STDERR_FILENO))
         run.config.progress = run_progress;
     if (run.hdr_log && run_hdr_open(&run) < 0) {

@@ -7,11 +7,13 @@
 #include <criterion/criterion.h>
 #include <criterion/new/assert.h>
 #include <math.h>
+#include <limits.h>
 #include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "../says.h"
@@ -419,4 +421,42 @@ Test(rate, shards_start_together_and_split_the_rate, .fini = stop)
     cr_assert(le(dbl, fabs(started[0] - at), 2e-6), "the schedule counts from --start-at");
     cr_assert(eq(dbl, started[0], started[1]), "both shards count from the same instant");
     assert_merge(fx.dir);
+}
+
+/*
+ * --agents runs a shard on each host over ssh and merges them.  An ssh stand-in (RINGFIRE_SSH)
+ * runs the command here and refuses the host "down" as ssh does (exit 255): the merged run has
+ * 2 of 3 shards, says the third could not be reached, and is degraded.
+ */
+Test(rate, agents_run_shards_over_ssh_and_merge_them, .fini = stop)
+{
+    start(NULL);
+    char ssh[160], remote[PATH_MAX], cmd[PATH_MAX + 512], url[96];
+    snprintf(ssh, sizeof(ssh), "%s/ssh", fx.dir);
+    FILE *f = fopen(ssh, "w");
+    cr_assert(not(eq(ptr, f, NULL)));
+    fputs("#!/bin/sh\nwhile [ \"$1\" = -o ]; do shift 2; done\nhost=$1; shift\n"
+          "[ \"$host\" = down ] && { echo 'ssh: connect to host down: Connection refused' >&2; "
+          "exit 255; }\nexec sh -c \"$*\"\n",
+          f);
+    fclose(f);
+    cr_assert(eq(int, chmod(ssh, 0755), 0));
+    cr_assert(not(eq(ptr, realpath(RINGFIRE, remote), NULL)));
+    snprintf(url, sizeof(url), "http://127.0.0.1:%u/plaintext", fx.port);
+    snprintf(cmd, sizeof(cmd),
+             "RINGFIRE_SSH=%s RINGFIRE_REMOTE=%s %s %s -R 2k -c 6 -d 1s --agents a,b,down", ssh,
+             remote, RINGFIRE, url);
+    struct cmd_result r;
+    cmd_run((const char *const[]){"sh", "-c", cmd, NULL}, 60, &r);
+    cr_assert(eq(int, r.status, 0), "%s", r.err);
+    assert_says(r.err, "agent down (shard 2/3) could not be reached (ssh exit 255)");
+    assert_says(r.err, "ringfire merge: 2 of 3 shards: degraded");
+    cJSON *m = cJSON_Parse(r.out);
+    cr_assert(not(eq(ptr, m, NULL)), "%s", r.out);
+    cr_assert(eq(dbl, json_num(m, "merge.shards"), 2));
+    cr_assert(eq(dbl, json_num(m, "config.connections"), 4), "two shards of 6 / 3");
+    cr_assert(eq(dbl, json_num(m, "rate.target_rps"), 2000.0 * 2 / 3));
+    cr_assert(eq(dbl, json_num(m, "responses"), json_num(m, "status.2xx")));
+    cJSON_Delete(m);
+    cmd_free(&r);
 }
