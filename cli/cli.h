@@ -62,6 +62,21 @@ int cli_shard_parse(const char *v, unsigned *index, unsigned *count, char *why, 
  * nanoseconds), within the next hour.  Returns 0, or -1 with what was expected in why. */
 int cli_start_at_parse(const char *v, uint64_t now_ns, uint64_t *out, char *why, size_t n);
 
+/* --metrics ADDR:PORT (metrics.c): the run's figures for Prometheus while it runs. */
+struct cli_metrics;
+struct cli_metrics_figures {
+    unsigned long long responses, errors;
+    double elapsed_s, target_rate;
+    int warming_up, final;
+    const struct rf_hist *latency, *response, *lag; /* NULL: not measured */
+};
+/* Listens on ADDR:PORT and serves from a thread of its own.  Returns 0, or -1 with why. */
+int cli_metrics_start(const char *where, struct cli_metrics **m, char *why, size_t n);
+/* Renders the figures; the server serves them from then on. */
+void cli_metrics_update(struct cli_metrics *m, const struct cli_metrics_figures *x);
+/* Stops serving once final figures were scraped (at most 15 s after the run); NULL: nothing. */
+void cli_metrics_stop(struct cli_metrics *m);
+
 /* The health table of a merged run (ringfire merge's), on stderr. */
 void cli_merge_say(const char *line);
 /* `ringfire run ... --agents HOSTS`: one shard per agent over ssh, merged on stdout.  argv is
@@ -89,7 +104,10 @@ struct rf_cli_run {
     char *hdr_text;
     size_t hdr_len;
     int hdr_failed;
-    const char *agents; /* --agents: run as shards on these hosts over ssh */
+    const char *agents;     /* --agents: run as shards on these hosts over ssh */
+    const char *metrics_at; /* --metrics ADDR:PORT */
+    struct cli_metrics *metrics;
+    int progress_line; /* the progress line on stderr */
 };
 
 void rf_print_text(FILE *out, const struct rf_cli_run *run, const struct rf_result *res);

@@ -63,6 +63,7 @@ static const char run_options_help[] =
     "                        (Slurm, MPI; Kubernetes: auto/N)\n"
     "      --start-at TIME   start the rate's schedule then: RFC 3339, Unix seconds or +5s\n"
     "      --agents HOSTS    run one shard on each host over ssh, then merge (JSON out)\n"
+    "      --metrics A:P     serve the figures so far for Prometheus on http://A:P/metrics\n"
     "      --hdr-log FILE    write each second's histograms to FILE as an HdrHistogram\n"
     "                        interval log (tags service, response, lag)\n"
     "      --json            print one JSON object (schema ringfire.run/1)\n"
@@ -105,6 +106,7 @@ enum {
     OPT_SHARD,
     OPT_START_AT,
     OPT_AGENTS,
+    OPT_METRICS,
 };
 
 static const struct option run_options[] = {
@@ -135,6 +137,7 @@ static const struct option run_options[] = {
     {"shard", required_argument, NULL, OPT_SHARD},
     {"start-at", required_argument, NULL, OPT_START_AT},
     {"agents", required_argument, NULL, OPT_AGENTS},
+    {"metrics", required_argument, NULL, OPT_METRICS},
     {"json", no_argument, NULL, OPT_JSON},
     {"quiet", no_argument, NULL, 'q'},
     {NULL, 0, NULL, 0},
@@ -377,7 +380,8 @@ static int run_option(struct rf_cli_run *run, int opt, const char *v, struct run
     case OPT_START_AT:
         return run_distributed(cfg, opt, v);
     case OPT_AGENTS:
-        run->agents = v;
+    case OPT_METRICS:
+        *(opt == OPT_AGENTS ? &run->agents : &run->metrics_at) = v;
         return 0;
     case OPT_WS_SIZE:
         if (rf_parse_size(v, RF_MAX_WS_MESSAGE, &seen->ws_size) < 0)
@@ -563,7 +567,14 @@ static int run_parse(struct rf_cli_run *run, int argc, char **argv)
 
 static void run_progress(const struct rf_progress *p, void *arg)
 {
-    (void)arg;
+    const struct rf_cli_run *run = arg;
+    if (run->metrics)
+        cli_metrics_update(run->metrics,
+                           &(struct cli_metrics_figures){p->responses, p->errors, p->elapsed_s,
+                                                         run->config.rate, p->warming_up, 0,
+                                                         p->latency, p->response, p->lag});
+    if (!run->progress_line)
+        return;
     if (p->warming_up) {
         fprintf(stderr, "\r  warming up  %5.1fs / %.1fs   ", p->elapsed_s, p->total_s);
         return;
@@ -671,6 +682,18 @@ static int run_report(const struct rf_cli_run *run, const struct rf_result *res)
     return status;
 }
 
+/* The run's own figures, final, for --metrics. */
+static void run_metrics_final(const struct rf_cli_run *run, const struct rf_result *res)
+{
+    unsigned long long errors = 0;
+    for (int k = 0; k < RF_ERRK_COUNT_; k++)
+        errors += res->counts.errors[k];
+    cli_metrics_update(run->metrics,
+                       &(struct cli_metrics_figures){res->counts.responses, errors, res->duration_s,
+                                                     run->config.rate, 0, 1, res->latency,
+                                                     res->response, res->lag});
+}
+
 static int run_main(int argc, char **argv)
 {
     static struct rf_cli_run run;
@@ -687,8 +710,17 @@ static int run_main(int argc, char **argv)
         status = cli_agents_run(run.agents, &run.config, argc, argv);
         goto out;
     }
-    if (!run.json && !run.quiet && isatty(STDERR_FILENO))
+    char why[256];
+    if (run.metrics_at && cli_metrics_start(run.metrics_at, &run.metrics, why, sizeof(why)) < 0) {
+        status = run_error("--metrics '%s': %s", run.metrics_at, why);
+        goto out;
+    }
+    run.progress_line = !run.json && !run.quiet && isatty(STDERR_FILENO);
+    run.config.live = run.metrics != NULL;
+    if (run.progress_line || run.metrics) {
         run.config.progress = run_progress;
+        run.config.progress_arg = &run;
+    }
     if (run.hdr_log && run_hdr_open(&run) < 0) {
         status = run_error("--hdr-log: out of memory");
         goto out;
@@ -699,14 +731,17 @@ static int run_main(int argc, char **argv)
     sigaction(SIGINT, &sa, NULL);
     sigaction(SIGTERM, &sa, NULL);
     int rc = rf_run(&run.config, &res);
-    if (run.config.progress)
+    if (run.progress_line)
         fprintf(stderr, "\r%60s\r", "");
+    if (rc == 0 && run.metrics)
+        run_metrics_final(&run, &res);
     status = rc < 0 ? run_failed(&run, &res, rc) : run_report(&run, &res);
     if (rc == 0 && run.hdr_log && run_hdr_write(&run) && status == RF_EXIT_OK)
         status = RF_EXIT_FAIL;
     if (rc == 0)
         rf_result_free(&res);
 out:
+    cli_metrics_stop(run.metrics);
     if (run.hdr_out)
         fclose(run.hdr_out);
     free(run.hdr_text);

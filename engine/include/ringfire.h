@@ -154,6 +154,10 @@ struct rf_progress {
     int warming_up;
     uint64_t responses; /* measured (after warm-up) so far */
     uint64_t errors;
+    /* With config->live: the measured phase's histograms so far (service time; response time
+     * and lag in the open model, else NULL), merged over the workers as each had them at its
+     * last whole second; valid during the call.  NULL without config->live. */
+    const struct rf_hist *latency, *response, *lag;
 };
 
 typedef void rf_progress_fn(const struct rf_progress *progress, void *arg);
@@ -213,6 +217,7 @@ struct rf_config {
     uint64_t start_at_ns;
     rf_progress_fn *progress; /* called about once a second from the calling thread */
     void *progress_arg;
+    int live; /* progress carries the histograms so far (for live metrics) */
     /* Per-second histograms: each worker keeps its changes every second, and rf_run calls
      * this for each second, in order, from the calling thread before it returns. */
     rf_interval_fn *intervals;

@@ -187,6 +187,21 @@ static void run_progress(const struct rf__plan *plan, struct rf__worker *ws, uns
         pr.responses += atomic_load_explicit(&ws[i].progress_responses, memory_order_relaxed);
         pr.errors += atomic_load_explicit(&ws[i].progress_errors, memory_order_relaxed);
     }
+    for (int k = 0; cfg->live && k < 3; k++) {
+        struct rf_hist *h = plan->live[k];
+        if (!h)
+            continue;
+        rf_hist_reset(h);
+        for (unsigned i = 0; i < n; i++) {
+            pthread_mutex_lock(&ws[i].live_lock);
+            if (ws[i].live[k])
+                rf_hist_merge(h, ws[i].live[k]);
+            pthread_mutex_unlock(&ws[i].live_lock);
+        }
+    }
+    pr.latency = plan->live[0];
+    pr.response = plan->live[1];
+    pr.lag = plan->live[2];
     cfg->progress(&pr, cfg->progress_arg);
 }
 
@@ -371,8 +386,13 @@ static unsigned run_workers(struct rf__plan *plan, struct rf__worker *ws, unsign
 {
     const struct rf_config *cfg = plan->config;
     unsigned per = cfg->connections / nthreads, extra = cfg->connections % nthreads, started = 0;
+    int open = cfg->rate > 0 || cfg->nstages;
     for (unsigned i = 0; i < nthreads; i++) {
         struct rf__worker *w = &ws[i];
+        pthread_mutex_init(&w->live_lock, NULL);
+        for (int k = 0; cfg->live && k < (open ? 3 : 1); k++)
+            if (!(w->live[k] = rf_hist_new()) || !plan->live[k])
+                *rc = RF_ENOMEM;
         w->plan = plan;
         w->index = i;
         w->nworkers = nthreads;
@@ -381,7 +401,7 @@ static unsigned run_workers(struct rf__plan *plan, struct rf__worker *ws, unsign
         w->cpu = cfg->cpus && cfg->ncpus ? cfg->cpus[i % cfg->ncpus] : -1;
         w->timeline_cap = timeline_cap;
     }
-    for (; started < nthreads; started++) {
+    for (; started < nthreads && *rc == 0; started++) {
         *rc = rf__worker_start(&ws[started]);
         if (*rc < 0) {
             rf_stop();
@@ -450,6 +470,8 @@ int rf_run(const struct rf_config *cfg, struct rf_result *res)
         rc = RF_ENOMEM;
         goto out;
     }
+    for (int k = 0; cfg->live && k < (open ? 3 : 1); k++)
+        plan.live[k] = rf_hist_new();
     run_sizes(cfg, &plan, cfg->connections / nthreads);
     res->refill = plan.refill;
     uint64_t offset = run_start(cfg, &plan, &res->start);
@@ -480,7 +502,12 @@ int rf_run(const struct rf_config *cfg, struct rf_result *res)
     res->interrupted = atomic_load(&run_stop_flag);
     res->complete = !cfg->requests || res->counts.responses >= cfg->requests;
 out:
+    for (int k = 0; k < 3; k++)
+        rf_hist_free(plan.live[k]);
     for (unsigned i = 0; ws && i < nthreads; i++) {
+        for (int k = 0; k < 3; k++)
+            rf_hist_free(ws[i].live[k]);
+        pthread_mutex_destroy(&ws[i].live_lock);
         rf_hist_free(ws[i].latency);
         rf_hist_free(ws[i].response);
         rf_hist_free(ws[i].lag);

@@ -682,6 +682,19 @@ static void worker_schedule(struct rf__worker *w)
     rf__sched_init(&l->sched, plan->config, base, w->warm_end_ns, w->index, w->nworkers);
 }
 
+/* config->live: the histograms as they are now, for the main thread (once a second). */
+static void worker_live(struct rf__worker *w)
+{
+    struct rf_hist *const now[3] = {w->latency, w->response, w->lag};
+    pthread_mutex_lock(&w->live_lock);
+    for (int k = 0; k < 3; k++)
+        if (w->live[k] && now[k]) {
+            rf_hist_reset(w->live[k]);
+            rf_hist_merge(w->live[k], now[k]);
+        }
+    pthread_mutex_unlock(&w->live_lock);
+}
+
 /* Returns 1 when the worker is done. */
 static int worker_tick(struct rf__worker *w)
 {
@@ -691,6 +704,10 @@ static int worker_tick(struct rf__worker *w)
     if (!atomic_load_explicit(&w->measuring, memory_order_relaxed) && l->now >= w->warm_end_ns)
         worker_begin_measuring(w);
     int measuring = atomic_load_explicit(&w->measuring, memory_order_relaxed);
+    if (w->live[0] && measuring && l->now >= w->live_next_ns) {
+        worker_live(w);
+        w->live_next_ns = l->now + RF_NS_PER_S;
+    }
     if (l->snap[0] && measuring && l->now >= l->interval_next && l->interval_next <= w->end_ns) {
         worker_interval(w, l->interval_second++);
         l->interval_next += RF_NS_PER_S;

@@ -22,12 +22,13 @@ struct rf__plan {
     size_t send_bytes;      /* the largest single send: a pipeline of requests or frames */
     const char *ws_payload; /* WebSocket: every message's payload */
     size_t ws_payload_len;
-    uint64_t start_ns;    /* when every worker begins */
-    uint64_t start_at_ns; /* config->start_at_ns on the monotonic clock; 0: none */
-    uint64_t warm_end_ns; /* measuring begins */
-    uint64_t end_ns;      /* the run ends (the time limit with -n) */
-    unsigned refill;      /* free pipeline slots that trigger a send */
-    unsigned buffers;     /* provided buffers per worker */
+    uint64_t start_ns;       /* when every worker begins */
+    uint64_t start_at_ns;    /* config->start_at_ns on the monotonic clock; 0: none */
+    uint64_t warm_end_ns;    /* measuring begins */
+    uint64_t end_ns;         /* the run ends (the time limit with -n) */
+    struct rf_hist *live[3]; /* config->live: the workers' live histograms merged */
+    unsigned refill;         /* free pipeline slots that trigger a send */
+    unsigned buffers;        /* provided buffers per worker */
     unsigned buffer_size;
     atomic_int *stop;
 };
@@ -80,6 +81,12 @@ struct rf__worker {
     atomic_uint_fast64_t progress_errors;
     atomic_int measuring;
     atomic_int done;
+
+    /* config->live: the worker's histograms as of its last whole second, copied by the worker
+     * and merged by the main thread, each under live_lock */
+    pthread_mutex_t live_lock;
+    struct rf_hist *live[3];
+    uint64_t live_next_ns;
 
     struct rf__loop *loop; /* private to the worker thread */
 };
