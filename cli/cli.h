@@ -37,7 +37,7 @@ struct cli_command {
 
 extern const struct cli_command cli_run_command, cli_suite_command, cli_report_command,
     cli_compare_command, cli_gate_command, cli_calibrate_command, cli_history_command,
-    cli_merge_command;
+    cli_merge_command, cli_k8s_command;
 
 /* Prints "ringfire NAME: message" and the command's synopsis to stderr; returns
  * RF_EXIT_USAGE. */
@@ -59,7 +59,8 @@ int cli_suite_run(struct rs_suite *s, struct rs_cell *cells, int n, struct rs_ru
  * with RINGFIRE_SHARDS) or "auto/N".  Returns 0, or -1 with what was expected in why. */
 int cli_shard_parse(const char *v, unsigned *index, unsigned *count, char *why, size_t n);
 /* --start-at: RFC 3339, Unix seconds with fractions, or +DURATION from now_ns (real-time
- * nanoseconds), within the next hour.  Returns 0, or -1 with what was expected in why. */
+ * nanoseconds), within an hour of now (a past one starts at once, late).  Returns 0, or -1
+ * with what was expected in why. */
 int cli_start_at_parse(const char *v, uint64_t now_ns, uint64_t *out, char *why, size_t n);
 
 /* --metrics ADDR:PORT (metrics.c): the run's figures for Prometheus while it runs. */
@@ -76,6 +77,11 @@ int cli_metrics_start(const char *where, struct cli_metrics **m, char *why, size
 void cli_metrics_update(struct cli_metrics *m, const struct cli_metrics_figures *x);
 /* Stops serving once final figures were scraped (at most 15 s after the run); NULL: nothing. */
 void cli_metrics_stop(struct cli_metrics *m);
+
+/* Checks `ringfire run` arguments (argv[0] is the command's name) as a run would, saying what
+ * is wrong; the config in *out (pointers into argv and static storage).  Returns 0 or the exit
+ * status of a usage error. */
+int cli_run_check(int argc, char **argv, struct rf_config *out);
 
 /* The health table of a merged run (ringfire merge's), on stderr. */
 void cli_merge_say(const char *line);

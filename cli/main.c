@@ -8,8 +8,9 @@
 #include "cli.h"
 
 static const struct cli_command *const cli_commands[] = {
-    &cli_run_command,  &cli_suite_command,     &cli_report_command,  &cli_compare_command,
-    &cli_gate_command, &cli_calibrate_command, &cli_history_command, &cli_merge_command,
+    &cli_run_command,     &cli_suite_command, &cli_report_command,
+    &cli_compare_command, &cli_gate_command,  &cli_calibrate_command,
+    &cli_history_command, &cli_merge_command, &cli_k8s_command,
 };
 #define CLI_NCOMMANDS (sizeof(cli_commands) / sizeof(cli_commands[0]))
 

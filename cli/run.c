@@ -533,6 +533,21 @@ static int run_finish(struct rf_cli_run *run, int argc, char **argv, const struc
 }
 
 /* Returns 0, or the exit status of a usage error (already reported). */
+static int run_parse(struct rf_cli_run *run, int argc, char **argv);
+
+int cli_run_check(int argc, char **argv, struct rf_config *out)
+{
+    static struct rf_cli_run run;
+    memset(&run, 0, sizeof(run));
+    int status = run_parse(&run, argc, argv);
+    if (status == 0)
+        *out = run.config;
+    free(run.body_owned);
+    free(run.raw_owned);
+    free(run.ws_owned);
+    return status;
+}
+
 static int run_parse(struct rf_cli_run *run, int argc, char **argv)
 {
     struct rf_config *cfg = &run->config;

@@ -120,10 +120,10 @@ int cli_start_at_parse(const char *v, uint64_t now_ns, uint64_t *out, char *why,
         int64_t t = (int64_t)timegm(&tm) + sign * (oh * 3600 + om * 60);
         *out = (uint64_t)t * 1000000000ULL + (uint64_t)(frac * 1e9);
     }
-    if (*out + 60ULL * 1000000000ULL < now_ns || *out > now_ns + START_AT_MAX_S * 1000000000ULL) {
-        snprintf(why, n,
-                 "that is not within the next hour (a start more than a minute past is "
-                 "refused too)");
+    /* A start already past (a pod scheduled late) begins at once, its lateness recorded. */
+    if (*out + START_AT_MAX_S * 1000000000ULL < now_ns ||
+        *out > now_ns + START_AT_MAX_S * 1000000000ULL) {
+        snprintf(why, n, "that is not within an hour of now");
         return -1;
     }
     return 0;

@@ -682,17 +682,17 @@ static void rd_merge_verdict(cJSON *out, cJSON **docs, int n, cJSON *health, cha
     cJSON_ArrayForEach(h, health)
     {
         const char *v = cJSON_GetObjectItemCaseSensitive(h, K_VERDICT)->valuestring;
-        double skew = fabs(rd_num(h, "start_skew_us") + 0.0);
+        double skew = rd_num(h, "start_skew_us"), late = rd_num(h, "late_us");
         int synced = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(h, "clock_synchronized"));
-        if (!cJSON_IsObject(rate) ||
-            (strcmp(v, "valid") == 0 && synced && !(skew > RR_MERGE_SKEW_US)))
+        int apart = skew > RR_MERGE_SKEW_US || late > RR_MERGE_SKEW_US;
+        if (!cJSON_IsObject(rate) || (strcmp(v, "valid") == 0 && synced && !apart))
             continue; /* a closed loop has no schedule to keep or start together */
         if (strcmp(engine, "valid") == 0 && strcmp(v, "valid") != 0)
             engine = v;
         snprintf(why, wn, "shard %g: %s", rd_num(h, "index"),
                  strcmp(v, "valid") != 0 ? v
                  : !synced ? "its clock is not synchronized (no NTP): its start may be off"
-                           : "it started more than 1 ms apart from the others");
+                           : "it started more than 1 ms apart from the others, or late");
         verdict = "degraded";
         break;
     }

@@ -206,8 +206,8 @@ static void run_progress(const struct rf__plan *plan, struct rf__worker *ws, uns
 }
 
 /* The run's start on the monotonic clock (config->start_at_ns, converted from the real-time
- * clock, or now), and what the kernel says of the real-time clock's error.  Returns the real-time
- * clock minus the monotonic one. */
+ * clock, or now when that has passed), and what the kernel says of the real-time clock's error.
+ * Returns the real-time clock minus the monotonic one. */
 static uint64_t run_start(const struct rf_config *cfg, struct rf__plan *plan, struct rf_start *st)
 {
     struct timex tx;
@@ -221,8 +221,12 @@ static uint64_t run_start(const struct rf_config *cfg, struct rf__plan *plan, st
     uint64_t now = rf__now_ns();
     uint64_t offset = (uint64_t)real.tv_sec * RF_NS_PER_S + (uint64_t)real.tv_nsec - now;
     plan->start_ns = now;
-    if (cfg->start_at_ns > offset) /* an instant since this machine booted */
-        plan->start_ns = plan->start_at_ns = cfg->start_at_ns - offset;
+    if (cfg->start_at_ns > offset) { /* an instant since this machine booted */
+        uint64_t at = cfg->start_at_ns - offset;
+        /* already past (a machine that came late): the schedule starts now, and says so */
+        st->late_ns = at < now ? now - at : 0;
+        plan->start_ns = plan->start_at_ns = at < now ? now : at;
+    }
     st->unix_ns = plan->start_ns + offset;
     return offset;
 }
