@@ -609,28 +609,37 @@ static void run_interval(const struct rf_interval *iv, void *arg)
             run->hdr_failed = 1;
 }
 
-/* Opens the interval log in memory, its header stamped with the run's start. */
+/* Opens the interval log's lines in memory (the header goes before them at the end). */
 static int run_hdr_open(struct rf_cli_run *run)
 {
-    struct timespec now;
     run->hdr_out = open_memstream(&run->hdr_text, &run->hdr_len);
     if (!run->hdr_out)
         return -1;
-    clock_gettime(CLOCK_REALTIME, &now);
-    rr_hdrlog_header(run->hdr_out, (double)now.tv_sec + (double)now.tv_nsec / 1e9 +
-                                       (double)run->config.warmup_ns / 1e9);
     run->config.intervals = run_interval;
     run->config.intervals_arg = run;
     return 0;
 }
 
-/* Writes the interval log (replacing the file whole).  Returns 0 or the exit status. */
-static int run_hdr_write(struct rf_cli_run *run)
+/* Writes the interval log (replacing the file whole), its base time the measured phase's start:
+ * shards started together (--start-at) share it, so their logs merge interval by interval.
+ * Returns 0 or the exit status. */
+static int run_hdr_write(struct rf_cli_run *run, const struct rf_result *res)
 {
+    char *text = NULL;
+    size_t len = 0;
     int rc = fclose(run->hdr_out) == 0 && !run->hdr_failed ? 0 : -ENOMEM;
     run->hdr_out = NULL;
+    FILE *f = rc == 0 ? open_memstream(&text, &len) : NULL;
+    if (f) {
+        rr_hdrlog_header(f, (double)res->start.unix_ns / 1e9 + (double)run->config.warmup_ns / 1e9);
+        fputs(run->hdr_text, f);
+        rc = fclose(f) == 0 ? 0 : -ENOMEM;
+    } else {
+        rc = -ENOMEM;
+    }
     if (rc == 0)
-        rc = rr_write_atomic(run->hdr_log, run->hdr_text);
+        rc = rr_write_atomic(run->hdr_log, text);
+    free(text);
     if (rc == 0)
         return 0;
     fprintf(stderr, "ringfire: --hdr-log '%s': not written: %s\n", run->hdr_log, strerror(-rc));
@@ -751,7 +760,7 @@ static int run_main(int argc, char **argv)
     if (rc == 0 && run.metrics)
         run_metrics_final(&run, &res);
     status = rc < 0 ? run_failed(&run, &res, rc) : run_report(&run, &res);
-    if (rc == 0 && run.hdr_log && run_hdr_write(&run) && status == RF_EXIT_OK)
+    if (rc == 0 && run.hdr_log && run_hdr_write(&run, &res) && status == RF_EXIT_OK)
         status = RF_EXIT_FAIL;
     if (rc == 0)
         rf_result_free(&res);

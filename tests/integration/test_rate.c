@@ -395,8 +395,8 @@ Test(rate, shards_start_together_and_split_the_rate, .fini = stop)
     char cmd[1024];
     snprintf(cmd, sizeof(cmd),
              "for i in 0 1; do %s http://127.0.0.1:%u/plaintext -R 4k -c 9 -d 2s --shard $i/2 "
-             "--start-at %.3f --json > %s/shard$i.json & done; wait",
-             RINGFIRE, fx.port, at, fx.dir);
+             "--start-at %.3f --hdr-log %s/shard$i.hlog --json > %s/shard$i.json & done; wait",
+             RINGFIRE, fx.port, at, fx.dir, fx.dir);
     struct cmd_result r;
     cmd_run((const char *const[]){"sh", "-c", cmd, NULL}, 60, &r);
     cr_assert(eq(int, r.status, 0), "%s", r.err);
@@ -420,6 +420,15 @@ Test(rate, shards_start_together_and_split_the_rate, .fini = stop)
     }
     cr_assert(le(dbl, fabs(started[0] - at), 2e-6), "the schedule counts from --start-at");
     cr_assert(eq(dbl, started[0], started[1]), "both shards count from the same instant");
+    for (int i = 0; i < 2; i++) { /* their interval logs share the base time: they merge */
+        char path[160], want[64];
+        snprintf(path, sizeof(path), "%s/shard%d.hlog", fx.dir, i);
+        snprintf(want, sizeof(want), "#[BaseTime: %.3f (seconds since epoch)]", at);
+        char *log = read_file(path);
+        cr_assert(not(eq(ptr, log, NULL)), "%s", path);
+        assert_says(log, want);
+        free(log);
+    }
     assert_merge(fx.dir);
 }
 
