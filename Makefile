@@ -1,4 +1,4 @@
-# ringfire - one entry point: all, test, check, bench, suite, gate, baseline, format,
+# ringfire - one entry point: all, test, check, bench, suite, gate, baseline, soak, format,
 # format-check, clean, install
 #
 #   make                     build build/ringfire and build/ringfire-fixture
@@ -9,6 +9,7 @@
 #   make fuzz                libFuzzer on every parser and loader (FUZZ_SECONDS each, default 60)
 #   make gate                ringfire as of GATE_BASE (default HEAD) against this tree, A/B
 #   make baseline            run suites/ci.json, make it the new ci/baselines/ci.json
+#   make soak                an hour at 5k/s: memory, open files and p99 must stay flat
 #   make install PREFIX=/usr/local
 
 CC ?= cc
@@ -66,7 +67,7 @@ FUZZ_SECONDS ?= 60
 
 INC := -Iengine/include -Iengine/src -Ischema -Irunners -Ireports -Icli
 
-.PHONY: all deps test unit integration check bench suite gate baseline fuzz fuzz-build format \
+.PHONY: all deps test unit integration check bench suite gate baseline soak fuzz fuzz-build format \
 	format-check clean install
 
 all: deps $(BIN) $(FIXTURE)
@@ -170,6 +171,13 @@ gate: all
 	    $(BIN) suite gate-ab --out $$out -q $(if $(GATE_REPS),--repetitions $(GATE_REPS)) || exit 2; \
 	    $(BIN) gate --ab $$out --metrics $(GATE_METRICS) --markdown $$out/gate.md $(GATE_ARGS); \
 	fi
+
+# make soak: one long run at a fixed rate (SOAK_SECONDS, default an hour; SOAK_RATE, default
+# 5k/s) with memory, open files and p99 sampled every 10 s: they must stay flat.  Not in CI.
+SOAK_SECONDS ?= 3600
+SOAK_RATE ?= 5k
+soak: all
+	@ci/soak $(SOAK_SECONDS) $(SOAK_RATE)
 
 # make baseline: suites/ci.json's results stored as BASELINE_FILE, for make gate GATE_BASELINE=.
 baseline: all

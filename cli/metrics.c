@@ -21,7 +21,8 @@
 #include "cli.h"
 
 #define METRICS_LINGER_S 15
-#define METRICS_BUCKETS 21 /* 10 us, doubling: up to about 10.5 s, then +Inf */
+#define METRICS_BUCKETS 81 /* from 10 us, each 2^(1/4) wider: up to about 10.5 s, then +Inf */
+#define METRICS_STEP 1.189207115002721 /* 2^(1/4): a bucket's bound is within 19% of a value */
 
 struct cli_metrics {
     int fd;
@@ -126,7 +127,7 @@ static void metrics_count(uint64_t value_ns, uint64_t count, void *arg)
     double le = 10e3; /* ns */
     int b = 0;
     while (b < METRICS_BUCKETS && (double)value_ns > le) {
-        le *= 2;
+        le *= METRICS_STEP;
         b++;
     }
     counts[b] += count; /* b == METRICS_BUCKETS: +Inf only */
@@ -141,7 +142,7 @@ static void metrics_hist(FILE *f, const char *name, const char *help, const stru
     rf_hist_foreach(h, metrics_count, counts);
     fprintf(f, "# HELP %s %s\n# TYPE %s histogram\n", name, help, name);
     double le = 10e-6;
-    for (int b = 0; b < METRICS_BUCKETS; b++, le *= 2) {
+    for (int b = 0; b < METRICS_BUCKETS; b++, le *= METRICS_STEP) {
         cumulative += counts[b];
         fprintf(f, "%s_bucket{le=\"%.6g\"} %llu\n", name, le, (unsigned long long)cumulative);
     }
