@@ -18,7 +18,6 @@
 #define AGENTS_MAX 64
 #define AGENTS_LEAD_S 5   /* from launch to the common start: time to connect everywhere */
 #define AGENTS_SLACK_S 60 /* beyond the run before an agent is given up */
-#define AGENTS_ARGV_MAX 256
 
 struct agent {
     const char *host;
@@ -29,6 +28,8 @@ struct agent {
     int status;
     int timeout_s;
 };
+
+static struct agent ag[AGENTS_MAX]; /* one per host; static: the command runs once */
 
 /* Appends s to the command line, single-quoted for a POSIX shell. */
 static void agents_quote(char **cmd, size_t *len, size_t *cap, const char *s)
@@ -107,27 +108,32 @@ static const char *agents_failure(const struct agent *a, char *buf, size_t n)
     return NULL;
 }
 
+/* Hosts go to ssh as arguments: none may be an option.  Returns 0, or -1 having said why. */
+static int agents_check(const char *hosts, unsigned n)
+{
+    static const char ok[] =
+        "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789@._:[]-";
+    for (unsigned i = 0; i < n; i++)
+        if (ag[i].host[0] == '-' || strspn(ag[i].host, ok) != strlen(ag[i].host)) {
+            fprintf(stderr, "ringfire: --agents: '%s' is not a host ([user@]name or address)\n",
+                    ag[i].host);
+            return -1;
+        }
+    if (n == 0)
+        fprintf(stderr, "ringfire: --agents '%s': name one host or more, comma-separated\n", hosts);
+    return n ? 0 : -1;
+}
+
 int cli_agents_run(const char *hosts, const struct rf_config *cfg, int argc, char **argv)
 {
-    static struct agent ag[AGENTS_MAX];
     static char list[4096];
     unsigned n = 0;
     snprintf(list, sizeof(list), "%s", hosts);
     for (char *save, *h = strtok_r(list, ",", &save); h && n < AGENTS_MAX;
          h = strtok_r(NULL, ",", &save))
         ag[n++] = (struct agent){.host = h};
-    for (unsigned i = 0; i < n; i++) /* hosts go to ssh as arguments: no option among them */
-        if (ag[i].host[0] == '-' ||
-            strspn(ag[i].host, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOP"
-                               "QRSTUVWXYZ0123456789@._:[]-") != strlen(ag[i].host)) {
-            fprintf(stderr, "ringfire: --agents: '%s' is not a host ([user@]name or address)\n",
-                    ag[i].host);
-            return RF_EXIT_USAGE;
-        }
-    if (n == 0) {
-        fprintf(stderr, "ringfire: --agents '%s': name one host or more, comma-separated\n", hosts);
+    if (agents_check(hosts, n) < 0)
         return RF_EXIT_USAGE;
-    }
     struct timespec now;
     clock_gettime(CLOCK_REALTIME, &now);
     uint64_t at = cfg->start_at_ns ? cfg->start_at_ns

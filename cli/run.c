@@ -276,6 +276,27 @@ static int run_hdr_log_path(struct rf_cli_run *run, const char *v)
     return 0;
 }
 
+/* -R and --stages. */
+static int run_rate(struct rf_config *cfg, int opt, const char *v)
+{
+    static struct rf_stage stages[RF_MAX_STAGES];
+    int n = opt == OPT_STAGES ? rf_parse_stages(v, stages, RF_MAX_STAGES) : 0;
+    if (opt == 'R' && rf_parse_rate(v, &cfg->rate) < 0)
+        return run_error("-R '%s': expected requests per second above 0 and at most 1G, such "
+                         "as 500, 20k or 1.5M",
+                         v);
+    if (n < 0)
+        return run_error("--stages '%s': expected DURATION:RATE or DURATION:FROM..TO, comma-"
+                         "separated (e.g. 10s:1k,30s:1k..20k,10s:20k), at most %d stages and "
+                         "24h, not all of them at rate 0",
+                         v, RF_MAX_STAGES);
+    if (opt == OPT_STAGES) {
+        cfg->stages = stages;
+        cfg->nstages = (unsigned)n;
+    }
+    return 0;
+}
+
 /* --shard and --start-at (shard.c). */
 static int run_distributed(struct rf_config *cfg, int opt, const char *v)
 {
@@ -346,23 +367,8 @@ static int run_option(struct rf_cli_run *run, int opt, const char *v, struct run
         seen->message = 1;
         return 0;
     case 'R':
-        if (rf_parse_rate(v, &cfg->rate) < 0)
-            return run_error("-R '%s': expected requests per second above 0 and at most 1G, such "
-                             "as 500, 20k or 1.5M",
-                             v);
-        return 0;
-    case OPT_STAGES: {
-        static struct rf_stage stages[RF_MAX_STAGES];
-        int n = rf_parse_stages(v, stages, RF_MAX_STAGES);
-        if (n < 0)
-            return run_error("--stages '%s': expected DURATION:RATE or DURATION:FROM..TO, comma-"
-                             "separated (e.g. 10s:1k,30s:1k..20k,10s:20k), at most %d stages and "
-                             "24h, not all of them at rate 0",
-                             v, RF_MAX_STAGES);
-        cfg->stages = stages;
-        cfg->nstages = (unsigned)n;
-        return 0;
-    }
+    case OPT_STAGES:
+        return run_rate(cfg, opt, v);
     case OPT_ARRIVALS:
         if (strcmp(v, "uniform") != 0 && strcmp(v, "poisson") != 0)
             return run_error("--arrivals '%s': expected uniform or poisson", v);

@@ -231,6 +231,21 @@ static uint64_t run_start(const struct rf_config *cfg, struct rf__plan *plan, st
     return offset;
 }
 
+/* The open model's start: the earliest worker's schedule, and how late the latest began. */
+static void run_started(struct rf_result *res, const struct rf__worker *ws, unsigned n,
+                        uint64_t offset)
+{
+    uint64_t first = UINT64_MAX;
+    for (unsigned i = 0; i < n; i++) {
+        if (ws[i].sched_start_ns && ws[i].sched_start_ns < first)
+            first = ws[i].sched_start_ns;
+        if (ws[i].sched_late_ns > res->start.late_ns)
+            res->start.late_ns = ws[i].sched_late_ns;
+    }
+    if (first != UINT64_MAX)
+        res->start.unix_ns = first + offset;
+}
+
 /* Waits for the workers, calling the progress hook about once a second. */
 static void run_wait(const struct rf__plan *plan, struct rf__worker *ws, unsigned n)
 {
@@ -490,17 +505,10 @@ int rf_run(const struct rf_config *cfg, struct rf_result *res)
     for (unsigned s = 0; s < limit_s; s++)
         if (res->timeline[s].responses || res->timeline[s].errors || res->timeline[s].sent)
             res->timeline_len = s + 1;
-    if (open)
+    if (open) {
         run_rate(res, &plan, ws, started);
-    uint64_t first = UINT64_MAX; /* the open model: the earliest schedule's start */
-    for (unsigned i = 0; open && i < started; i++) {
-        if (ws[i].sched_start_ns && ws[i].sched_start_ns < first)
-            first = ws[i].sched_start_ns;
-        if (ws[i].sched_late_ns > res->start.late_ns)
-            res->start.late_ns = ws[i].sched_late_ns;
+        run_started(res, ws, started, offset);
     }
-    if (first != UINT64_MAX)
-        res->start.unix_ns = first + offset;
     if (cfg->intervals)
         rc = run_intervals(res, cfg, ws, started);
     res->interrupted = atomic_load(&run_stop_flag);
