@@ -180,6 +180,15 @@ void cmd_free(struct cmd_result *r)
     free(r->err);
 }
 
+double json_hist_total(const cJSON *run, const char *key)
+{
+    double n = 0;
+    const cJSON *pair;
+    cJSON_ArrayForEach(pair, cJSON_GetObjectItem(cJSON_GetObjectItem(run, key), "buckets")) n +=
+        cJSON_GetArrayItem(pair, 1)->valuedouble;
+    return n;
+}
+
 double json_num(const cJSON *root, const char *path)
 {
     char buf[256];

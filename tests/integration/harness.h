@@ -50,6 +50,9 @@ char *read_file(const char *path);
 
 /* A number at a dotted path ("errors.parse", "status.codes.200"); NaN when missing. */
 double json_num(const cJSON *root, const char *path);
+/* The samples in a ringfire.run/1 histogram (key: histogram, response_histogram...), from its
+ * buckets. */
+double json_hist_total(const cJSON *run, const char *key);
 
 /* Runs `ringfire URL ARGS... --json` (args NULL-terminated, at most 32) for at most 60 s and
  * parses what it printed: NULL when that was not JSON. */

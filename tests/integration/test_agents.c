@@ -33,16 +33,6 @@ static void hosts_down(void)
     tmpdir_teardown();
 }
 
-/* Sums a histogram's counts. */
-static double hist_total(const cJSON *j, const char *key)
-{
-    double n = 0;
-    const cJSON *pair;
-    cJSON_ArrayForEach(pair, cJSON_GetObjectItem(cJSON_GetObjectItem(j, key), "buckets")) n +=
-        cJSON_GetArrayItem(pair, 1)->valuedouble;
-    return n;
-}
-
 Test(agents, a_rate_run_over_two_ssh_agents_merges_exactly, .init = tmpdir_setup,
      .fini = hosts_down)
 {
@@ -80,8 +70,8 @@ Test(agents, a_rate_run_over_two_ssh_agents_merges_exactly, .init = tmpdir_setup
     double responses = json_num(m, "responses");
     cr_assert(le(dbl, fabs(responses / 4000 - 1), 0.02), "the whole target answered: %g",
               responses);
-    cr_assert(eq(dbl, hist_total(m, "histogram"), responses), "every sample of both shards");
-    cr_assert(eq(dbl, hist_total(m, "response_histogram"), responses));
+    cr_assert(eq(dbl, json_hist_total(m, "histogram"), responses), "every sample of both shards");
+    cr_assert(eq(dbl, json_hist_total(m, "response_histogram"), responses));
     const cJSON *h, *health = cJSON_GetObjectItem(cJSON_GetObjectItem(m, "merge"), "health");
     double sum = 0;
     cJSON_ArrayForEach(h, health) sum += json_num(h, "responses");

@@ -326,16 +326,6 @@ Test(rate, the_interval_log_of_a_closed_loop_and_a_bad_path, .fini = stop)
     cmd_free(&r);
 }
 
-/* The sum of a histogram's counts, from its buckets. */
-static double bucket_total(const cJSON *j, const char *key)
-{
-    double n = 0;
-    const cJSON *pair;
-    cJSON_ArrayForEach(pair, cJSON_GetObjectItem(cJSON_GetObjectItem(j, key), "buckets")) n +=
-        cJSON_GetArrayItem(pair, 1)->valuedouble;
-    return n;
-}
-
 /* ringfire merge of dir/shard0.json and shard1.json: counts and histograms add up exactly; a
  * shard alone is a degraded run; a shard twice is refused. */
 static void assert_merge(const char *dir)
@@ -366,8 +356,8 @@ static void assert_merge(const char *dir)
                   "%s adds up", added[k]);
     static const char *const hists[] = {"histogram", "response_histogram", "lag_histogram"};
     for (size_t k = 0; k < 3; k++)
-        cr_assert(eq(dbl, bucket_total(m, hists[k]),
-                     bucket_total(part[0], hists[k]) + bucket_total(part[1], hists[k])),
+        cr_assert(eq(dbl, json_hist_total(m, hists[k]),
+                     json_hist_total(part[0], hists[k]) + json_hist_total(part[1], hists[k])),
                   "%s: every sample of both shards", hists[k]);
     cr_assert(eq(dbl, json_num(m, "rate.target_rps"), 4000));
     cr_assert(eq(dbl, json_num(m, "merge.shards"), 2));
