@@ -145,10 +145,11 @@ int cli_agents_run(const char *hosts, const struct rf_config *cfg, int argc, cha
         return RF_EXIT_FAIL;
     }
     const char *ssh = getenv("RINGFIRE_SSH");
+    uint64_t since = (uint64_t)now.tv_sec * 1000000000ULL;
+    uint64_t ahead = at > since ? at - since : 0; /* a start already past: at once */
     int timeout =
-        (int)((at - (uint64_t)now.tv_sec * 1000000000ULL + cfg->warmup_ns + cfg->duration_ns) /
-              1000000000ULL) +
-        AGENTS_SLACK_S;
+        (int)((ahead + cfg->warmup_ns + cfg->duration_ns) / 1000000000ULL) + AGENTS_SLACK_S;
+    int threaded[AGENTS_MAX] = {0};
     pthread_t t[AGENTS_MAX];
     for (unsigned i = 0; i < n; i++) {
         struct agent *a = &ag[i];
@@ -158,8 +159,9 @@ int cli_agents_run(const char *hosts, const struct rf_config *cfg, int argc, cha
                            "ConnectTimeout=10",       a->host, a->command,      NULL};
         memcpy(a->argv, v, sizeof(v));
         a->timeout_s = timeout;
-        if (pthread_create(&t[i], NULL, agents_one, a) != 0)
-            agents_one(a);
+        threaded[i] = pthread_create(&t[i], NULL, agents_one, a) == 0;
+        if (!threaded[i])
+            agents_one(a); /* no thread to spare: this one in turn */
     }
     fprintf(stderr,
             "ringfire: %u agents, shard i on the i-th, starting at %s (Unix time); logs "
@@ -169,7 +171,8 @@ int cli_agents_run(const char *hosts, const struct rf_config *cfg, int argc, cha
     int ok = 0;
     for (unsigned i = 0; i < n; i++) {
         char buf[64];
-        pthread_join(t[i], NULL);
+        if (threaded[i])
+            pthread_join(t[i], NULL);
         const char *why = agents_failure(&ag[i], buf, sizeof(buf));
         if (why)
             fprintf(stderr, "ringfire: agent %s (shard %u/%u) %s; see %s\n", ag[i].host, i, n, why,
