@@ -484,12 +484,8 @@ int rp_history_write(const struct rp_history *h, const char *dir, int charts, ch
 {
     char charts_dir[PATH_MAX], page[PATH_MAX + 16];
     snprintf(charts_dir, sizeof(charts_dir), "%s/charts", dir);
-    if ((mkdir(dir, 0755) < 0 && errno != EEXIST) ||
-        (charts && mkdir(charts_dir, 0755) < 0 && errno != EEXIST)) {
-        snprintf(err, RP_ERR_MAX, "cannot create %s: %s", charts ? charts_dir : dir,
-                 strerror(errno));
+    if (rp_make_dirs(dir, charts ? charts_dir : NULL, err) < 0)
         return RP_REPORT_FAILED;
-    }
     int status = RP_REPORT_OK;
     for (int html = 0; html < 2; html++) {
         snprintf(page, sizeof(page), "%s/history.%s", dir, html ? "html" : "md");

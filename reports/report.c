@@ -28,17 +28,24 @@ static int rp_write_one(const char *path, const struct rr_doc *doc, int html, co
     return rc;
 }
 
+int rp_make_dirs(const char *dir, const char *charts_dir, char err[RP_ERR_MAX])
+{
+    if ((mkdir(dir, 0755) < 0 && errno != EEXIST) ||
+        (charts_dir && mkdir(charts_dir, 0755) < 0 && errno != EEXIST)) {
+        snprintf(err, RP_ERR_MAX, "cannot create %s: %s", charts_dir ? charts_dir : dir,
+                 strerror(errno));
+        return -1;
+    }
+    return 0;
+}
+
 int rp_report_write(const struct rr_doc *doc, const char *dir, int charts, char err[RP_ERR_MAX])
 {
     char charts_dir[PATH_MAX + 16], report[PATH_MAX + 16];
     snprintf(charts_dir, sizeof(charts_dir), "%s/charts", dir);
     snprintf(report, sizeof(report), "%s/report.md", dir);
-    if ((mkdir(dir, 0755) < 0 && errno != EEXIST) ||
-        (charts && mkdir(charts_dir, 0755) < 0 && errno != EEXIST)) {
-        snprintf(err, RP_ERR_MAX, "cannot create %s: %s", charts ? charts_dir : dir,
-                 strerror(errno));
+    if (rp_make_dirs(dir, charts ? charts_dir : NULL, err) < 0)
         return RP_REPORT_FAILED;
-    }
     struct rp_chart_list *list = calloc(1, sizeof(*list));
     int status = RP_REPORT_OK;
     if (!list) {

@@ -40,6 +40,10 @@ enum rp_report_status {
     RP_REPORT_CHARTS_FAILED = -2, /* report.md written; a chart could not be drawn */
 };
 
+/* Makes dir and, when not NULL, charts_dir (either may exist).  Returns 0, or -1 with the
+ * reason in err. */
+int rp_make_dirs(const char *dir, const char *charts_dir, char err[RP_ERR_MAX]);
+
 /* Writes dir/report.md and dir/report.html (each atomically) and, when charts is set,
  * dir/charts/ with every chart.
  * Returns an rp_report_status, with the reason in err for a failure. */
