@@ -114,7 +114,8 @@ static int history_main(int argc, char **argv)
             goto out;
         }
     for (int i = 1; i < n; i++)
-        if (strcmp(docs[i].suite.name, docs[0].suite.name) != 0)
+        if (docs[i].suite.name && docs[0].suite.name &&
+            strcmp(docs[i].suite.name, docs[0].suite.name) != 0)
             fprintf(stderr, "ringfire history: warning: %s is of suite %s, %s of %s\n",
                     argv[optind + i], docs[i].suite.name, argv[optind], docs[0].suite.name);
     if (a.charts && !rp_gnuplot_available()) {

@@ -41,7 +41,7 @@ void cli_merge_say(const char *line)
     cJSON *j = cJSON_Parse(line);
     const cJSON *m = cJSON_GetObjectItemCaseSensitive(j, "merge"), *h;
     fprintf(stderr, "%-6s %11s %10s %10s %12s %8s %11s %11s  %s\n", "shard", "connections",
-            "responses", "rate ratio", "lag p99 us", "CPU", "skew us", "clock err", "verdict");
+            "responses", "rate ratio", "lag p99 us", "busiest", "skew us", "clock err", "verdict");
     cJSON_ArrayForEach(h, cJSON_GetObjectItemCaseSensitive(m, "health"))
     {
         const cJSON *v = cJSON_GetObjectItemCaseSensitive(h, "verdict");

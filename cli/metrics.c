@@ -41,8 +41,12 @@ static void metrics_serve(struct cli_metrics *m, int c)
     struct pollfd p = {c, POLLIN, 0};
     if (poll(&p, 1, 1000) <= 0 || read(c, req, sizeof(req)) <= 0)
         return;
-    pthread_mutex_lock(&m->lock);
-    const char *body = m->text ? m->text : "";
+    pthread_mutex_lock(&m->lock); /* a copy: a slow reader must not hold up the next rendering */
+    char *body = strdup(m->text ? m->text : "");
+    m->scraped_final |= m->final && body;
+    pthread_mutex_unlock(&m->lock);
+    if (!body)
+        return;
     size_t len = strlen(body);
     char head[256];
     int n = snprintf(head, sizeof(head),
@@ -52,8 +56,7 @@ static void metrics_serve(struct cli_metrics *m, int c)
     ssize_t w = write(c, head, (size_t)n);
     for (size_t off = 0; w >= 0 && off < len; off += (size_t)w)
         w = write(c, body + off, len - off);
-    m->scraped_final |= m->final;
-    pthread_mutex_unlock(&m->lock);
+    free(body);
 }
 
 static void *metrics_main(void *arg)
@@ -159,21 +162,22 @@ void cli_metrics_update(struct cli_metrics *m, const struct cli_metrics_figures 
     FILE *f = open_memstream(&text, &len);
     if (!f)
         return;
-    fprintf(f,
-            "# HELP ringfire_responses_total Responses received in the measured phase.\n"
-            "# TYPE ringfire_responses_total counter\nringfire_responses_total %llu\n"
-            "# HELP ringfire_errors_total Transport errors and unexpected answers so far.\n"
-            "# TYPE ringfire_errors_total counter\nringfire_errors_total %llu\n"
-            "# HELP ringfire_elapsed_seconds Time since the run began, warm-up included.\n"
-            "# TYPE ringfire_elapsed_seconds gauge\nringfire_elapsed_seconds %.3f\n"
-            "# HELP ringfire_warming_up 1 during the warm-up, whose traffic is not counted.\n"
-            "# TYPE ringfire_warming_up gauge\nringfire_warming_up %d\n"
-            "# HELP ringfire_target_rate The open model's rate in requests per second (0: closed "
-            "loop).\n# TYPE ringfire_target_rate gauge\nringfire_target_rate %.9g\n"
-            "# HELP ringfire_finished 1 once the run has ended: the figures are final.\n"
-            "# TYPE ringfire_finished gauge\nringfire_finished %d\n",
-            (unsigned long long)x->responses, (unsigned long long)x->errors, x->elapsed_s,
-            x->warming_up, x->target_rate, x->final);
+    fprintf(
+        f,
+        "# HELP ringfire_responses_total Responses received in the measured phase.\n"
+        "# TYPE ringfire_responses_total counter\nringfire_responses_total %llu\n"
+        "# HELP ringfire_errors_total Transport errors and unexpected answers so far.\n"
+        "# TYPE ringfire_errors_total counter\nringfire_errors_total %llu\n"
+        "# HELP ringfire_elapsed_seconds Time since the run began, warm-up included.\n"
+        "# TYPE ringfire_elapsed_seconds gauge\nringfire_elapsed_seconds %.3f\n"
+        "# HELP ringfire_warming_up 1 during the warm-up, whose traffic is not counted.\n"
+        "# TYPE ringfire_warming_up gauge\nringfire_warming_up %d\n"
+        "# HELP ringfire_target_rate The rate of -R in requests per second (0: the closed loop, "
+        "or --stages).\n# TYPE ringfire_target_rate gauge\nringfire_target_rate %.9g\n"
+        "# HELP ringfire_finished 1 once the run has ended: the figures are final.\n"
+        "# TYPE ringfire_finished gauge\nringfire_finished %d\n",
+        (unsigned long long)x->responses, (unsigned long long)x->errors, x->elapsed_s,
+        x->warming_up, x->target_rate, x->final);
     metrics_hist(f, "ringfire_service_time_seconds",
                  "Actual send to response (the closed loop's latency).", x->latency);
     metrics_hist(f, "ringfire_response_time_seconds", "Intended send to response (the open model).",
