@@ -110,13 +110,18 @@ $(BUILD)/tests/%: tests/integration/%.c $(TEST_HELPERS) $(BIN) $(FIXTURE)
 		$(LIBS) $(LDFLAGS) $(LDLIBS) -lcriterion -o $@
 
 # make fuzz: libFuzzer on the parsers, the value parsers, the suite and results loaders, the
-# report, charts and gate; each target runs FUZZ_SECONDS (default 60) from fuzz/corpus/NAME.
+# report, charts and gate, and the fixture's request side; each target runs FUZZ_SECONDS
+# (default 60) from fuzz/corpus/NAME.
 fuzz:
 	@ci/install-deps fuzz
 	@$(MAKE) --no-print-directory CC=clang CFLAGS='-g -O1' FUZZ=1 fuzz-build
 	@ci/fuzz $(FUZZ_SECONDS) $(FUZZ_BIN)
 
 fuzz-build: $(FUZZ_BIN)
+
+$(BUILD)/fuzz_fixture: fuzz/fuzz_fixture.c \
+		$(patsubst %.c,$(BUILD)/%.o,$(filter-out fixtures/server/main.c,$(FIXTURE_SRC)))
+	$(CC) $(CFLAGS) -fsanitize=fuzzer -Ifixtures/server $(filter %.c %.o,$^) $(LDLIBS) -o $@
 
 $(BUILD)/fuzz_%: fuzz/fuzz_%.c $(REPORT_LIB) $(RUNNER_LIB) $(SCHEMA_LIB) $(LIB)
 	$(CC) $(CFLAGS) -fsanitize=fuzzer $(INC) $< $(REPORT_LIB) $(RUNNER_LIB) $(SCHEMA_LIB) \

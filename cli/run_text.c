@@ -138,6 +138,10 @@ static void out_header(FILE *out, const struct rf_cli_run *run, const struct rf_
 static void out_hist(FILE *out, const char *title, const char *heading, const struct rf_hist *h)
 {
     char a[32], b[32], d[32];
+    if (rf_hist_count(h) == 0) { /* zeros would read as a measured instant */
+        fprintf(out, "  %s   none measured: no responses\n", title);
+        return;
+    }
     out_time(a, sizeof(a), rf_hist_mean(h));
     out_time(b, sizeof(b), rf_hist_stdev(h));
     out_time(d, sizeof(d), (double)rf_hist_max(h));

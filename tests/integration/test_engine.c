@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <signal.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -211,6 +212,37 @@ Test(engine, stalled_server_gives_timeouts_not_a_hang, .fini = stop)
     cr_assert(gt(dbl, json_num(j, "responses"), 0));
     assert_accounted(j);
     cJSON_Delete(j);
+}
+
+/* The largest resident size of the children waited for so far, in KiB. */
+static long children_max_rss_kib(void)
+{
+    struct rusage ru;
+    getrusage(RUSAGE_CHILDREN, &ru);
+    return ru.ru_maxrss;
+}
+
+Test(engine, endless_heads_and_bodies_are_errors_in_bounded_memory, .fini = stop)
+{
+    start(NULL);
+    struct cmd_result r;
+    const char *args[] = {"-d", "1500ms", "-c", "4", "--timeout", "300ms", NULL};
+    cJSON *j = run_on_fixture("http", "/endless/head", args, &r);
+    cr_assert(eq(dbl, json_num(j, "responses"), 0));
+    cr_assert(ge(dbl, json_num(j, "errors.parse"), 4), "a head over 64 KiB is a parse error");
+    cr_assert(lt(long, children_max_rss_kib(), 64 * 1024), "memory stays bounded");
+    assert_accounted(j);
+    cJSON_Delete(j);
+    cmd_free(&r);
+
+    j = run_on_fixture("http", "/endless/body", args, &r);
+    cr_assert(eq(dbl, json_num(j, "responses"), 0));
+    cr_assert(ge(dbl, json_num(j, "errors.timeout"), 4), "a body that never ends times out");
+    cr_assert(gt(dbl, json_num(j, "bytes_received"), 64 << 20), "the body is read, not kept");
+    cr_assert(lt(long, children_max_rss_kib(), 64 * 1024), "memory stays bounded");
+    assert_accounted(j);
+    cJSON_Delete(j);
+    cmd_free(&r);
 }
 
 Test(engine, requests_not_reached_in_the_limit, .fini = stop)
