@@ -98,7 +98,7 @@ static const char *agents_failure(const struct agent *a, char *buf, size_t n)
     if (a->status == 127)
         return "has no ringfire to run (exit 127; RINGFIRE_REMOTE names its path)";
     if (a->status == RS_TIMED_OUT)
-        return "did not finish in time; stopped";
+        return rs_stopping() ? "was stopped by the interrupt" : "did not finish in time; stopped";
     if (a->status != 0) {
         snprintf(buf, n, "exited %d", a->status);
         return buf;
@@ -151,6 +151,7 @@ int cli_agents_run(const char *hosts, const struct rf_config *cfg, int argc, cha
         (int)((ahead + cfg->warmup_ns + cfg->duration_ns) / 1000000000ULL) + AGENTS_SLACK_S;
     int threaded[AGENTS_MAX] = {0};
     pthread_t t[AGENTS_MAX];
+    cli_catch_interrupts(); /* Ctrl-C stops the ssh sessions, which the terminal's does not */
     for (unsigned i = 0; i < n; i++) {
         struct agent *a = &ag[i];
         a->command = agents_command(argc, argv, i, n, cfg->rate > 0 || cfg->nstages ? start : NULL);
@@ -194,7 +195,7 @@ int cli_agents_run(const char *hosts, const struct rf_config *cfg, int argc, cha
         free(ag[i].command);
         free(ag[i].out);
     }
-    int status = merged ? RF_EXIT_OK : RF_EXIT_FAIL;
+    int status = rs_stopping() ? RF_EXIT_INTERRUPTED : merged ? RF_EXIT_OK : RF_EXIT_FAIL;
     free(merged);
     return status;
 }

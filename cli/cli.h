@@ -47,6 +47,11 @@ __attribute__((format(printf, 2, 3))) int cli_usage(const struct cli_command *cm
 /* "5%", "5" or "2.5%" as a fraction (0.05); 0 <= value < 100%.  Returns 0 or -1. */
 int cli_percent(const char *s, double *out);
 
+/* For commands that start programs (suite, --agents): the first SIGINT or SIGTERM asks the
+ * engine and every program to stop, so that what is finished is kept; a second kills every
+ * program started and exits 130 at once. */
+void cli_catch_interrupts(void);
+
 struct rs_suite;
 struct rs_cell;
 struct rs_run_opts;

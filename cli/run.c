@@ -700,11 +700,17 @@ static int run_report(const struct rf_cli_run *run, const struct rf_result *res)
                  : v == RF_VERDICT_CONNECTION_BOUND ? RF_EXIT_CONNECTION_BOUND
                                                     : RF_EXIT_SERVER_BOUND;
     }
+    if (res->interrupted) {
+        fprintf(stderr,
+                "ringfire: interrupted after %.2fs: the figures cover only that time (a second "
+                "Ctrl-C stops at once, without them)\n",
+                res->duration_s);
+        return RF_EXIT_INTERRUPTED;
+    }
     if (!res->complete) {
         fprintf(stderr,
-                "ringfire: stopped %s after %llu of the %llu responses asked for with -n; "
-                "raise the limit with -d\n",
-                res->interrupted ? "by a signal" : "by the time limit",
+                "ringfire: stopped by the time limit after %llu of the %llu responses asked for "
+                "with -n; raise the limit with -d\n",
                 (unsigned long long)res->counts.responses,
                 (unsigned long long)run->config.requests);
         status = RF_EXIT_FAIL;
@@ -758,6 +764,7 @@ static int run_main(int argc, char **argv)
     struct sigaction sa;
     memset(&sa, 0, sizeof(sa));
     sa.sa_handler = run_on_signal;
+    sa.sa_flags = SA_RESETHAND; /* a second Ctrl-C stops at once */
     sigaction(SIGINT, &sa, NULL);
     sigaction(SIGTERM, &sa, NULL);
     int rc = rf_run(&run.config, &res);

@@ -95,7 +95,7 @@ static void suite_event(const struct rs_event *ev, void *arg)
         fprintf(stderr,
                 "ringfire suite: %u ok, %u failed, %u skipped%s%s; results: %s/results.json\n",
                 ev->ok, ev->failed, ev->skipped, ev->pending ? ", unfinished: " : "",
-                ev->pending ? "interrupted (finish with --resume)" : "", ev->dir);
+                ev->pending ? "stopped early (finish with --resume)" : "", ev->dir);
         break;
     default:
         if (!x->quiet)
@@ -128,13 +128,6 @@ static void suite_dry_run(const struct rs_suite *s, const struct rs_cell *cells,
     printf(" (installation not included)\n");
 }
 
-static void suite_on_signal(int sig)
-{
-    (void)sig;
-    rs_stop();
-    rf_stop();
-}
-
 /* The command line, for the results. */
 static void suite_command(int argc, char **argv, char *cmd, size_t n)
 {
@@ -153,11 +146,7 @@ int cli_suite_run(struct rs_suite *s, struct rs_cell *cells, int n, struct rs_ru
     o->ringfire = ringfire;
     o->event = suite_event;
     o->arg = &x;
-    struct sigaction sa;
-    memset(&sa, 0, sizeof(sa));
-    sa.sa_handler = suite_on_signal;
-    sigaction(SIGINT, &sa, NULL);
-    sigaction(SIGTERM, &sa, NULL);
+    cli_catch_interrupts();
     int rc = rs_suite_run(s, cells, n, o, err);
     /* A message about a key of the suite (".cpus.client ...") names the suite's file. */
     if (rc == RS_RUN_INPUT || rc == RS_RUN_FAIL)

@@ -22,10 +22,36 @@
 #define PR_MAX_OUTPUT (256u << 20) /* what a program may print on stdout before it is cut */
 
 static volatile sig_atomic_t pr_stopping;
+/* The process groups running now, for rs_kill_all from a signal handler: 0 is a free slot. */
+#define PR_GROUPS 64
+static volatile sig_atomic_t pr_groups[PR_GROUPS];
+
+static void pr_track(pid_t group)
+{
+    for (int i = 0; i < PR_GROUPS; i++)
+        if (pr_groups[i] == 0) {
+            pr_groups[i] = group;
+            return;
+        }
+}
+
+static void pr_untrack(pid_t group)
+{
+    for (int i = 0; i < PR_GROUPS; i++)
+        if (pr_groups[i] == group)
+            pr_groups[i] = 0;
+}
 
 void rs_stop(void)
 {
     pr_stopping = 1;
+}
+
+void rs_kill_all(void)
+{
+    for (int i = 0; i < PR_GROUPS; i++)
+        if (pr_groups[i] > 0)
+            kill(-(pid_t)pr_groups[i], SIGKILL);
 }
 
 int rs_stopping(void)
@@ -147,6 +173,7 @@ int rs_proc_run(const char *const *argv, const struct rs_proc *p, char **out,
         _exit(127);
     }
     setpgid(pid, pid); /* also here: the child may not have run yet when the group is killed */
+    pr_track(pid);
     size_t len = 0, cap = 65536;
     char *buf = out ? malloc(cap) : NULL;
     if (out)
@@ -158,6 +185,7 @@ int rs_proc_run(const char *const *argv, const struct rs_proc *p, char **out,
     struct rusage ru;
     while (wait4(pid, &status, 0, &ru) < 0 && errno == EINTR)
         ;
+    pr_untrack(pid);
     if (buf) {
         buf[len] = '\0';
         *out = buf;
@@ -181,12 +209,32 @@ pid_t rs_proc_start(const char *const *argv, const struct rs_proc *p)
         execvp(argv[0], (char *const *)argv);
         _exit(127);
     }
+    if (pid > 0)
+        pr_track(pid);
     return pid;
 }
 
 int rs_proc_alive(pid_t pid)
 {
-    return pid > 0 && waitpid(pid, NULL, WNOHANG) == 0;
+    return pid > 0 && !rs_proc_ended(pid, NULL, 0);
+}
+
+int rs_proc_ended(pid_t pid, char *how, size_t n)
+{
+    siginfo_t si = {0};
+    if (pid <= 0 || waitid(P_PID, (id_t)pid, &si, WEXITED | WNOHANG | WNOWAIT) < 0) {
+        if (how)
+            snprintf(how, n, "ended");
+        return 1; /* already reaped */
+    }
+    if (si.si_pid != pid)
+        return 0;
+    const char *sig = si.si_code == CLD_EXITED ? NULL : sigabbrev_np(si.si_status);
+    if (how && sig)
+        snprintf(how, n, "was killed by SIG%s", sig);
+    else if (how)
+        snprintf(how, n, "exited (status %d)", si.si_status);
+    return 1;
 }
 
 double rs_proc_group_cpu(pid_t group, uint64_t *peak_rss)
@@ -249,6 +297,7 @@ int rs_proc_stop(pid_t group, uint64_t timeout_ns)
     }
     kill(-group, SIGKILL); /* whatever is left of the group */
     waitpid(group, NULL, 0);
+    pr_untrack(group);
     return rc;
 }
 

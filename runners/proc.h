@@ -39,6 +39,10 @@ int rs_proc_run(const char *const *argv, const struct rs_proc *p, char **out,
 pid_t rs_proc_start(const char *const *argv, const struct rs_proc *p);
 /* Whether a started process is still running. */
 int rs_proc_alive(pid_t pid);
+/* Whether it has ended, and then how, in words ("exited (status 3)", "was killed by SIGKILL"),
+ * into how when not NULL.  It is not reaped: its process group id stays reserved until
+ * rs_proc_stop. */
+int rs_proc_ended(pid_t pid, char *how, size_t n);
 /* The CPU time (user + system, seconds) of every process of a group, and their peak RSS. */
 double rs_proc_group_cpu(pid_t group, uint64_t *peak_rss);
 /* SIGTERM to a group, SIGKILL to what is left after timeout_ns; reaps the leader.  Returns 0
@@ -51,5 +55,7 @@ int rs_which(const char *prog);
  * soon.  Async-signal-safe. */
 void rs_stop(void);
 int rs_stopping(void);
+/* SIGKILL to every process group running now, for a second Ctrl-C.  Async-signal-safe. */
+void rs_kill_all(void);
 
 #endif

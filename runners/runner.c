@@ -43,6 +43,7 @@ struct rn {
     double run_seconds; /* spent in runs so far, for the ETA */
     double saved_at;    /* when results.json was last written, and what that took */
     double save_cost;
+    char save_failed[RS_ERR_MAX]; /* why results.json could not be written; the suite stops */
 };
 
 static void rn_event(const struct rn *R, struct rs_event *ev)
@@ -247,15 +248,23 @@ static double rn_now(void)
 
 static void rn_save(struct rn *R)
 {
-    char path[PATH_MAX + 16], reason[PATH_MAX + 64];
+    char path[PATH_MAX + 16], reason[PATH_MAX + 256];
     snprintf(path, sizeof(path), "%s/results.json", R->dir);
     double start = rn_now();
     int rc = rr_write(&R->doc, path);
     R->saved_at = rn_now();
     R->save_cost = R->saved_at - start;
-    if (rc < 0) {
-        snprintf(reason, sizeof(reason), "cannot write %s: %s", path, strerror(-rc));
+    if (rc < 0 && !R->save_failed[0]) {
+        snprintf(reason, sizeof(reason),
+                 "cannot write %s: %s; the suite stops, since it could keep nothing more (the "
+                 "results written before stay there, whole)",
+                 path, strerror(-rc));
         rn_event(R, &(struct rs_event){.kind = RS_EV_SAVE_FAILED, .reason = reason});
+        snprintf(R->save_failed, sizeof(R->save_failed),
+                 "results not saved: %s; make room or fix the folder, then finish with --resume "
+                 "%.900s",
+                 strerror(-rc), R->dir);
+        rs_stop();
     }
 }
 
@@ -489,16 +498,19 @@ static void rn_group_run(struct rn *R, struct rn_group *g, unsigned j, int i, un
     struct rr_cell *rec = R->rec[i];
     if (!g->up[j] || rec->status != RR_PENDING || rec->nruns >= rep || rep > R->cells[i].reps.max)
         return;
-    if (!rs_target_alive(&g->run[j])) {
-        snprintf(reason, sizeof(reason), "the target died before this cell (see %s)",
+    char how[64];
+    if (g->run[j].pid && rs_proc_ended(g->run[j].pid, how, sizeof(how))) {
+        snprintf(reason, sizeof(reason), "the target died (it %s) before this cell (see %s)", how,
                  g->run[j].log);
         rn_fail_target(R, ti, -1, reason);
         g->up[j] = 0;
         return;
     }
     rn_run_cell(R, i, &g->run[j], rep, order);
-    if (!rs_target_alive(&g->run[j]) && rec->status != RR_FAILED) {
-        snprintf(reason, sizeof(reason), "the target died during run %u of this cell (see %s)", rep,
+    if (g->run[j].pid && rs_proc_ended(g->run[j].pid, how, sizeof(how)) &&
+        rec->status != RR_FAILED) {
+        snprintf(reason, sizeof(reason),
+                 "the target died (it %s) during run %u of this cell (see %s)", how, rep,
                  g->run[j].log);
         rr_cell_set_status(rec, RR_FAILED, reason);
         rn_fail_target(R, ti, -1, "the target died during another cell");
@@ -571,6 +583,7 @@ static void rn_group(struct rn *R, const unsigned *targets, unsigned nt)
         rn_rates_from_peak(R, &g);
         rn_repetitions(R, &g, 1);
     }
+    rn_save(R); /* before a stop that may be slow, and may be cut short by a second Ctrl-C */
     for (unsigned j = 0; j < nt; j++) {
         const struct rs_target *t = &R->suite->targets[targets[j]];
         if (rs_target_stop(&g.run[j], t->stop_timeout_ns) < 0)
@@ -716,6 +729,10 @@ int rs_suite_run(struct rs_suite *suite, struct rs_cell *cells, int ncells,
     rn_save(&R);
     rn_end(&R);
     rc = rs_stopping() ? RS_RUN_INTERRUPTED : RS_RUN_OK;
+    if (R.save_failed[0]) {
+        snprintf(err, RS_ERR_MAX, "%s", R.save_failed);
+        rc = RS_RUN_FAIL;
+    }
 out:
     free(R.rec);
     rr_doc_free(&R.doc);

@@ -52,7 +52,7 @@ enum rs_run_status {
     RS_RUN_OK = 0,          /* it ran (failed targets are data, in their cells) */
     RS_RUN_INTERRUPTED = 1, /* rs_stop() ended it; finished runs are kept */
     RS_RUN_INPUT = -1,      /* the suite or the results to resume are wrong: err */
-    RS_RUN_FAIL = -2,       /* the results directory could not be made: err */
+    RS_RUN_FAIL = -2,       /* the results directory could not be made or written: err */
 };
 
 /* Runs the suite's cells (rs_expand), filling in the rates taken from a peak as the peak is

@@ -206,12 +206,11 @@ static int tg_ready(const struct rs_target *t, const struct rs_running *r,
     uint64_t deadline = tg_now_ms() + t->ready_timeout_ns / 1000000;
     const char *path = t->ready_path ? t->ready_path : "/";
     while (tg_now_ms() < deadline && !rs_stopping()) {
-        int status;
-        if (r->pid && waitpid(r->pid, &status, WNOHANG) == r->pid) {
+        char how[64];
+        if (r->pid && rs_proc_ended(r->pid, how, sizeof(how))) {
             char tail[420];
             tg_log_tail(r->log, tail, sizeof(tail));
-            snprintf(reason, RS_REASON_MAX, "it exited (status %d) before it was ready: %s",
-                     WIFEXITED(status) ? WEXITSTATUS(status) : -1, tail);
+            snprintf(reason, RS_REASON_MAX, "it %s before it was ready: %s", how, tail);
             return -1;
         }
         if (rs_http_answers(r, path) == 0)

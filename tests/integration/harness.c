@@ -3,7 +3,10 @@
  */
 #include <criterion/criterion.h>
 #include <criterion/logging.h>
+#include <ctype.h>
+#include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <math.h>
 #include <netinet/in.h>
 #include <poll.h>
@@ -121,6 +124,12 @@ static void drain(int fd, char **buf, size_t *len, size_t *cap)
 
 void cmd_run(const char *const *argv, int timeout_s, struct cmd_result *r)
 {
+    cmd_run_signalled(argv, timeout_s, NULL, r);
+}
+
+void cmd_run_signalled(const char *const *argv, int timeout_s, const struct cmd_signal *sigs,
+                       struct cmd_result *r)
+{
     int out[2], err[2];
     memset(r, 0, sizeof(*r));
     r->status = -1;
@@ -164,6 +173,10 @@ void cmd_run(const char *const *argv, int timeout_s, struct cmd_result *r)
         }
         struct timespec now;
         clock_gettime(CLOCK_MONOTONIC, &now);
+        long ms = (now.tv_sec - start.tv_sec) * 1000 + (now.tv_nsec - start.tv_nsec) / 1000000;
+        if (sigs && sigs->sig && ms >= sigs->after_ms)
+            kill(pid, (sigs++)->sig);
+        r->ms = ms;
         if (!killed && now.tv_sec - start.tv_sec > timeout_s) {
             kill(pid, SIGKILL);
             killed = 1;
@@ -296,4 +309,45 @@ int load_results(const char *out, struct rr_doc *doc)
     if (rc < 0)
         cr_log_warn("%s", err);
     return rc;
+}
+
+void tree_mark(void)
+{
+    char value[64];
+    snprintf(value, sizeof(value), "%d-%ld", (int)getpid(), (long)time(NULL));
+    setenv("RF_TEST_TREE", value, 1);
+}
+
+int tree_left(void)
+{
+    const char *mark = getenv("RF_TEST_TREE");
+    char want[96], path[300], buf[1 << 16];
+    snprintf(want, sizeof(want), "RF_TEST_TREE=%s", mark ? mark : "");
+    size_t wlen = strlen(want) + 1; /* with its NUL: an entry, not a prefix */
+    int left = 0;
+    DIR *d = opendir("/proc");
+    for (struct dirent *e; d && (e = readdir(d)) != NULL;) {
+        if (!isdigit((unsigned char)e->d_name[0]) || atoi(e->d_name) == (int)getpid())
+            continue;
+        snprintf(path, sizeof(path), "/proc/%s/environ", e->d_name);
+        int fd = open(path, O_RDONLY | O_CLOEXEC);
+        ssize_t n = fd >= 0 ? read(fd, buf, sizeof(buf)) : -1;
+        if (fd >= 0)
+            close(fd);
+        if (n > 0 && memmem(buf, (size_t)n, want, wlen)) {
+            snprintf(path, sizeof(path), "/proc/%s/cmdline", e->d_name);
+            fd = open(path, O_RDONLY | O_CLOEXEC);
+            n = fd >= 0 ? read(fd, buf, 200) : 0;
+            if (fd >= 0)
+                close(fd);
+            for (ssize_t i = 0; i < n; i++)
+                buf[i] = buf[i] ? buf[i] : ' ';
+            buf[n > 0 ? n : 0] = '\0';
+            cr_log_warn("left running: pid %s: %s", e->d_name, buf);
+            left++;
+        }
+    }
+    if (d)
+        closedir(d);
+    return left;
 }

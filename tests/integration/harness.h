@@ -34,10 +34,20 @@ struct cmd_result {
     int status; /* exit status; -1 when killed by the time bound or a signal */
     char *out;
     char *err;
+    long ms; /* from the start until its output closed */
+};
+
+/* A signal to send, after_ms from the start. */
+struct cmd_signal {
+    int sig;
+    long after_ms;
 };
 
 /* Runs argv (NULL-terminated; a bare name is looked up in PATH) for at most timeout_s seconds. */
 void cmd_run(const char *const *argv, int timeout_s, struct cmd_result *r);
+/* cmd_run, sending each signal of sigs (ended by sig 0; in order of after_ms) on time. */
+void cmd_run_signalled(const char *const *argv, int timeout_s, const struct cmd_signal *sigs,
+                       struct cmd_result *r);
 void cmd_free(struct cmd_result *r);
 
 struct rr_doc;
@@ -60,6 +70,13 @@ cJSON *ringfire_json(const char *url, const char *const *args, struct cmd_result
 /* requests - (responses + lost + unanswered) of a ringfire.run/1 result: 0 when every request
  * is accounted for. */
 double json_unaccounted(const cJSON *run);
+
+/* Marks this test's process tree: what it starts from now on carries RF_TEST_TREE=<unique> in
+ * its environment, so tree_left() finds every process of it still running, whatever its
+ * process group or session. */
+void tree_mark(void);
+/* How many processes other than this one carry the mark (each is logged). */
+int tree_left(void);
 
 /* Opens a TCP connection to 127.0.0.1:port with a 5 s receive timeout.  Returns the fd. */
 int tcp_connect(unsigned port);

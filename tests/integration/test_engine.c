@@ -245,6 +245,30 @@ Test(engine, endless_heads_and_bodies_are_errors_in_bounded_memory, .fini = stop
     cmd_free(&r);
 }
 
+Test(engine, an_interrupted_run_prints_what_it_measured, .fini = stop)
+{
+    start(NULL);
+    char url[64];
+    snprintf(url, sizeof(url), "http://127.0.0.1:%u/plaintext", fx.port);
+    for (int sig = SIGINT; sig; sig = sig == SIGINT ? SIGTERM : 0) {
+        struct cmd_result r;
+        cmd_run_signalled((const char *const[]){RINGFIRE, url, "-d", "30s", "-c", "4", "--json",
+                                                NULL},
+                          40, (const struct cmd_signal[]){{sig, 1200}, {0, 0}}, &r);
+        cr_assert(eq(int, r.status, 130), "%s", strsignal(sig));
+        cr_assert(lt(long, r.ms, 10000), "it stopped soon after the signal");
+        assert_says(r.err, "interrupted after ");
+        cJSON *j = cJSON_Parse(r.out);
+        cr_assert(not(eq(ptr, j, NULL)), "the results so far are printed: %s", r.out);
+        cr_assert(cJSON_IsTrue(cJSON_GetObjectItem(j, "interrupted")), "and marked interrupted");
+        cr_assert(gt(dbl, json_num(j, "responses"), 0));
+        cr_assert(lt(dbl, json_num(j, "duration_s"), 10));
+        assert_accounted(j);
+        cJSON_Delete(j);
+        cmd_free(&r);
+    }
+}
+
 Test(engine, requests_not_reached_in_the_limit, .fini = stop)
 {
     start(NULL);

@@ -5,11 +5,13 @@
  */
 #include <criterion/criterion.h>
 #include <criterion/new/assert.h>
+#include <errno.h>
 #include <math.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mount.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <fcntl.h>
@@ -338,16 +340,29 @@ Test(runner, failing_targets_are_data, .init = tmpdir_setup, .fini = tmpdir_tear
         "--quiet\", \"endpoints\": [\"plaintext\"]},\n"
         "   {\"name\": \"hangs\", \"build\": \"sleep 60.0417\", \"build_timeout\": \"1s\","
         "    \"start\": \"exec build/ringfire-fixture --port {port}\", \"endpoints\": "
-        "[\"plaintext\"]}],\n"
+        "[\"plaintext\"]},\n"
+        "   {\"name\": \"killed\", \"start\": \"(sleep 2.5; kill -9 $$) & exec "
+        "build/ringfire-fixture --port {port} --quiet\", \"endpoints\": [\"plaintext\"]},\n"
+        "   {\"name\": \"never-ready\", \"start\": \"exec sleep 30.0731 {port}\", \"endpoints\": "
+        "[\"plaintext\"], \"ready\": {\"timeout\": \"1s\"}},\n"
+        "   {\"name\": \"resets\", \"start\": \"exec build/ringfire-fixture --port {port} --quiet "
+        "--reset-every 1\", \"endpoints\": [\"plaintext\"], \"ready\": {\"timeout\": \"2s\"}},\n"
+        "   {\"name\": \"hostile\", \"start\": \"exec build/ringfire-fixture --port {port} "
+        "--quiet\", \"endpoints\": [\"silent\", \"endless-head\", \"endless-body\"]}],\n"
         " \"endpoints\": {\"plaintext\": {\"path\": \"/plaintext\", \"body\": \"Hello, World!\"},\n"
-        "               \"hello\": {\"path\": \"/json\", \"body\": \"Hello, World!\"}},\n"
+        "               \"hello\": {\"path\": \"/json\", \"body\": \"Hello, World!\"},\n"
+        "               \"silent\": {\"path\": \"/delay/60000\"},\n"
+        "               \"endless-head\": {\"path\": \"/endless/head\"},\n"
+        "               \"endless-body\": {\"path\": \"/endless/body\"}},\n"
         " \"matrix\": {\"connections\": [4]}, \"repetitions\": 3, \"duration\": \"1s\","
         " \"warmup\": \"0s\", \"seed\": 3}\n");
     char out[128];
     snprintf(out, sizeof(out), "%s/out", tmpdir);
     struct cmd_result r;
+    tree_mark();
     cmd_run((const char *const[]){RINGFIRE, "suite", suite, "--out", out, "-q", NULL}, 120, &r);
     cr_assert(eq(int, r.status, 0), "failed targets do not fail the suite: %s", r.err);
+    cr_assert(eq(int, tree_left(), 0), "every target's process tree was stopped");
     struct rr_doc doc;
     cr_assert(eq(int, load_results(out, &doc), 0));
     const struct rr_cell *ok = cell(&doc, "ringfire-fixture/plaintext/ringfire/c4/p1/t0");
@@ -376,6 +391,21 @@ Test(runner, failing_targets_are_data, .init = tmpdir_setup, .fini = tmpdir_tear
                NULL)),
         "%s", reason_of(hangs));
     cr_assert(not(still_sleeping()), "the hung build's process group was killed");
+    static const struct {
+        const char *id, *reason;
+    } failed[] = {
+        {"killed/plaintext/ringfire/c4/p1/t0", "the target died (it was killed by SIGKILL) during"},
+        {"never-ready/plaintext/ringfire/c4/p1/t0", "not ready after 1.0 s"},
+        {"resets/plaintext/ringfire/c4/p1/t0", "not ready after 2.0 s"},
+        {"hostile/silent/ringfire/c4/p1/t0", "GET /delay/60000: no answer in 5 s"},
+        {"hostile/endless-head/ringfire/c4/p1/t0", "no complete HTTP/1.1 response"},
+        {"hostile/endless-body/ringfire/c4/p1/t0", "no complete HTTP/1.1 response"},
+    };
+    for (size_t i = 0; i < sizeof(failed) / sizeof(failed[0]); i++) {
+        const struct rr_cell *f = cell(&doc, failed[i].id);
+        cr_assert(eq(str, (char *)status_of(f), "failed"), "%s", failed[i].id);
+        assert_says(reason_of(f), failed[i].reason);
+    }
     char log[256];
     snprintf(log, sizeof(log), "%s/no-start.log", out);
     cr_assert(eq(int, access(log, R_OK), 0), "target logs are kept");
@@ -401,6 +431,7 @@ Test(runner, interrupted_suite_keeps_its_runs_and_resumes, .init = tmpdir_setup,
 {
     char out[128];
     snprintf(out, sizeof(out), "%s/resume", tmpdir);
+    tree_mark();
     pid_t pid = fork();
     if (pid == 0) {
         int null = open("/dev/null", 1);
@@ -418,6 +449,7 @@ Test(runner, interrupted_suite_keeps_its_runs_and_resumes, .init = tmpdir_setup,
     int status;
     waitpid(pid, &status, 0);
     cr_assert(eq(int, WEXITSTATUS(status), 130), "an interrupted suite exits 130");
+    cr_assert(eq(int, tree_left(), 0), "the fixture and the tools were stopped");
     struct rr_doc before;
     cr_assert(eq(int, load_results(out, &before), 0), "results.json is whole after the interrupt");
     int kept = count_runs(out);
@@ -447,6 +479,135 @@ Test(runner, interrupted_suite_keeps_its_runs_and_resumes, .init = tmpdir_setup,
     cr_assert(eq(str, again->command, command), "finished runs are kept");
     cr_assert(eq(dbl, again->rps, rps0));
     rr_doc_free(&after);
+    cmd_free(&r);
+}
+
+Test(runner, a_second_interrupt_stops_at_once, .init = tmpdir_setup, .fini = tmpdir_teardown)
+{
+    /* A target that outlives SIGTERM (its shell ignores it and sleeps on), with a long grace:
+     * the first signal leaves the suite waiting for it, the second must not. */
+    const char *suite = tmpdir_write(
+        "stubborn.json",
+        "{\"name\": \"stubborn\", \"targets\": [{\"name\": \"stubborn\", \"start\": \"trap '' "
+        "TERM; build/ringfire-fixture --port {port} --quiet; sleep 61.23\", \"stop_timeout\": "
+        "\"30s\", \"endpoints\": [\"plaintext\"]}],\n"
+        " \"endpoints\": {\"plaintext\": {\"path\": \"/plaintext\", \"body\": \"Hello, World!\"}},\n"
+        " \"matrix\": {\"connections\": [1, 2, 3, 4, 5, 6, 7, 8, 9, 10]}, \"repetitions\": 1, "
+        "\"duration\": \"1s\", \"warmup\": \"0s\"}\n");
+    char out[128];
+    snprintf(out, sizeof(out), "%s/out", tmpdir);
+    tree_mark();
+    struct cmd_result r;
+    cmd_run_signalled((const char *const[]){RINGFIRE, "suite", suite, "--out", out, "-q", NULL},
+                      60, (const struct cmd_signal[]){{SIGTERM, 3500}, {SIGINT, 5000}, {0, 0}},
+                      &r);
+    cr_assert(eq(int, r.status, 130), "%s", r.err);
+    cr_assert(lt(long, r.ms, 7000), "the second signal did not wait the 30 s grace");
+    assert_says(r.err, "stopped at once; the programs it started were killed");
+    cr_assert(eq(int, tree_left(), 0), "the stubborn target's whole group is gone");
+    struct rr_doc doc;
+    cr_assert(eq(int, load_results(out, &doc), 0), "the results written before are whole");
+    cr_assert(ge(int, count_runs(out), 1));
+    rr_doc_free(&doc);
+    cmd_free(&r);
+}
+
+/* ---- a results folder that fills up or becomes unwritable mid-suite ---------------------- */
+
+static char small[160]; /* a small tmpfs, when this test may mount one */
+
+static void unmount_and_teardown(void)
+{
+    if (small[0])
+        umount2(small, MNT_DETACH);
+    tmpdir_teardown();
+}
+
+/* In a child, after ms: fill the folder's file system, or make the folder read-only. */
+static void meanwhile(long ms, const char *dir, int fill)
+{
+    if (fork() != 0)
+        return;
+    usleep((useconds_t)ms * 1000);
+    if (!fill)
+        _exit(chmod(dir, 0555) < 0);
+    char path[200], zeros[65536] = {0};
+    snprintf(path, sizeof(path), "%s/filler", dir);
+    int fd = open(path, O_WRONLY | O_CREAT, 0644);
+    while (fd >= 0 && write(fd, zeros, sizeof(zeros)) > 0)
+        ;
+    _exit(0);
+}
+
+/* Ten one-second cells; the suite runs as nobody when this test is root, so that permissions
+ * bind it.  Returns what the suite said. */
+static void suite_into(const char *out, struct cmd_result *r)
+{
+    const char *suite = tmpdir_write(
+        "ten.json",
+        "{\"name\": \"ten\", \"targets\": [{\"name\": \"fx\", \"start\": \"exec "
+        "build/ringfire-fixture --port {port} --quiet\", \"endpoints\": [\"plaintext\"]}],\n"
+        " \"endpoints\": {\"plaintext\": {\"path\": \"/plaintext\", \"body\": \"Hello, World!\"}},\n"
+        " \"matrix\": {\"connections\": [1, 2, 3, 4, 5, 6, 7, 8, 9, 10]}, \"repetitions\": 1, "
+        "\"duration\": \"1s\", \"warmup\": \"0s\"}\n");
+    const char *as_nobody[] = {"setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", NULL};
+    const char *argv[16];
+    int n = 0;
+    for (const char **a = as_nobody; geteuid() == 0 && *a; a++)
+        argv[n++] = *a;
+    const char *rest[] = {RINGFIRE, "suite", suite, "--out", out, "-q", NULL};
+    memcpy(argv + n, rest, sizeof(rest));
+    tree_mark();
+    cmd_run(argv, 60, r);
+}
+
+static void assert_stopped_and_kept(const char *out, const struct cmd_result *r, const char *why)
+{
+    cr_assert(eq(int, r->status, 1), "%s", r->err);
+    assert_says(r->err, "results.json: ");
+    assert_says(r->err, why);
+    assert_says(r->err, "the suite stops");
+    assert_says(r->err, "then finish with --resume");
+    cr_assert(eq(int, tree_left(), 0), "the target was stopped");
+    struct rr_doc doc;
+    cr_assert(eq(int, load_results(out, &doc), 0), "the results written before are whole");
+    cr_assert(lt(int, count_runs(out), 10), "it stopped early");
+    rr_doc_free(&doc);
+}
+
+Test(runner, a_results_folder_that_fills_up_stops_the_suite, .init = tmpdir_setup,
+     .fini = unmount_and_teardown)
+{
+    snprintf(small, sizeof(small), "%s/small", tmpdir);
+    cr_assert(eq(int, mkdir(small, 0777), 0));
+    chmod(tmpdir, 0755);
+    if (mount("rf-test", small, "tmpfs", 0, "size=8m,mode=0777") < 0) {
+        small[0] = '\0';
+        cr_skip_test("cannot mount a small tmpfs here (%s): a full disk needs root", strerror(errno));
+    }
+    char out[200];
+    snprintf(out, sizeof(out), "%s/out", small);
+    cr_assert(eq(int, mkdir(out, 0777), 0));
+    cr_assert(eq(int, chmod(out, 0777), 0));
+    meanwhile(2500, small, 1);
+    struct cmd_result r;
+    suite_into(out, &r);
+    assert_stopped_and_kept(out, &r, "No space left on device");
+    cmd_free(&r);
+}
+
+Test(runner, a_results_folder_made_read_only_stops_the_suite, .init = tmpdir_setup,
+     .fini = tmpdir_teardown)
+{
+    char out[200];
+    snprintf(out, sizeof(out), "%s/out", tmpdir);
+    chmod(tmpdir, 0755);
+    cr_assert(eq(int, mkdir(out, 0777), 0));
+    cr_assert(eq(int, chmod(out, 0777), 0));
+    meanwhile(2500, out, 0);
+    struct cmd_result r;
+    suite_into(out, &r);
+    assert_stopped_and_kept(out, &r, "Permission denied");
     cmd_free(&r);
 }
 
