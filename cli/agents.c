@@ -13,6 +13,7 @@
 
 #include "cli.h"
 #include "proc.h"
+#include "results.h"
 #include "rundoc.h"
 
 #define AGENTS_MAX 64
@@ -166,7 +167,7 @@ int cli_agents_run(const char *hosts, const struct rf_config *cfg, int argc, cha
     }
     fprintf(stderr,
             "ringfire: %u agents, shard i on the i-th, starting at %s (Unix time); logs "
-            "in %s\n",
+            "and each shard's JSON in %s\n",
             n, start, dir);
     const char *texts[AGENTS_MAX], *names[AGENTS_MAX];
     int ok = 0;
@@ -175,6 +176,10 @@ int cli_agents_run(const char *hosts, const struct rf_config *cfg, int argc, cha
         if (threaded[i])
             pthread_join(t[i], NULL);
         const char *why = agents_failure(&ag[i], buf, sizeof(buf));
+        char kept[sizeof(dir) + 32];
+        snprintf(kept, sizeof(kept), "%s/agent-%u.json", dir, i);
+        if (ag[i].out && ag[i].out[0])
+            rr_write_atomic(kept, ag[i].out); /* the shard as it came, beside its log */
         if (why)
             fprintf(stderr, "ringfire: agent %s (shard %u/%u) %s; see %s\n", ag[i].host, i, n, why,
                     ag[i].log);

@@ -230,9 +230,8 @@ static int vd_http(const struct rs_running *r, const struct rs_endpoint *e,
     int rc = -1;
     if (send(h.fd, req, (size_t)n, MSG_NOSIGNAL) != n || hc_read(&h, &resp) < 0) {
         if (resp.raw[0])
-            snprintf(reason, RS_REASON_MAX,
-                     "%s %s: no complete HTTP/1.1 response; it sent \"%s\"", method, e->path,
-                     resp.raw);
+            snprintf(reason, RS_REASON_MAX, "%s %s: no complete HTTP/1.1 response; it sent \"%s\"",
+                     method, e->path, resp.raw);
         else
             snprintf(reason, RS_REASON_MAX, "%s %s: no answer in 5 s", method, e->path);
         goto out;

@@ -202,6 +202,39 @@ double json_hist_total(const cJSON *run, const char *key)
     return n;
 }
 
+static double json_hist_at(const cJSON *run, const char *key, double value)
+{
+    const cJSON *pair;
+    cJSON_ArrayForEach(pair, cJSON_GetObjectItem(cJSON_GetObjectItem(run, key), "buckets"))
+    {
+        if (cJSON_GetArrayItem(pair, 0)->valuedouble == value)
+            return cJSON_GetArrayItem(pair, 1)->valuedouble;
+    }
+    return 0;
+}
+
+int json_hist_is_sum(const cJSON *merged, cJSON *const *parts, int n, const char *key)
+{
+    double total = 0;
+    for (int i = 0; i < n; i++)
+        total += json_hist_total(parts[i], key);
+    if (json_hist_total(merged, key) != total)
+        return 0;
+    const cJSON *pair;
+    cJSON_ArrayForEach(pair, cJSON_GetObjectItem(cJSON_GetObjectItem(merged, key), "buckets"))
+    {
+        double v = cJSON_GetArrayItem(pair, 0)->valuedouble, sum = 0;
+        for (int i = 0; i < n; i++)
+            sum += json_hist_at(parts[i], key, v);
+        if (cJSON_GetArrayItem(pair, 1)->valuedouble != sum) {
+            cr_log_error("%s: the bucket at %g holds %g, the shards' %g", key, v,
+                         cJSON_GetArrayItem(pair, 1)->valuedouble, sum);
+            return 0;
+        }
+    }
+    return 1;
+}
+
 double json_num(const cJSON *root, const char *path)
 {
     char buf[256];

@@ -3,7 +3,8 @@
  * this test creates (tests/integration/agents-netns.sh), the target in one, OpenSSH's sshd in
  * two others.  A rate run is split across the two agents, started together, and merged: the
  * totals are the shards' sums, the merged histogram holds every shard's samples, and the run
- * answered its whole target.  Traffic stays inside the namespaces.
+ * answered its whole target.  Traffic stays inside the namespaces.  And the Kubernetes path:
+ * the Job that ringfire k8s-job prints is valid for the Job API's own schema.
  */
 #include <criterion/criterion.h>
 #include <criterion/new/assert.h>
@@ -33,6 +34,36 @@ static void hosts_down(void)
     tmpdir_teardown();
 }
 
+/* The shards as the agents printed them (kept beside their logs) add up to the merged run:
+ * counts, and each histogram bucket by bucket. */
+static void assert_shards_add_up(const cJSON *m, const char *said)
+{
+    const char *at = strstr(said, "each shard's JSON in ");
+    cr_assert(not(eq(ptr, (void *)at, NULL)), "%s", said);
+    char dir[128], path[192];
+    sscanf(at + strlen("each shard's JSON in "), "%127s", dir);
+    cJSON *part[2];
+    for (int i = 0; i < 2; i++) {
+        snprintf(path, sizeof(path), "%s/agent-%d.json", dir, i);
+        char *text = read_file(path);
+        part[i] = cJSON_Parse(text);
+        free(text);
+        cr_assert(not(eq(ptr, part[i], NULL)), "%s", path);
+    }
+    static const char *const added[] = {"requests", "responses", "status.2xx"};
+    for (size_t k = 0; k < sizeof(added) / sizeof(added[0]); k++)
+        cr_assert(eq(dbl, json_num(m, added[k]),
+                     json_num(part[0], added[k]) + json_num(part[1], added[k])),
+                  "%s adds up", added[k]);
+    static const char *const hists[] = {"histogram", "response_histogram", "lag_histogram"};
+    for (size_t k = 0; k < 3; k++)
+        cr_assert(json_hist_is_sum(m, part, 2, hists[k]), "%s, bucket by bucket", hists[k]);
+    for (int i = 0; i < 2; i++)
+        cJSON_Delete(part[i]);
+    snprintf(path, sizeof(path), "rm -rf %s", dir);
+    cr_assert(eq(int, system(path), 0));
+}
+
 Test(agents, a_rate_run_over_two_ssh_agents_merges_exactly, .init = tmpdir_setup,
      .fini = hosts_down)
 {
@@ -48,16 +79,18 @@ Test(agents, a_rate_run_over_two_ssh_agents_merges_exactly, .init = tmpdir_setup
         cr_skip_test("%s", why);
     }
     cmd_free(&r);
-    char ns[32], ssh[192], remote[PATH_MAX], cmd[PATH_MAX + 512];
+    char ns[32], ssh[192], remote[PATH_MAX], cmd[PATH_MAX + 512], count[96];
     snprintf(ns, sizeof(ns), "rf%ssrv", tag);
-    const char *argv[] = {"ip",         "netns",  "exec", ns,        FIXTURE, "--bind",
-                          "10.213.0.1", "--port", "0",    "--quiet", NULL};
+    snprintf(count, sizeof(count), "%s/answered", tmpdir);
+    const char *argv[] = {"ip",           "netns",      "exec",   ns,  FIXTURE,
+                          "--bind",       "10.213.0.1", "--port", "0", "--quiet",
+                          "--count-file", count,        NULL};
     cr_assert(eq(int, server_start(&target, argv), 0), "the target starts in its namespace");
     cr_assert(not(eq(ptr, realpath(RINGFIRE, remote), NULL)));
     snprintf(ssh, sizeof(ssh), "%s/ssh", tmpdir);
     snprintf(cmd, sizeof(cmd),
              "RINGFIRE_SSH=%s RINGFIRE_REMOTE=%s %s http://10.213.0.1:%u/plaintext -R 2k -c 8 "
-             "-d 2s --agents root@10.213.0.2,root@10.213.0.3",
+             "-d 2s --warmup 0s --agents root@10.213.0.2,root@10.213.0.3",
              ssh, remote, RINGFIRE, target.port);
     cmd_run((const char *const[]){"sh", "-c", cmd, NULL}, 90, &r);
     cr_assert(eq(int, r.status, 0), "%s", r.err);
@@ -72,6 +105,12 @@ Test(agents, a_rate_run_over_two_ssh_agents_merges_exactly, .init = tmpdir_setup
               responses);
     cr_assert(eq(dbl, json_hist_total(m, "histogram"), responses), "every sample of both shards");
     cr_assert(eq(dbl, json_hist_total(m, "response_histogram"), responses));
+    assert_shards_add_up(m, r.err);
+    cr_assert(eq(int, fixture_stop(&target), 0));
+    char *answered = read_file(count);
+    cr_assert(eq(dbl, strtod(answered, NULL), json_num(m, "requests")),
+              "the server answered every request the shards sent (%s)", answered);
+    free(answered);
     const cJSON *h, *health = cJSON_GetObjectItem(cJSON_GetObjectItem(m, "merge"), "health");
     double sum = 0;
     cJSON_ArrayForEach(h, health) sum += json_num(h, "responses");
@@ -79,5 +118,49 @@ Test(agents, a_rate_run_over_two_ssh_agents_merges_exactly, .init = tmpdir_setup
     cJSON_ArrayForEach(h, health)
         cr_assert(le(dbl, fabs(json_num(h, "start_skew_us")), 1000), "started together");
     cJSON_Delete(m);
+    cmd_free(&r);
+}
+
+/* kubernetes-models (fixtures/k8s-node) holds the schemas generated from Kubernetes' OpenAPI;
+ * a manifest it refuses would be refused by the API server. */
+Test(k8s, the_job_manifest_is_valid_for_the_job_api, .init = tmpdir_setup, .fini = tmpdir_teardown)
+{
+    if (access("fixtures/k8s-node/node_modules/kubernetes-models", F_OK) != 0)
+        cr_skip_test("fixtures/k8s-node has no node_modules: run ci/install-deps test");
+    static const char *const variants[][8] = {
+        {"--cpu", "2", "--memory", "1Gi", NULL},
+        {"--name", "load-42", "--cpu", "500m", NULL},
+        {"--stages", "5s:1k,10s:1k..5k", NULL},
+    };
+    for (size_t v = 0; v < sizeof(variants) / sizeof(variants[0]); v++) {
+        const char *argv[24] = {RINGFIRE, "k8s-job", "http://10.0.0.5:8080/plaintext",
+                                "-c",     "64",      "--shards",
+                                "3",      "--image", "ringfire:0.1"};
+        int n = 9;
+        for (const char *const *a = variants[v]; *a; a++)
+            argv[n++] = *a;
+        if (strcmp(variants[v][0], "--stages") != 0) {
+            argv[n++] = "-R";
+            argv[n++] = "30k";
+        }
+        struct cmd_result r;
+        cmd_run(argv, 30, &r);
+        cr_assert(eq(int, r.status, 0), "%s", r.err);
+        const char *job = tmpdir_write("job.json", r.out);
+        cmd_free(&r);
+        cmd_run((const char *const[]){"node", "fixtures/k8s-node/validate.js", job, NULL}, 60, &r);
+        cr_assert(eq(int, r.status, 0), "variant %zu: %s%s", v, r.out, r.err);
+        assert_says(r.out, "valid Job ");
+        cmd_free(&r);
+    }
+    /* And the check can fail: a Job with a string for its completions is refused. */
+    const char *bad = tmpdir_write(
+        "bad.json", "{\"apiVersion\": \"batch/v1\", \"kind\": \"Job\", \"metadata\": {\"name\": "
+                    "\"x\"}, \"spec\": {\"completions\": \"three\", \"template\": {\"spec\": "
+                    "{\"containers\": [{\"name\": \"x\", \"image\": \"y\"}]}}}}");
+    struct cmd_result r;
+    cmd_run((const char *const[]){"node", "fixtures/k8s-node/validate.js", bad, NULL}, 60, &r);
+    cr_assert(eq(int, r.status, 1), "%s", r.out);
+    assert_says(r.out, "completions must be integer");
     cmd_free(&r);
 }

@@ -252,9 +252,9 @@ Test(engine, an_interrupted_run_prints_what_it_measured, .fini = stop)
     snprintf(url, sizeof(url), "http://127.0.0.1:%u/plaintext", fx.port);
     for (int sig = SIGINT; sig; sig = sig == SIGINT ? SIGTERM : 0) {
         struct cmd_result r;
-        cmd_run_signalled((const char *const[]){RINGFIRE, url, "-d", "30s", "-c", "4", "--json",
-                                                NULL},
-                          40, (const struct cmd_signal[]){{sig, 1200}, {0, 0}}, &r);
+        cmd_run_signalled(
+            (const char *const[]){RINGFIRE, url, "-d", "30s", "-c", "4", "--json", NULL}, 40,
+            (const struct cmd_signal[]){{sig, 1200}, {0, 0}}, &r);
         cr_assert(eq(int, r.status, 130), "%s", strsignal(sig));
         cr_assert(lt(long, r.ms, 10000), "it stopped soon after the signal");
         assert_says(r.err, "interrupted after ");

@@ -491,16 +491,16 @@ Test(runner, a_second_interrupt_stops_at_once, .init = tmpdir_setup, .fini = tmp
         "{\"name\": \"stubborn\", \"targets\": [{\"name\": \"stubborn\", \"start\": \"trap '' "
         "TERM; build/ringfire-fixture --port {port} --quiet; sleep 61.23\", \"stop_timeout\": "
         "\"30s\", \"endpoints\": [\"plaintext\"]}],\n"
-        " \"endpoints\": {\"plaintext\": {\"path\": \"/plaintext\", \"body\": \"Hello, World!\"}},\n"
+        " \"endpoints\": {\"plaintext\": {\"path\": \"/plaintext\", \"body\": \"Hello, "
+        "World!\"}},\n"
         " \"matrix\": {\"connections\": [1, 2, 3, 4, 5, 6, 7, 8, 9, 10]}, \"repetitions\": 1, "
         "\"duration\": \"1s\", \"warmup\": \"0s\"}\n");
     char out[128];
     snprintf(out, sizeof(out), "%s/out", tmpdir);
     tree_mark();
     struct cmd_result r;
-    cmd_run_signalled((const char *const[]){RINGFIRE, "suite", suite, "--out", out, "-q", NULL},
-                      60, (const struct cmd_signal[]){{SIGTERM, 3500}, {SIGINT, 5000}, {0, 0}},
-                      &r);
+    cmd_run_signalled((const char *const[]){RINGFIRE, "suite", suite, "--out", out, "-q", NULL}, 60,
+                      (const struct cmd_signal[]){{SIGTERM, 3500}, {SIGINT, 5000}, {0, 0}}, &r);
     cr_assert(eq(int, r.status, 130), "%s", r.err);
     cr_assert(lt(long, r.ms, 7000), "the second signal did not wait the 30 s grace");
     assert_says(r.err, "stopped at once; the programs it started were killed");
@@ -547,7 +547,8 @@ static void suite_into(const char *out, struct cmd_result *r)
         "ten.json",
         "{\"name\": \"ten\", \"targets\": [{\"name\": \"fx\", \"start\": \"exec "
         "build/ringfire-fixture --port {port} --quiet\", \"endpoints\": [\"plaintext\"]}],\n"
-        " \"endpoints\": {\"plaintext\": {\"path\": \"/plaintext\", \"body\": \"Hello, World!\"}},\n"
+        " \"endpoints\": {\"plaintext\": {\"path\": \"/plaintext\", \"body\": \"Hello, "
+        "World!\"}},\n"
         " \"matrix\": {\"connections\": [1, 2, 3, 4, 5, 6, 7, 8, 9, 10]}, \"repetitions\": 1, "
         "\"duration\": \"1s\", \"warmup\": \"0s\"}\n");
     const char *as_nobody[] = {"setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", NULL};
@@ -583,7 +584,8 @@ Test(runner, a_results_folder_that_fills_up_stops_the_suite, .init = tmpdir_setu
     chmod(tmpdir, 0755);
     if (mount("rf-test", small, "tmpfs", 0, "size=8m,mode=0777") < 0) {
         small[0] = '\0';
-        cr_skip_test("cannot mount a small tmpfs here (%s): a full disk needs root", strerror(errno));
+        cr_skip_test("cannot mount a small tmpfs here (%s): a full disk needs root",
+                     strerror(errno));
     }
     char out[200];
     snprintf(out, sizeof(out), "%s/out", small);
