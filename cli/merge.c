@@ -1,7 +1,7 @@
 /*
  * merge.c - `ringfire merge RUN.json... [--out FILE]`: the shards of one run (ringfire run
  * --shard I/N --json) merged into one ringfire.run/1 document (schema/rundoc.c), and each
- * shard's health in words.
+ * shard's health in words; or their interval logs (--hdr-log) into one (schema/hdrlog.c).
  */
 #include <getopt.h>
 #include <math.h>
@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "hdrlog.h"
 #include "json.h"
 #include "results.h"
 #include "rundoc.h"
@@ -27,11 +28,12 @@ static double merge_num(const cJSON *o, const char *key)
 
 const struct cli_command cli_merge_command = {
     "merge",
-    "RUN.json... [--out FILE]",
+    "RUN.json... | LOG.hlog... [--out FILE]",
     "one run from the shards of a run split over machines",
     "  RUN.json: each shard's ringfire run --shard I/N --json output; the merged run goes\n"
     "  to stdout (or FILE, written whole), each shard's health to stderr; exit 0 whatever\n"
-    "  the verdict (valid, degraded, invalid), 2 when the files are not shards of one run",
+    "  the verdict (valid, degraded, invalid), 2 when the files are not shards of one run.\n"
+    "  LOG.hlog: the shards' --hdr-log files, merged interval by interval into one log",
     merge_main,
 };
 
@@ -88,14 +90,31 @@ static int merge_main(int argc, char **argv)
             fprintf(stderr, "ringfire merge: %s\n", err);
             goto done;
         }
-    line = texts ? rr_rundoc_merge((const char *const *)texts, (const char *const *)argv + optind,
-                                   n, err, sizeof(err))
-                 : NULL;
+    int logs = 0; /* interval logs rather than runs: the first file says which, for all */
+    for (int i = 0; texts && i < n; i++) {
+        int log = texts[i][strspn(texts[i], " \t\r\n")] != '{';
+        if (i > 0 && log != logs) {
+            status = cli_usage(&cli_merge_command,
+                               "%s and %s: give runs' JSON or interval logs, "
+                               "not both",
+                               argv[optind], argv[optind + i]);
+            goto done;
+        }
+        logs = log;
+    }
+    const char *const *names = (const char *const *)argv + optind;
+    if (!texts)
+        line = NULL;
+    else if (logs)
+        line = rr_hdrlog_merge((const char *const *)texts, names, n, err, sizeof(err));
+    else
+        line = rr_rundoc_merge((const char *const *)texts, names, n, err, sizeof(err));
     if (!line) {
         fprintf(stderr, "ringfire merge: %s\n", texts ? err : "out of memory");
         goto done;
     }
-    cli_merge_say(line);
+    if (!logs)
+        cli_merge_say(line);
     if (out && rr_write_atomic(out, line) < 0) {
         fprintf(stderr, "ringfire merge: cannot write %s\n", out);
         status = RF_EXIT_FAIL;

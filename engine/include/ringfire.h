@@ -134,6 +134,9 @@ uint64_t rf_hist_highest_trackable(void);
  * significant digits and rf_hist_highest_trackable(): what its encodings carry.  *n is the
  * length up to the last non-zero count. */
 const uint64_t *rf_hist_counts(const struct rf_hist *h, size_t *n);
+/* Adds count at an index of that order (as a decoder of those encodings reads them): 0, or -1
+ * when the index is beyond the histogram. */
+int rf_hist_add_at(struct rf_hist *h, size_t index, uint64_t count);
 /* Visits every bucket whose count in h differs from snap's (the lowest value of the bucket
  * and the count added since), then makes snap's counts h's. */
 void rf_hist_delta(const struct rf_hist *h, struct rf_hist *snap, rf_hist_visit_fn *visit,

@@ -184,6 +184,14 @@ const uint64_t *rf_hist_counts(const struct rf_hist *h, size_t *n)
     return h->counts;
 }
 
+int rf_hist_add_at(struct rf_hist *h, size_t index, uint64_t count)
+{
+    if (index >= HIST_LEN)
+        return -1;
+    rf_hist_record_n(h, hist_value_at((unsigned)index), count);
+    return 0;
+}
+
 void rf_hist_delta(const struct rf_hist *h, struct rf_hist *snap, rf_hist_visit_fn *visit,
                    void *arg)
 {

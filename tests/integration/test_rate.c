@@ -250,15 +250,10 @@ static void assert_same_percentile(const cJSON *tag, const char *p, const cJSON 
  * from npm, installed by make test): every second of every histogram decodes, the counts add up
  * to ringfire's, and the merged percentiles are its percentiles.
  */
-Test(rate, the_interval_log_decodes_with_hdrhistograms_reader, .fini = stop)
+/* The log decodes with HdrHistogram's own reader into `seconds` intervals per tag, whose counts
+ * add up to the run's and whose merged percentiles are the run's. */
+static void assert_log_is_run(const char *log, const cJSON *run, int seconds)
 {
-    if (access("fixtures/hdr-node/node_modules/hdr-histogram-js", F_OK) != 0)
-        cr_skip_test("fixtures/hdr-node has no node_modules: run ci/install-deps test");
-    start(NULL);
-    char log[128];
-    snprintf(log, sizeof(log), "%s/run.hlog", fx.dir);
-    const char *args[] = {"-R", "5k", "-c", "16", "-d", "3s", "--hdr-log", log, NULL};
-    cJSON *run = run_ok("http", "/plaintext", args);
     struct cmd_result r;
     cmd_run((const char *const[]){"node", "fixtures/hdr-node/decode.js", log, NULL}, 60, &r);
     cr_assert(eq(int, r.status, 0), "%s", r.err);
@@ -274,8 +269,8 @@ Test(rate, the_interval_log_decodes_with_hdrhistograms_reader, .fini = stop)
     for (size_t k = 0; k < 3; k++) {
         const cJSON *tag = cJSON_GetObjectItem(cJSON_GetObjectItem(dec, "tags"), kinds[k].tag);
         cr_assert(not(eq(ptr, (void *)tag, NULL)), "tag %s missing: %s", kinds[k].tag, r.out);
-        cr_assert(eq(int, cJSON_GetArraySize(cJSON_GetObjectItem(tag, "counts")), 3),
-                  "three seconds of %s", kinds[k].tag);
+        cr_assert(eq(int, cJSON_GetArraySize(cJSON_GetObjectItem(tag, "counts")), seconds),
+                  "%d seconds of %s", seconds, kinds[k].tag);
         cr_assert(eq(dbl, json_num(tag, "total"), json_num(run, kinds[k].count)), "%s",
                   kinds[k].tag);
         char figure[64];
@@ -287,11 +282,23 @@ Test(rate, the_interval_log_decodes_with_hdrhistograms_reader, .fini = stop)
     }
     const cJSON *starts = cJSON_GetObjectItem(
         cJSON_GetObjectItem(cJSON_GetObjectItem(dec, "tags"), "service"), "starts");
-    for (int s = 0; s < 3; s++)
+    for (int s = 0; s < seconds; s++)
         cr_assert(eq(dbl, cJSON_GetArrayItem(starts, s)->valuedouble, s));
     cJSON_Delete(dec);
-    cJSON_Delete(run);
     cmd_free(&r);
+}
+
+Test(rate, the_interval_log_decodes_with_hdrhistograms_reader, .fini = stop)
+{
+    if (access("fixtures/hdr-node/node_modules/hdr-histogram-js", F_OK) != 0)
+        cr_skip_test("fixtures/hdr-node has no node_modules: run ci/install-deps test");
+    start(NULL);
+    char log[128];
+    snprintf(log, sizeof(log), "%s/run.hlog", fx.dir);
+    const char *args[] = {"-R", "5k", "-c", "16", "-d", "3s", "--hdr-log", log, NULL};
+    cJSON *run = run_ok("http", "/plaintext", args);
+    assert_log_is_run(log, run, 3);
+    cJSON_Delete(run);
 }
 
 /* The closed loop has one histogram to log; a folder that is not there is a usage error. */
@@ -375,6 +382,47 @@ static void assert_merge(const char *dir)
 
 /* Two shards started together (--start-at) each keep half of the rate from the same instant,
  * on their half of the connections. */
+/* ringfire merge of dir/shard0.hlog and shard1.hlog: one log that HdrHistogram's reader finds
+ * equal to the merged run, second by second; logs of another base time are refused. */
+static void assert_logs_merge(const char *dir)
+{
+    char s0[160], s1[160], merged[160], run[160];
+    snprintf(s0, sizeof(s0), "%s/shard0.hlog", dir);
+    snprintf(s1, sizeof(s1), "%s/shard1.hlog", dir);
+    snprintf(merged, sizeof(merged), "%s/merged.hlog", dir);
+    snprintf(run, sizeof(run), "%s/merged.json", dir);
+    struct cmd_result r;
+    cmd_run((const char *const[]){RINGFIRE, "merge", s0, s1, "--out", merged, NULL}, 30, &r);
+    cr_assert(eq(int, r.status, 0), "%s", r.err);
+    cmd_free(&r);
+    if (access("fixtures/hdr-node/node_modules/hdr-histogram-js", F_OK) == 0) {
+        char *text = read_file(run);
+        cJSON *m = cJSON_Parse(text);
+        free(text);
+        assert_log_is_run(merged, m, 2);
+        cJSON_Delete(m);
+    }
+    char *log = read_file(s1);
+    char *base = strstr(log, "#[BaseTime: ");
+    cr_assert(not(eq(ptr, base, NULL)));
+    base[12] = base[12] == '9' ? '8' : '9'; /* another base time */
+    char other[160];
+    snprintf(other, sizeof(other), "%s/other.hlog", dir);
+    FILE *f = fopen(other, "w");
+    cr_assert(not(eq(ptr, f, NULL)));
+    fputs(log, f);
+    fclose(f);
+    free(log);
+    cmd_run((const char *const[]){RINGFIRE, "merge", s0, other, NULL}, 30, &r);
+    cr_assert(eq(int, r.status, 2), "%s", r.err);
+    assert_says(r.err, "share their base time");
+    cmd_free(&r);
+    cmd_run((const char *const[]){RINGFIRE, "merge", s0, run, NULL}, 30, &r);
+    cr_assert(eq(int, r.status, 2), "%s", r.err);
+    assert_says(r.err, "give runs' JSON or interval logs, not both");
+    cmd_free(&r);
+}
+
 Test(rate, shards_start_together_and_split_the_rate, .fini = stop)
 {
     start(NULL);
@@ -419,6 +467,7 @@ Test(rate, shards_start_together_and_split_the_rate, .fini = stop)
         free(log);
     }
     assert_merge(fx.dir);
+    assert_logs_merge(fx.dir);
 }
 
 /*

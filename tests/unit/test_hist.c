@@ -1,11 +1,15 @@
 /*
- * test_hist.c - the latency histogram against exact percentiles of sorted random data.
+ * test_hist.c - the latency histogram against exact percentiles of sorted random data, and its
+ * HdrHistogram encoding read back (schema/hdrlog.c).
  */
 #include <criterion/criterion.h>
 #include <criterion/new/assert.h>
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
+#include "hdrlog.h"
 #include "ringfire.h"
 
 static uint64_t rng_state = 0x9e3779b97f4a7c15ULL;
@@ -142,4 +146,83 @@ Test(hist, extremes)
     rf_hist_reset(h);
     cr_assert(eq(u64, rf_hist_count(h), 0));
     rf_hist_free(h);
+}
+
+static int same_counts(const struct rf_hist *a, const struct rf_hist *b)
+{
+    size_t na, nb;
+    const uint64_t *ca = rf_hist_counts(a, &na), *cb = rf_hist_counts(b, &nb);
+    return na == nb && memcmp(ca, cb, na * sizeof(*ca)) == 0;
+}
+
+Test(hist, the_hdr_encoding_decodes_to_the_same_counts)
+{
+    struct rf_hist *h = rf_hist_new(), *back = rf_hist_new();
+    for (int i = 0; i < 100000; i++)
+        rf_hist_record(h, rng() % 50000000 + 1);
+    rf_hist_record(h, rf_hist_highest_trackable());
+    char *text = rr_hdr_encode(h);
+    cr_assert(eq(int, rr_hdr_decode(text, strlen(text), back), 0));
+    cr_assert(same_counts(h, back), "every bucket back where it was");
+    cr_assert(eq(u64, rf_hist_count(back), 100001));
+    cr_assert(eq(int, rr_hdr_decode(text, strlen(text) - 4, back), -1), "cut short");
+    text[10] = text[10] == 'A' ? 'B' : 'A';
+    cr_assert(eq(int, rr_hdr_decode(text, strlen(text), back), -1), "corrupted");
+    cr_assert(eq(int, rr_hdr_decode("not base64!", 11, back), -1));
+    free(text);
+    rf_hist_free(h);
+    rf_hist_free(back);
+}
+
+/* Two shards' logs: intervals of one start and tag are added, the others kept, in order. */
+Test(hist, interval_logs_merge_interval_by_interval)
+{
+    struct rf_hist *a = rf_hist_new(), *b = rf_hist_new(), *sum = rf_hist_new();
+    char *logs[2];
+    size_t len;
+    for (int k = 0; k < 2; k++) {
+        FILE *f = open_memstream(&logs[k], &len);
+        rr_hdrlog_header(f, 1700000000.0);
+        for (int sec = 0; sec < 2 + k; sec++) {
+            rf_hist_reset(a);
+            for (int i = 0; i < 1000; i++)
+                rf_hist_record(a, rng() % 1000000 + 1);
+            if (sec == 1)
+                rf_hist_merge(sum, a);
+            rr_hdrlog_interval(f, "service", sec, 1, a);
+        }
+        fclose(f);
+    }
+    char err[256];
+    const char *names[] = {"a.hlog", "b.hlog"};
+    char *merged = rr_hdrlog_merge((const char *const *)logs, names, 2, err, sizeof(err));
+    cr_assert(not(eq(ptr, merged, NULL)), "%s", err);
+    cr_assert(not(eq(ptr, strstr(merged, "#[BaseTime: 1700000000.000"), NULL)));
+    int lines = 0;
+    for (const char *p = merged; (p = strstr(p, "Tag=service,")); p++)
+        lines++;
+    cr_assert(eq(int, lines, 3), "seconds 0 and 1 added, 2 from the longer log alone");
+    const char *second = strstr(merged, "Tag=service,1.000,1.000,");
+    cr_assert(not(eq(ptr, (void *)second, NULL)), "%s", merged);
+    char line[65536];
+    snprintf(line, sizeof(line), "%.*s", (int)strcspn(second, "\n"), second);
+    const char *payload = strrchr(line, ',') + 1;
+    rf_hist_reset(b);
+    cr_assert(eq(int, rr_hdr_decode(payload, strlen(payload), b), 0));
+    cr_assert(same_counts(b, sum), "second 1 is both shards' second 1, bucket by bucket");
+    cr_assert(eq(
+        ptr, rr_hdrlog_merge((const char *const[]){logs[0], logs[0]}, names, 2, err, sizeof(err)),
+        NULL));
+    cr_assert(not(eq(ptr, strstr(err, "the same log"), NULL)), "%s", err);
+    cr_assert(eq(ptr,
+                 rr_hdrlog_merge((const char *const[]){"#[BaseTime: 1.0]\nTag=x,1,1,1\n"}, names, 1,
+                                 err, sizeof(err)),
+                 NULL));
+    cr_assert(not(eq(ptr, strstr(err, "a.hlog: line 2: not an interval"), NULL)), "%s", err);
+    free(merged);
+    free(logs[0]);
+    free(logs[1]);
+    rf_hist_free(a);
+    rf_hist_free(b);
+    rf_hist_free(sum);
 }
