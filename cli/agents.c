@@ -15,6 +15,7 @@
 #include "proc.h"
 #include "results.h"
 #include "rundoc.h"
+#include "suite.h"
 
 #define AGENTS_MAX 64
 #define AGENTS_LEAD_S 5   /* from launch to the common start: time to connect everywhere */
@@ -112,10 +113,8 @@ static const char *agents_failure(const struct agent *a, char *buf, size_t n)
 /* Hosts go to ssh as arguments: none may be an option.  Returns 0, or -1 having said why. */
 static int agents_check(const char *hosts, unsigned n)
 {
-    static const char ok[] =
-        "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789@._:[]-";
     for (unsigned i = 0; i < n; i++)
-        if (ag[i].host[0] == '-' || strspn(ag[i].host, ok) != strlen(ag[i].host)) {
+        if (!rs_agent_host_ok(ag[i].host)) {
             fprintf(stderr, "ringfire: --agents: '%s' is not a host ([user@]name or address)\n",
                     ag[i].host);
             return -1;

@@ -97,9 +97,10 @@ int rs_cell_run(const struct rs_cell_env *env, const struct rs_cell *c,
     run->command = command;
     run->exit_status = status < 0 ? -1 : status; /* -1: killed, or it could not run */
     run->wall_s = wall;
-    run->client_cpu_s = client.cpu_s;
+    /* On agents the client is ssh here: its own CPU and memory are not measured. */
+    run->client_cpu_s = env->suite->agents ? NAN : client.cpu_s;
     run->target_cpu_s = target_cpu;
-    run->client_peak_rss_bytes = (double)client.peak_rss;
+    run->client_peak_rss_bytes = env->suite->agents ? NAN : (double)client.peak_rss;
     run->target_peak_rss_bytes = isnan(target_cpu) ? NAN : (double)target_rss;
     rr_run_derive(run, env->client_ncpus, env->target_ncpus);
     if (rr_run_check(run, why, sizeof(why)) < 0) {

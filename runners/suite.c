@@ -783,12 +783,54 @@ static int ld_cross_check(struct rj_ctx *L, struct rs_suite *s)
     return 0;
 }
 
+int rs_agent_host_ok(const char *host)
+{
+    static const char ok[] =
+        "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789@._:[]-";
+    return host[0] && host[0] != '-' && strspn(host, ok) == strlen(host);
+}
+
+/* "agents": ["user@host", ...]: every ringfire run is split over these hosts (ringfire run
+ * --agents).  They must reach the targets, which a target started here on loopback is not. */
+static int ld_agents(struct rj_ctx *L, const cJSON *root, struct rs_suite *s)
+{
+    char *hosts[RS_MAX_NAMES], p[64];
+    unsigned n = 0;
+    size_t len = 1;
+    int rc = ld_names(L, root, "agents", "", hosts, &n, 0, LD_ANY);
+    for (unsigned i = 0; rc == 0 && i < n; i++) {
+        snprintf(p, sizeof(p), ".agents[%u]", i);
+        if (!rs_agent_host_ok(hosts[i]))
+            rc = rj_fail(L, p, "\"%s\" is not a host for ssh ([user@]name or address)", hosts[i]);
+        len += strlen(hosts[i]) + 1;
+    }
+    for (unsigned t = 0; rc == 0 && n && t < s->ntargets; t++)
+        if (!s->targets[t].url)
+            rc = rj_fail(L, ".agents",
+                         "target %s is started here, on loopback, where the agents cannot reach "
+                         "it: give it a \"url\" they reach (a server already running)",
+                         s->targets[t].name);
+    for (unsigned k = 0; rc == 0 && n && k < s->ntools; k++)
+        if (s->tools[k] != rs_tool_find("ringfire"))
+            rc = rj_fail(L, ".agents",
+                         "only ringfire runs on agents: drop the other tools (\"tools\": "
+                         "[\"ringfire\"])");
+    if (rc == 0 && n && (s->agents = malloc(len)) != NULL) {
+        s->agents[0] = '\0';
+        for (unsigned i = 0; i < n; i++)
+            strcat(strcat(s->agents, i ? "," : ""), hosts[i]);
+    }
+    for (unsigned i = 0; i < n; i++)
+        free(hosts[i]);
+    return rc;
+}
+
 static int ld_suite(struct rj_ctx *L, const cJSON *root, struct rs_suite *s)
 {
     static const char *const keys[] = {
         "name",        "description", "targets",    "endpoints", "matrix", "tools",
         "repetitions", "duration",    "warmup",     "timeout",   "cpus",   "seed",
-        "exclude",     "overrides",   "interleave", "slo",       NULL};
+        "exclude",     "overrides",   "interleave", "slo",       "agents", NULL};
     char got[64];
     if (ld_object(L, root, "") < 0 || rj_keys(L, root, "", keys) < 0 ||
         ld_string(L, root, "name", "", 1, &s->name) < 0 ||
@@ -829,7 +871,8 @@ static int ld_suite(struct rj_ctx *L, const cJSON *root, struct rs_suite *s)
         ld_duration(L, root, "warmup", "", 1, &s->warmup_ns) < 0 ||
         ld_duration(L, root, "timeout", "", 0, &s->timeout_ns) < 0 || ld_cpus(L, root, s) < 0 ||
         ld_uint(L, root, "seed", "", 0, 0xffffffffu, &seed) < 0 || ld_rules(L, root, s) < 0 ||
-        ld_bool(L, root, "interleave", "", &s->interleave) < 0 || ld_cross_check(L, s) < 0)
+        ld_bool(L, root, "interleave", "", &s->interleave) < 0 || ld_cross_check(L, s) < 0 ||
+        ld_agents(L, root, s) < 0)
         return -1;
     s->seed = cJSON_GetObjectItemCaseSensitive(root, "seed") ? seed : 0;
     if (!s->npipeline)
@@ -979,5 +1022,6 @@ void rs_suite_free(struct rs_suite *s)
     free(s->description);
     free(s->client_cpus);
     free(s->target_cpus);
+    free(s->agents);
     memset(s, 0, sizeof(*s));
 }

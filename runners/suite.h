@@ -108,6 +108,7 @@ struct rs_suite {
     uint64_t timeout_ns; /* per request, for every tool that has one */
     char *client_cpus;   /* a CPU list, or NULL: chosen at run time */
     char *target_cpus;
+    char *agents; /* "host,host": ringfire's runs go to these over ssh (--agents); NULL: here */
     uint64_t seed;
     int interleave;    /* all targets run at once, taking turns cell by cell (A/B comparisons) */
     struct rr_slo slo; /* the objective of the cells whose rate is "slo" */
@@ -156,5 +157,8 @@ int rs_expand(const struct rs_suite *suite, struct rs_cell **cells);
 int rs_rate_same(const struct rr_rate *a, const struct rr_rate *b);
 /* Whether a match object matches a cell. */
 int rs_match_cell(const struct rs_suite *suite, const struct rs_match *m, const struct rs_cell *c);
+
+/* Whether host can go to ssh as an agent: [user@]name or address, never an option. */
+int rs_agent_host_ok(const char *host);
 
 #endif

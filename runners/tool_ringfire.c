@@ -20,7 +20,10 @@ int rs_ringfire_command(const struct rs_tool_ctx *ctx, int warmup, struct rs_arg
         rs_flag(a, "--body", "%s", e->request_body);
     rs_flag(a, "-c", "%u", c->connections);
     rs_flag(a, "-p", "%u", c->pipeline);
-    rs_flag(a, "-t", "%u", rs_tool_threads(ctx));
+    if (ctx->suite->agents) /* each agent uses its own cores */
+        rs_flag(a, "--agents", "%s", ctx->suite->agents);
+    else
+        rs_flag(a, "-t", "%u", rs_tool_threads(ctx));
     rs_flag(a, "-d", "%llums", (unsigned long long)(c->duration_ns / 1000000));
     rs_flag(a, "--warmup", "%llums", (unsigned long long)(ctx->suite->warmup_ns / 1000000));
     rs_flag(a, "--timeout", "%llums", (unsigned long long)(ctx->suite->timeout_ns / 1000000));

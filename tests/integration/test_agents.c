@@ -18,6 +18,7 @@
 #include "../says.h"
 #include "../tmpdir.h"
 #include "harness.h"
+#include "results.h"
 
 #define NETNS "tests/integration/agents-netns.sh"
 
@@ -64,8 +65,9 @@ static void assert_shards_add_up(const cJSON *m, const char *said)
     cr_assert(eq(int, system(path), 0));
 }
 
-Test(agents, a_rate_run_over_two_ssh_agents_merges_exactly, .init = tmpdir_setup,
-     .fini = hosts_down)
+/* The namespaces up, the target in its own with --count-file tmpdir/answered; ssh gets the
+ * path of the wrapper that logs in, remote ringfire's.  Skips where that cannot be done. */
+static void hosts_up(char *ssh, size_t sshlen, char *remote, char *count, size_t countlen)
 {
     if (geteuid() != 0 || access("/usr/sbin/sshd", X_OK) != 0)
         cr_skip_test("needs root and OpenSSH's sshd (ci/install-deps test) for its namespaces");
@@ -79,15 +81,23 @@ Test(agents, a_rate_run_over_two_ssh_agents_merges_exactly, .init = tmpdir_setup
         cr_skip_test("%s", why);
     }
     cmd_free(&r);
-    char ns[32], ssh[192], remote[PATH_MAX], cmd[PATH_MAX + 512], count[96];
+    char ns[32];
     snprintf(ns, sizeof(ns), "rf%ssrv", tag);
-    snprintf(count, sizeof(count), "%s/answered", tmpdir);
+    snprintf(count, countlen, "%s/answered", tmpdir);
     const char *argv[] = {"ip",           "netns",      "exec",   ns,  FIXTURE,
                           "--bind",       "10.213.0.1", "--port", "0", "--quiet",
                           "--count-file", count,        NULL};
     cr_assert(eq(int, server_start(&target, argv), 0), "the target starts in its namespace");
     cr_assert(not(eq(ptr, realpath(RINGFIRE, remote), NULL)));
-    snprintf(ssh, sizeof(ssh), "%s/ssh", tmpdir);
+    snprintf(ssh, sshlen, "%s/ssh", tmpdir);
+}
+
+Test(agents, a_rate_run_over_two_ssh_agents_merges_exactly, .init = tmpdir_setup,
+     .fini = hosts_down)
+{
+    char ssh[192], remote[PATH_MAX], cmd[PATH_MAX + 512], count[96];
+    hosts_up(ssh, sizeof(ssh), remote, count, sizeof(count));
+    struct cmd_result r;
     snprintf(cmd, sizeof(cmd),
              "RINGFIRE_SSH=%s RINGFIRE_REMOTE=%s %s http://10.213.0.1:%u/plaintext -R 2k -c 8 "
              "-d 2s --warmup 0s --agents root@10.213.0.2,root@10.213.0.3",
@@ -119,6 +129,50 @@ Test(agents, a_rate_run_over_two_ssh_agents_merges_exactly, .init = tmpdir_setup
         cr_assert(le(dbl, fabs(json_num(h, "start_skew_us")), 1000), "started together");
     cJSON_Delete(m);
     cmd_free(&r);
+}
+
+/* A suite's "agents": its ringfire runs go to the agents, merged; the cell records the merged
+ * run, says its client CPU was not measured here, and the server answered what was sent. */
+Test(agents, a_suite_spreads_its_runs_over_its_agents, .init = tmpdir_setup, .fini = hosts_down)
+{
+    char ssh[192], remote[PATH_MAX], count[96], text[1024], out[128];
+    hosts_up(ssh, sizeof(ssh), remote, count, sizeof(count));
+    snprintf(text, sizeof(text),
+             "{\"name\": \"spread\", \"targets\": [{\"name\": \"far\", \"url\": "
+             "\"http://10.213.0.1:%u\", \"endpoints\": [\"plaintext\"]}],\n"
+             " \"endpoints\": {\"plaintext\": {\"path\": \"/plaintext\", \"body\": "
+             "\"Hello, World!\"}},\n"
+             " \"matrix\": {\"connections\": [8], \"rate\": [2000]}, \"repetitions\": 1, "
+             "\"duration\": \"2s\", \"warmup\": \"0s\",\n"
+             " \"agents\": [\"root@10.213.0.2\", \"root@10.213.0.3\"]}\n",
+             target.port);
+    const char *suite = tmpdir_write("spread.json", text);
+    snprintf(out, sizeof(out), "%s/out", tmpdir);
+    setenv("RINGFIRE_SSH", ssh, 1);
+    setenv("RINGFIRE_REMOTE", remote, 1);
+    struct cmd_result r;
+    cmd_run((const char *const[]){RINGFIRE, "suite", suite, "--out", out, "-q", NULL}, 120, &r);
+    cr_assert(eq(int, r.status, 0), "%s", r.err);
+    cmd_free(&r);
+    struct rr_doc doc;
+    cr_assert(eq(int, load_results(out, &doc), 0));
+    const struct rr_cell *c = &doc.cells[0];
+    cr_assert(eq(int, c->status, RR_OK), "%s", c->reason ? c->reason : "");
+    cr_assert(eq(sz, c->nruns, 1));
+    const struct rr_run *run = &c->runs[0];
+    assert_says(run->command, "--agents root@10.213.0.2,root@10.213.0.3");
+    cr_assert(le(dbl, fabs(run->responses / 4000.0 - 1), 0.02), "%g answers", run->responses);
+    cr_assert(isnan(run->client_cpu_s), "the agents' CPU is not measured here");
+    cr_assert(eq(int, fixture_stop(&target), 0));
+    char *answered = read_file(count);
+    /* The results keep answers, not requests sent; the suite's checks before the run add a
+     * few requests (readiness, validation). */
+    double served = strtod(answered, NULL);
+    cr_assert(ge(dbl, served, run->responses));
+    cr_assert(le(dbl, served, run->responses + run->unanswered + run->errors + 8),
+              "the server answered %g", served);
+    free(answered);
+    rr_doc_free(&doc);
 }
 
 /* kubernetes-models (fixtures/k8s-node) holds the schemas generated from Kubernetes' OpenAPI;
