@@ -9,6 +9,7 @@
 #include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -33,6 +34,8 @@ static const char run_options_help[] =
     "  -t, --threads N       worker threads, one io_uring ring each (default: the CPUs\n"
     "                        of --cpus, or that this process may run on; at most -c)\n"
     "      --cpus LIST       pin worker i to the i-th CPU of LIST, e.g. 0,2-3\n"
+    "      --source ADDRS    leave from these local addresses in turn (127.0.0.2-127.0.0.9):\n"
+    "                        each has its own local ports, for more connections than one has\n"
     "  -d, --duration D      how long to measure: 500ms, 10s, 2m (default 10s); with -n,\n"
     "                        the time limit (default 60s)\n"
     "  -n, --requests N      stop after exactly N responses instead of after -d\n"
@@ -107,6 +110,7 @@ enum {
     OPT_START_AT,
     OPT_AGENTS,
     OPT_METRICS,
+    OPT_SOURCE,
 };
 
 static const struct option run_options[] = {
@@ -138,6 +142,7 @@ static const struct option run_options[] = {
     {"start-at", required_argument, NULL, OPT_START_AT},
     {"agents", required_argument, NULL, OPT_AGENTS},
     {"metrics", required_argument, NULL, OPT_METRICS},
+    {"source", required_argument, NULL, OPT_SOURCE},
     {"json", no_argument, NULL, OPT_JSON},
     {"quiet", no_argument, NULL, 'q'},
     {NULL, 0, NULL, 0},
@@ -228,6 +233,19 @@ static int run_cpus(struct rf_cli_run *run, const char *v)
     run->config.cpus = cpus;
     run->config.ncpus = (unsigned)n;
     run->cpus_text = v;
+    return 0;
+}
+
+static int run_sources(struct rf_cli_run *run, const char *v)
+{
+    static struct sockaddr_storage sources[RF_MAX_SOURCES];
+    int n = rf_parse_sources(v, sources, RF_MAX_SOURCES);
+    if (n < 0)
+        return run_error("--source '%s': expected local addresses of one family: 127.0.0.2, a "
+                         "range 127.0.0.2-127.0.0.9 or a list of those (at most %d)",
+                         v, RF_MAX_SOURCES);
+    run->config.sources = sources;
+    run->config.nsources = (unsigned)n;
     return 0;
 }
 
@@ -338,6 +356,8 @@ static int run_option(struct rf_cli_run *run, int opt, const char *v, struct run
     switch (opt) {
     case OPT_CPUS:
         return run_cpus(run, v);
+    case OPT_SOURCE:
+        return run_sources(run, v);
     case OPT_BUFFERS: {
         uint64_t x;
         if (rf_parse_count(v, RF_MAX_BUFFERS, &x) < 0 || x < RF_MIN_BUFFERS || (x & (x - 1)))
@@ -668,6 +688,22 @@ static int run_failed(const struct rf_cli_run *run, const struct rf_result *res,
                 run->config.url.authority, rf_err_name(res->target_errno),
                 rf_strerror(res->target_errno));
         return RF_EXIT_NO_TARGET;
+    }
+    unsigned lo, hi, n = run->config.nsources ? run->config.nsources : 1;
+    if (rc == RF_EPORTS && rf_local_ports(&lo, &hi) == 0) {
+        fprintf(stderr,
+                "ringfire: -c %u needs %u local ports to %s from each of %u source address%s, "
+                "but net.ipv4.ip_local_port_range gives %u (%u-%u); widen it (sysctl -w "
+                "net.ipv4.ip_local_port_range='1024 65535') or leave from more addresses "
+                "(--source 127.0.0.1-127.0.0.8 on loopback)\n",
+                run->config.connections, (run->config.connections + n - 1) / n,
+                run->config.url.authority, n, n == 1 ? "" : "es", hi - lo + 1, lo, hi);
+        return RF_EXIT_USAGE;
+    }
+    if (rc == RF_ESOURCE) {
+        fprintf(stderr, "ringfire: --source: %s (%s)\n", rf_strerror(rc),
+                run->config.url.authority);
+        return RF_EXIT_USAGE;
     }
     if (rc == RF_ENOFILE)
         fprintf(stderr,

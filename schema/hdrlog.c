@@ -149,6 +149,7 @@ int rr_hdrlog_interval(FILE *out, const char *tag, double start_s, double length
 /* ---- reading ------------------------------------------------------------------------------ */
 
 #define HDR_RAW_MAX (4u << 20) /* an uncompressed histogram: 35k counts of at most 9 bytes */
+#define HDR_FIELD_MAX 1e10     /* seconds from the base time, or milliseconds: three centuries */
 
 static uint64_t hdr_get_be(const uint8_t *p, int bytes)
 {
@@ -268,7 +269,7 @@ static int hdr_field(const char **p, const char *end, double *v)
     char *stop;
     *v = strtod(buf, &stop);
     *p = comma + 1;
-    return *stop || !isfinite(*v) || *v < 0 ? -1 : 0;
+    return *stop || !(*v >= 0 && *v <= HDR_FIELD_MAX) ? -1 : 0;
 }
 
 int rr_hdrlog_scan(const char *text, size_t len, rr_hdrlog_visit_fn *visit, void *arg,

@@ -32,6 +32,9 @@
     X(RF_ETARGET, "the target never accepted a connection")                                        \
     X(RF_ETHREAD, "a worker thread could not be started")                                          \
     X(RF_ECPUS, "a CPU to pin a worker to is not one this process may run on")                     \
+    X(RF_EPORTS, "more connections to one address than the local port range gives each source "    \
+                 "address (net.ipv4.ip_local_port_range)")                                         \
+    X(RF_ESOURCE, "a source address is not of the target's family (IPv4 or IPv6)")                 \
     X(RF_ENOMEM, "out of memory")
 
 enum rf_err {
@@ -96,6 +99,15 @@ int rf_parse_rate(const char *text, double *out);
  * stages, or RF_EVALUE / RF_ERANGE (more than max stages, or longer than 24 hours in all). */
 int rf_parse_stages(const char *text, struct rf_stage *stages, unsigned max);
 
+/* Source addresses: "127.0.0.2", a range "127.0.0.2-127.0.0.9" (IPv6: within the last 32
+ * bits), or a comma-separated list of those, all of one family, into out (ports 0).  Returns
+ * how many (>= 1) or RF_EVALUE / RF_ERANGE (more than max). */
+struct sockaddr_storage;
+int rf_parse_sources(const char *text, struct sockaddr_storage *out, unsigned max);
+/* The local port range for outgoing connections (net.ipv4.ip_local_port_range): 0, or -1
+ * when it cannot be read. */
+int rf_local_ports(unsigned *lo, unsigned *hi);
+
 /* "0,2-3" -> {0,2,3}.  Returns the number of CPUs written (>= 1) or RF_EVALUE / RF_ERANGE. */
 int rf_parse_cpu_list(const char *text, int *cpus, int max_cpus);
 /* The CPUs this process may run on (its affinity), ascending: returns how many were written. */
@@ -146,6 +158,7 @@ void rf_hist_delta(const struct rf_hist *h, struct rf_hist *snap, rf_hist_visit_
 
 #define RF_MAX_PIPELINE 1024
 #define RF_MAX_CONNECTIONS 100000
+#define RF_MAX_SOURCES 1024
 #define RF_MAX_THREADS 256
 #define RF_MAX_WS_MESSAGE (16u << 20)
 #define RF_MIN_BUFFERS 8
@@ -215,6 +228,10 @@ struct rf_config {
      * schedule with j mod nshards == shard (its connections and requests are given as its own
      * slice); nshards 0 or 1: the whole run. */
     unsigned shard, nshards;
+    /* Local addresses the connections leave from, in turn (bound with IP_BIND_ADDRESS_NO_PORT,
+     * so that each gets its own port range towards the target); NULL: the kernel's choice. */
+    const struct sockaddr_storage *sources;
+    unsigned nsources;
     /* The open model's schedule starts at this instant of the real-time clock (nanoseconds
      * since 1970), once the connections are open; 0: as soon as they are. */
     uint64_t start_at_ns;

@@ -7,6 +7,7 @@
 #include <netinet/in.h>
 #include <poll.h>
 #include <sched.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -123,6 +124,27 @@ static int run_nofile(unsigned connections)
     rl.rlim_cur = rl.rlim_max;
     setrlimit(RLIMIT_NOFILE, &rl);
     return rl.rlim_cur >= need ? 0 : RF_ENOFILE;
+}
+
+int rf_local_ports(unsigned *lo, unsigned *hi)
+{
+    FILE *f = fopen("/proc/sys/net/ipv4/ip_local_port_range", "r");
+    int ok = f && fscanf(f, "%u %u", lo, hi) == 2 && *lo <= *hi;
+    if (f)
+        fclose(f);
+    return ok ? 0 : -1;
+}
+
+/* Each connection to the one target address takes a local port of one source address. */
+static int run_ports(const struct rf_config *cfg, const struct sockaddr_storage *target)
+{
+    unsigned lo, hi, n = cfg->nsources ? cfg->nsources : 1;
+    for (unsigned i = 0; i < cfg->nsources; i++)
+        if (cfg->sources[i].ss_family != target->ss_family)
+            return RF_ESOURCE;
+    if (rf_local_ports(&lo, &hi) < 0)
+        return 0; /* not Linux's /proc: the connects will say */
+    return (cfg->connections + n - 1) / n > hi - lo + 1 ? RF_EPORTS : 0;
 }
 
 /* One blocking connect before any worker starts, so that a target that is not there is told
@@ -414,6 +436,7 @@ static unsigned run_workers(struct rf__plan *plan, struct rf__worker *ws, unsign
                 *rc = RF_ENOMEM;
         w->plan = plan;
         w->index = i;
+        w->next_source = i; /* workers begin on different source addresses */
         w->nworkers = nthreads;
         w->nconns = per + (i < extra);
         w->quota = cfg->requests / nthreads + (i < cfg->requests % nthreads);
@@ -450,7 +473,9 @@ static int run_prepare(const struct rf_config *cfg, struct rf__plan *plan, unsig
         *nthreads = cfg->connections;
     if (cfg->requests && *nthreads > cfg->requests)
         *nthreads = (unsigned)cfg->requests; /* every worker must have responses to collect */
-    rc = run_nofile(cfg->connections);
+    rc = run_ports(cfg, &plan->addr);
+    if (rc == 0)
+        rc = run_nofile(cfg->connections);
     return rc < 0 ? rc : rf__request_build(cfg, &plan->request);
 }
 

@@ -95,3 +95,64 @@ int rf_url_parse(const char *text, struct rf_url *url)
              url->port);
     return 0;
 }
+
+/* One address of a source list, numeric; its port stays 0. */
+static int url_source_addr(const char *p, size_t len, struct sockaddr_storage *out)
+{
+    char buf[INET6_ADDRSTRLEN];
+    if (len == 0 || len >= sizeof(buf))
+        return RF_EVALUE;
+    memcpy(buf, p, len);
+    buf[len] = '\0';
+    memset(out, 0, sizeof(*out));
+    struct sockaddr_in *v4 = (struct sockaddr_in *)out;
+    struct sockaddr_in6 *v6 = (struct sockaddr_in6 *)out;
+    if (inet_pton(AF_INET, buf, &v4->sin_addr) == 1)
+        v4->sin_family = AF_INET;
+    else if (inet_pton(AF_INET6, buf, &v6->sin6_addr) == 1)
+        v6->sin6_family = AF_INET6;
+    else
+        return RF_EVALUE;
+    return 0;
+}
+
+/* The address's low 32 bits (IPv4: all of it), host order, and where they are kept. */
+static uint32_t *url_low32(struct sockaddr_storage *a)
+{
+    if (a->ss_family == AF_INET)
+        return (uint32_t *)&((struct sockaddr_in *)a)->sin_addr.s_addr;
+    return (uint32_t *)&((struct sockaddr_in6 *)a)->sin6_addr.s6_addr[12];
+}
+
+int rf_parse_sources(const char *text, struct sockaddr_storage *out, unsigned max)
+{
+    unsigned n = 0;
+    for (const char *p = text;; p++) {
+        size_t len = strcspn(p, ",");
+        const char *dash = memchr(p, '-', len);
+        struct sockaddr_storage a, b;
+        if (url_source_addr(p, dash ? (size_t)(dash - p) : len, &a) < 0 ||
+            (dash && url_source_addr(dash + 1, len - (size_t)(dash - p) - 1, &b) < 0))
+            return RF_EVALUE;
+        uint32_t lo = ntohl(*url_low32(&a)), hi = dash ? ntohl(*url_low32(&b)) : lo;
+        /* A range: one family, the same upper 96 bits (IPv6), low to high. */
+        if (dash &&
+            (a.ss_family != b.ss_family || hi < lo ||
+             (a.ss_family == AF_INET6 && memcmp(&((struct sockaddr_in6 *)&a)->sin6_addr,
+                                                &((struct sockaddr_in6 *)&b)->sin6_addr, 12) != 0)))
+            return RF_EVALUE;
+        if ((uint64_t)hi - lo + 1 > max - n)
+            return RF_ERANGE;
+        for (uint64_t v = lo; v <= hi; v++) {
+            out[n] = a;
+            *url_low32(&out[n++]) = htonl((uint32_t)v);
+        }
+        p += len;
+        if (!*p)
+            break;
+    }
+    for (unsigned i = 1; i < n; i++)
+        if (out[i].ss_family != out[0].ss_family)
+            return RF_EVALUE; /* a socket has one family */
+    return n ? (int)n : RF_EVALUE;
+}

@@ -21,6 +21,10 @@
 #include <sys/random.h>
 #include <unistd.h>
 
+#ifndef IP_BIND_ADDRESS_NO_PORT /* Linux 4.2; glibc's netinet/in.h lacks it */
+#define IP_BIND_ADDRESS_NO_PORT 24
+#endif
+
 #include "clock.h"
 #include "conn.h"
 #include "tcpinfo.h"
@@ -140,6 +144,18 @@ static void conn_sndbuf(struct rf__worker *w, int fd)
     setsockopt(fd, SOL_SOCKET, SO_SNDBUF, &want, sizeof(want));
 }
 
+/* The next source address in turn; the port is chosen at connect, per destination
+ * (IP_BIND_ADDRESS_NO_PORT), so each source address has the whole port range to the target. */
+static int conn_bind_source(struct rf__worker *w, int fd)
+{
+    const struct rf_config *cfg = w->plan->config;
+    const struct sockaddr_storage *a = &cfg->sources[w->next_source++ % cfg->nsources];
+    int one = 1;
+    setsockopt(fd, IPPROTO_IP, IP_BIND_ADDRESS_NO_PORT, &one, sizeof(one));
+    return bind(fd, (const struct sockaddr *)a,
+                a->ss_family == AF_INET ? sizeof(struct sockaddr_in) : sizeof(struct sockaddr_in6));
+}
+
 static void conn_connect(struct rf__worker *w, struct rf__conn *c)
 {
     const struct rf__plan *plan = w->plan;
@@ -150,6 +166,12 @@ static void conn_connect(struct rf__worker *w, struct rf__conn *c)
         return;
     }
     int one = 1;
+    if (plan->config->nsources && conn_bind_source(w, fd) < 0) {
+        rf__worker_error(w, RF_ERRK_CONNECT, errno, 1);
+        close(fd);
+        conn_backoff(w, c);
+        return;
+    }
     setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
     /* Where the kernel refuses, reads carry no stamp and arrivals are the time they are seen. */
     setsockopt(fd, SOL_SOCKET, SO_TIMESTAMPNS, &one, sizeof(one));

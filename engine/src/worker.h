@@ -48,8 +48,9 @@ struct rf__worker {
     unsigned index; /* among nworkers: its share of an open model's schedule */
     unsigned nworkers;
     unsigned nconns;
-    uint64_t quota; /* responses to collect with -n; 0: run until end_ns */
-    int cpu;        /* -1: not pinned */
+    uint64_t quota;       /* responses to collect with -n; 0: run until end_ns */
+    int cpu;              /* -1: not pinned */
+    unsigned next_source; /* the source address the next connection binds to, modulo theirs */
     pthread_t thread;
 
     /* results, read after join */

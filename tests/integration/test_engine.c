@@ -14,6 +14,7 @@
 
 #include "../says.h"
 #include "fixture_test.h"
+#include "ringfire.h"
 
 /* requests = responses + lost + unanswered: no request is ever forgotten. */
 static void assert_accounted(const cJSON *j)
@@ -250,6 +251,7 @@ Test(engine, an_interrupted_run_prints_what_it_measured, .fini = stop)
     start(NULL);
     char url[64];
     snprintf(url, sizeof(url), "http://127.0.0.1:%u/plaintext", fx.port);
+    tree_mark();
     for (int sig = SIGINT; sig; sig = sig == SIGINT ? SIGTERM : 0) {
         struct cmd_result r;
         cmd_run_signalled(
@@ -266,7 +268,38 @@ Test(engine, an_interrupted_run_prints_what_it_measured, .fini = stop)
         assert_accounted(j);
         cJSON_Delete(j);
         cmd_free(&r);
+        cr_assert(eq(int, tree_left(), 0));
     }
+}
+
+/* --source: connections leave from the addresses given (one that is not local fails every
+ * connect with EADDRNOTAVAIL: the bind is real); a -c beyond the local ports is refused before
+ * any load, naming the sysctl. */
+Test(engine, source_addresses_bind_and_ports_are_checked, .fini = stop)
+{
+    start(NULL);
+    const char *spread[] = {"-c", "16", "-d", "500ms", "--source", "127.0.0.2-127.0.0.5", NULL};
+    cJSON *j = run_ok("http", "/plaintext", spread);
+    cr_assert(eq(dbl, json_num(j, "connections.established"), 16));
+    cr_assert(eq(dbl, json_num(j, "errors.connect"), 0));
+    cJSON_Delete(j);
+    struct cmd_result r;
+    const char *foreign[] = {"-c", "2", "-d", "500ms", "--source", "192.0.2.1", NULL};
+    j = run_on_fixture("http", "/plaintext", foreign, &r);
+    cr_assert(ge(dbl, json_num(j, "errors.errno.connect.EADDRNOTAVAIL"), 2));
+    cr_assert(eq(dbl, json_num(j, "responses"), 0));
+    cJSON_Delete(j);
+    cmd_free(&r);
+    unsigned lo, hi;
+    cr_assert(eq(int, rf_local_ports(&lo, &hi), 0));
+    char url[64], c[16];
+    snprintf(url, sizeof(url), "http://127.0.0.1:%u/plaintext", fx.port);
+    snprintf(c, sizeof(c), "%u", hi - lo + 2);
+    cmd_run((const char *const[]){RINGFIRE, url, "-c", c, "-d", "1s", NULL}, 30, &r);
+    cr_assert(eq(int, r.status, 2), "%s", r.err);
+    assert_says(r.err, "net.ipv4.ip_local_port_range");
+    assert_says(r.err, "--source");
+    cmd_free(&r);
 }
 
 Test(engine, requests_not_reached_in_the_limit, .fini = stop)

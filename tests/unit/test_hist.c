@@ -219,6 +219,13 @@ Test(hist, interval_logs_merge_interval_by_interval)
                                  err, sizeof(err)),
                  NULL));
     cr_assert(not(eq(ptr, strstr(err, "a.hlog: line 2: not an interval"), NULL)), "%s", err);
+    /* A start beyond any clock's (found by fuzz_hdrlog) is refused, not wrapped around. */
+    char huge[65536];
+    const char *at = strstr(logs[0], "Tag=service,0.000") + 12;
+    snprintf(huge, sizeof(huge), "%.*s8888888888888888888888%s", (int)(at - logs[0]), logs[0], at);
+    cr_assert(
+        eq(ptr, rr_hdrlog_merge((const char *const[]){huge}, names, 1, err, sizeof(err)), NULL));
+    cr_assert(not(eq(ptr, strstr(err, "not an interval"), NULL)), "%s", err);
     free(merged);
     free(logs[0]);
     free(logs[1]);

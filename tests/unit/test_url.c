@@ -1,8 +1,10 @@
 /*
- * test_url.c - target URL parsing.
+ * test_url.c - target URL parsing, and the source addresses of --source.
  */
 #include <criterion/criterion.h>
+#include <arpa/inet.h>
 #include <criterion/new/assert.h>
+#include <sys/socket.h>
 
 #include "ringfire.h"
 
@@ -63,4 +65,33 @@ Test(url, errors_have_names_and_texts)
     cr_assert(eq(str, (char *)rf_err_name(-111), "ECONNREFUSED"));
     cr_assert(
         eq(str, (char *)rf_strerror(RF_EURL_PORT), "the URL port is not a number from 1 to 65535"));
+}
+
+static const char *source_text(const struct sockaddr_storage *a, char *buf)
+{
+    const void *addr = a->ss_family == AF_INET
+                           ? (const void *)&((const struct sockaddr_in *)a)->sin_addr
+                           : (const void *)&((const struct sockaddr_in6 *)a)->sin6_addr;
+    return inet_ntop(a->ss_family, addr, buf, INET6_ADDRSTRLEN);
+}
+
+Test(url, source_addresses_ranges_and_lists)
+{
+    static struct sockaddr_storage s[16];
+    char buf[INET6_ADDRSTRLEN];
+    cr_assert(eq(int, rf_parse_sources("127.0.0.2-127.0.0.4,127.0.0.9", s, 16), 4));
+    cr_assert(eq(str, (char *)source_text(&s[0], buf), "127.0.0.2"));
+    cr_assert(eq(str, (char *)source_text(&s[2], buf), "127.0.0.4"));
+    cr_assert(eq(str, (char *)source_text(&s[3], buf), "127.0.0.9"));
+    cr_assert(eq(int, rf_parse_sources("10.0.0.255-10.0.1.1", s, 16), 3), "across an octet");
+    cr_assert(eq(str, (char *)source_text(&s[1], buf), "10.0.1.0"));
+    cr_assert(eq(int, rf_parse_sources("fd00::1-fd00::3", s, 16), 3));
+    cr_assert(eq(str, (char *)source_text(&s[2], buf), "fd00::3"));
+    cr_assert(eq(int, ((struct sockaddr_in *)&s[0])->sin_port, 0), "the port is the kernel's");
+    static const char *const bad[] = {
+        "",          "127.0.0.4-127.0.0.2", "127.0.0.1,::1", "127.0.0.1,",
+        "localhost", "fd00::1-fd01::1",     "127.0.0.1-::1", "1.2.3"};
+    for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+        cr_assert(eq(int, rf_parse_sources(bad[i], s, 16), RF_EVALUE), "'%s'", bad[i]);
+    cr_assert(eq(int, rf_parse_sources("127.0.0.1-127.0.0.20", s, 16), RF_ERANGE));
 }
