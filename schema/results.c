@@ -832,9 +832,20 @@ int rr_run_check(const struct rr_run *run, char *why, size_t n)
 
 static cJSON *rr_emit_record(const struct rr_table *t, const void *rec);
 
+/* The shortest decimal that reads back as exactly v: cJSON's own printing settles for 15 digits
+ * that read back merely close, and a figure derived from a value that moved by one bit on
+ * reloading would then print differently (found by fuzz_results). */
 static cJSON *rr_emit_number(double v)
 {
-    return isnan(v) ? cJSON_CreateNull() : cJSON_CreateNumber(v);
+    if (isnan(v))
+        return cJSON_CreateNull();
+    char text[32];
+    for (int digits = 15; digits <= 17; digits++) {
+        snprintf(text, sizeof(text), "%.*g", digits, v);
+        if (strtod(text, NULL) == v)
+            break;
+    }
+    return cJSON_CreateRaw(text);
 }
 
 static cJSON *rr_emit_list(const struct rr_field *f, const void *rec)

@@ -223,6 +223,28 @@ Test(results, other_files_get_their_own_message)
     assert_says(err, "/dev/null: line 1: not valid JSON");
 }
 
+/* 0.1 + 0.2 is 0.30000000000000004: fifteen digits ("0.3") read back as another number.  The
+ * writer must keep every bit, or figures derived on loading move (found by fuzz_results). */
+Test(results, numbers_are_written_to_read_back_exactly)
+{
+    char *text =
+        variant("\"rps\": 110", "\"rps\": 0.30000000000000004, \"wall_s\": 1.2179657550004777");
+    struct rr_doc d, again;
+    char err[RR_ERR_MAX];
+    cr_assert(eq(int, parse(text, &d, err), 0), "%s", err);
+    char *out = rr_print(&d);
+    assert_says(out, "0.30000000000000004");
+    cr_assert(eq(int, parse(out, &again, err), 0), "%s", err);
+    cr_assert(eq(dbl, again.cells[0].runs[1].rps, 0.1 + 0.2), "every bit kept");
+    char *out2 = rr_print(&again);
+    cr_assert(eq(str, out, out2), "printing what was loaded changes nothing");
+    free(out);
+    free(out2);
+    free(text);
+    rr_doc_free(&d);
+    rr_doc_free(&again);
+}
+
 Test(results, names_ids_and_slugs)
 {
     static const char *const good[] = {"nginx", "ws-echo", "node_http", "a.b", "X9"};
