@@ -1,13 +1,16 @@
 /*
  * fuzz_units.c - the value parsers of the command line and suites: URLs, durations, counts,
- * sizes, CPU lists, headers, methods, rates and stages.  A URL that parses must have sane fields
- * and parse to the same fields again from its canonical form; a CPU list must format back to one
- * that parses to the same CPUs.  Input: one selector byte, then the text.
+ * sizes, CPU lists, headers, methods, rates, stages and source addresses.  A URL that parses
+ * must have sane fields and parse to the same fields again from its canonical form; a CPU list
+ * must format back to one that parses to the same CPUs; source addresses printed as a list parse
+ * to the same addresses.  Input: one selector byte, then the text.
  */
+#include <arpa/inet.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 
 #include "ringfire.h"
 
@@ -78,6 +81,27 @@ static void fz_stages(const char *text)
         abort();
 }
 
+static void fz_sources(const char *text)
+{
+    static struct sockaddr_storage a[8], b[8];
+    int n = rf_parse_sources(text, a, 8);
+    if (n < 0)
+        return;
+    if (n == 0 || n > 8)
+        abort();
+    char list[8 * (INET6_ADDRSTRLEN + 1)] = "", one[INET6_ADDRSTRLEN];
+    for (int i = 0; i < n; i++) {
+        const void *addr = a[i].ss_family == AF_INET
+                               ? (const void *)&((struct sockaddr_in *)&a[i])->sin_addr
+                               : (const void *)&((struct sockaddr_in6 *)&a[i])->sin6_addr;
+        if (a[i].ss_family != a[0].ss_family || !inet_ntop(a[i].ss_family, addr, one, sizeof(one)))
+            abort();
+        strcat(strcat(list, i ? "," : ""), one);
+    }
+    if (rf_parse_sources(list, b, 8) != n || memcmp(a, b, (size_t)n * sizeof(a[0])) != 0)
+        abort(); /* printed, they parse to the same addresses */
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
@@ -88,7 +112,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     memcpy(text, data + 1, size - 1);
     text[size - 1] = '\0';
     uint64_t v;
-    switch (data[0] % 10) {
+    switch (data[0] % 11) {
     case 0:
         fz_url(text);
         break;
@@ -120,6 +144,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         break;
     case 8:
         fz_stages(text);
+        break;
+    case 9:
+        fz_sources(text);
         break;
     default:
         rf_strerror(-(int)(data[0] % 140));
