@@ -43,7 +43,7 @@ static const struct bad_suite bad[] = {
      "{\"name\": \"x\", \"bogus\": 1, " OK_TARGET ", " OK_ENDPOINTS ", " OK_MATRIX "}",
      ".bogus: unknown key (expected one of: name, description, targets, endpoints, matrix, "
      "tools, repetitions, duration, warmup, timeout, cpus, seed, exclude, overrides, "
-     "interleave, slo)"},
+     "interleave, slo, agents)"},
     {"percentages without the peak",
      "{\"name\": \"x\", " OK_TARGET ", " OK_ENDPOINTS
      ", \"matrix\": {\"connections\": [1], \"rate\": [\"50%\"]}}",
@@ -161,6 +161,20 @@ static const struct bad_suite bad[] = {
      "\"start\": \"x {port}\", \"endpoints\": [\"plaintext\"]}], " OK_ENDPOINTS ", " OK_MATRIX "}",
      ".targets[0].start: a target with a url is already running: ringfire does not install, "
      "start or stop it"},
+    {"agents with a target started here",
+     "{\"name\": \"x\", " OK_TARGET ", " OK_ENDPOINTS ", " OK_MATRIX ", \"agents\": [\"a@h1\"]}",
+     ".agents: target ringfire-fixture is started here, on loopback, where the agents cannot "
+     "reach it: give it a \"url\" they reach (a server already running)"},
+    {"agents with another tool",
+     "{\"name\": \"x\", \"targets\": [{\"name\": \"ext\", \"url\": \"http://10.0.0.5:80\", "
+     "\"endpoints\": [\"plaintext\"]}], " OK_ENDPOINTS ", " OK_MATRIX
+     ", \"tools\": [\"ringfire\", \"wrk\"], \"agents\": [\"h1\"]}",
+     ".agents: only ringfire runs on agents: drop the other tools (\"tools\": [\"ringfire\"])"},
+    {"an agent that is an option",
+     "{\"name\": \"x\", \"targets\": [{\"name\": \"ext\", \"url\": \"http://10.0.0.5:80\", "
+     "\"endpoints\": [\"plaintext\"]}], " OK_ENDPOINTS ", " OK_MATRIX
+     ", \"agents\": [\"h1\", \"-oProxyCommand=x\"]}",
+     ".agents[1]: \"-oProxyCommand=x\" is not a host for ssh ([user@]name or address)"},
     {"an unknown tool",
      "{\"name\": \"x\", " OK_TARGET ", " OK_ENDPOINTS ", " OK_MATRIX ", \"tools\": [\"ab\"]}",
      ".tools[0]: expected one of ringfire, wrk, hey, h2load, got \"ab\""},
