@@ -213,7 +213,9 @@ static double json_hist_at(const cJSON *run, const char *key, double value)
     return 0;
 }
 
-int json_hist_is_sum(const cJSON *merged, cJSON *const *parts, int n, const char *key)
+/* Whether merged's histogram at key is, bucket by bucket, the sum of the n parts' (a bucket
+ * that is not is logged). */
+static int json_hist_is_sum(const cJSON *merged, cJSON *const *parts, int n, const char *key)
 {
     double total = 0;
     for (int i = 0; i < n; i++)
@@ -233,6 +235,22 @@ int json_hist_is_sum(const cJSON *merged, cJSON *const *parts, int n, const char
         }
     }
     return 1;
+}
+
+void assert_merged(const cJSON *merged, cJSON *const *parts, int n)
+{
+    static const char *const added[] = {"requests", "responses", "status.2xx",
+                                        "connections.requested"};
+    for (size_t k = 0; k < sizeof(added) / sizeof(added[0]); k++) {
+        double sum = 0;
+        for (int i = 0; i < n; i++)
+            sum += json_num(parts[i], added[k]);
+        cr_assert(eq(dbl, json_num(merged, added[k]), sum), "%s adds up", added[k]);
+    }
+    static const char *const hists[] = {"histogram", "response_histogram", "lag_histogram"};
+    for (size_t k = 0; k < 3; k++)
+        cr_assert(json_hist_is_sum(merged, parts, n, hists[k]),
+                  "%s: every sample of the shards, in its bucket", hists[k]);
 }
 
 double json_num(const cJSON *root, const char *path)

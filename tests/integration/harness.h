@@ -63,9 +63,9 @@ double json_num(const cJSON *root, const char *path);
 /* The samples in a ringfire.run/1 histogram (key: histogram, response_histogram...), from its
  * buckets. */
 double json_hist_total(const cJSON *run, const char *key);
-/* Whether merged's histogram at key is, bucket by bucket, the sum of the n parts' (each bucket
- * logged where it is not). */
-int json_hist_is_sum(const cJSON *merged, cJSON *const *parts, int n, const char *key);
+/* A merged run is its n shards added: requests, responses, 2xx and connections summed, and the
+ * three histograms bucket by bucket (json_hist_is_sum). */
+void assert_merged(const cJSON *merged, cJSON *const *parts, int n);
 
 /* Runs `ringfire URL ARGS... --json` (args NULL-terminated, at most 32) for at most 60 s and
  * parses what it printed: NULL when that was not JSON. */

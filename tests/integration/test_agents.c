@@ -51,14 +51,7 @@ static void assert_shards_add_up(const cJSON *m, const char *said)
         free(text);
         cr_assert(not(eq(ptr, part[i], NULL)), "%s", path);
     }
-    static const char *const added[] = {"requests", "responses", "status.2xx"};
-    for (size_t k = 0; k < sizeof(added) / sizeof(added[0]); k++)
-        cr_assert(eq(dbl, json_num(m, added[k]),
-                     json_num(part[0], added[k]) + json_num(part[1], added[k])),
-                  "%s adds up", added[k]);
-    static const char *const hists[] = {"histogram", "response_histogram", "lag_histogram"};
-    for (size_t k = 0; k < 3; k++)
-        cr_assert(json_hist_is_sum(m, part, 2, hists[k]), "%s, bucket by bucket", hists[k]);
+    assert_merged(m, part, 2);
     for (int i = 0; i < 2; i++)
         cJSON_Delete(part[i]);
     snprintf(path, sizeof(path), "rm -rf %s", dir);

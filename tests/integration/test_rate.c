@@ -355,16 +355,7 @@ static void assert_merge(const char *dir)
         free(text);
         cr_assert(not(eq(ptr, *docs[i], NULL)), "%s", paths[i]);
     }
-    static const char *const added[] = {"responses", "requests", "status.2xx",
-                                        "connections.requested"};
-    for (size_t k = 0; k < sizeof(added) / sizeof(added[0]); k++)
-        cr_assert(eq(dbl, json_num(m, added[k]),
-                     json_num(part[0], added[k]) + json_num(part[1], added[k])),
-                  "%s adds up", added[k]);
-    static const char *const hists[] = {"histogram", "response_histogram", "lag_histogram"};
-    for (size_t k = 0; k < 3; k++)
-        cr_assert(json_hist_is_sum(m, part, 2, hists[k]),
-                  "%s: every sample of both shards, in its bucket", hists[k]);
+    assert_merged(m, part, 2);
     cr_assert(eq(dbl, json_num(m, "rate.target_rps"), 4000));
     cr_assert(eq(dbl, json_num(m, "merge.shards"), 2));
     for (int i = 0; i < 2; i++)

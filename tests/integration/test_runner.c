@@ -540,23 +540,30 @@ static void meanwhile(long ms, const char *dir, int fill)
 }
 
 /* Ten one-second cells; the suite runs as nobody when this test is root, so that permissions
- * bind it.  Returns what the suite said. */
+ * bind it, from copies of ringfire and the fixture in the test's folder (a checkout may be
+ * where nobody can reach).  Returns what the suite said. */
 static void suite_into(const char *out, struct cmd_result *r)
 {
-    const char *suite = tmpdir_write(
-        "ten.json",
-        "{\"name\": \"ten\", \"targets\": [{\"name\": \"fx\", \"start\": \"exec "
-        "build/ringfire-fixture --port {port} --quiet\", \"endpoints\": [\"plaintext\"]}],\n"
-        " \"endpoints\": {\"plaintext\": {\"path\": \"/plaintext\", \"body\": \"Hello, "
-        "World!\"}},\n"
-        " \"matrix\": {\"connections\": [1, 2, 3, 4, 5, 6, 7, 8, 9, 10]}, \"repetitions\": 1, "
-        "\"duration\": \"1s\", \"warmup\": \"0s\"}\n");
+    char copy[256], text[1024], rf[160], fx[160];
+    snprintf(rf, sizeof(rf), "%s/ringfire", tmpdir);
+    snprintf(fx, sizeof(fx), "%s/ringfire-fixture", tmpdir);
+    snprintf(copy, sizeof(copy), "cp %s %s %s/", RINGFIRE, FIXTURE, tmpdir);
+    cr_assert(eq(int, system(copy), 0));
+    snprintf(text, sizeof(text),
+             "{\"name\": \"ten\", \"targets\": [{\"name\": \"fx\", \"start\": \"exec %s --port "
+             "{port} --quiet\", \"endpoints\": [\"plaintext\"]}],\n"
+             " \"endpoints\": {\"plaintext\": {\"path\": \"/plaintext\", \"body\": \"Hello, "
+             "World!\"}},\n"
+             " \"matrix\": {\"connections\": [1, 2, 3, 4, 5, 6, 7, 8, 9, 10]}, \"repetitions\": 1, "
+             "\"duration\": \"1s\", \"warmup\": \"0s\"}\n",
+             fx);
+    const char *suite = tmpdir_write("ten.json", text);
     const char *as_nobody[] = {"setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", NULL};
     const char *argv[16];
     int n = 0;
     for (const char **a = as_nobody; geteuid() == 0 && *a; a++)
         argv[n++] = *a;
-    const char *rest[] = {RINGFIRE, "suite", suite, "--out", out, "-q", NULL};
+    const char *rest[] = {rf, "suite", suite, "--out", out, "-q", NULL};
     memcpy(argv + n, rest, sizeof(rest));
     tree_mark();
     cmd_run(argv, 60, r);
