@@ -245,7 +245,8 @@ void assert_merged(const cJSON *merged, cJSON *const *parts, int n)
         double sum = 0;
         for (int i = 0; i < n; i++)
             sum += json_num(parts[i], added[k]);
-        cr_assert(eq(dbl, json_num(merged, added[k]), sum), "%s adds up", added[k]);
+        cr_assert(json_num(merged, added[k]) == sum, "%s adds up: %g, the shards %g", added[k],
+                  json_num(merged, added[k]), sum);
     }
     static const char *const hists[] = {"histogram", "response_histogram", "lag_histogram"};
     for (size_t k = 0; k < 3; k++)
