@@ -177,8 +177,9 @@ int cli_agents_run(const char *hosts, const struct rf_config *cfg, int argc, cha
         const char *why = agents_failure(&ag[i], buf, sizeof(buf));
         char kept[sizeof(dir) + 32];
         snprintf(kept, sizeof(kept), "%s/agent-%u.json", dir, i);
-        if (ag[i].out && ag[i].out[0])
-            rr_write_atomic(kept, ag[i].out); /* the shard as it came, beside its log */
+        if (ag[i].out && ag[i].out[0] && rr_write_atomic(kept, ag[i].out) < 0)
+            fprintf(stderr, "ringfire: agent %s: its shard could not be kept as %s\n", ag[i].host,
+                    kept); /* the shard as it came, beside its log */
         if (why)
             fprintf(stderr, "ringfire: agent %s (shard %u/%u) %s; see %s\n", ag[i].host, i, n, why,
                     ag[i].log);

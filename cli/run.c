@@ -696,7 +696,7 @@ static int run_failed(const struct rf_cli_run *run, const struct rf_result *res,
                 "but net.ipv4.ip_local_port_range gives %u (%u-%u); widen it (sysctl -w "
                 "net.ipv4.ip_local_port_range='1024 65535') or leave from more addresses "
                 "(--source 127.0.0.1-127.0.0.8 on loopback)\n",
-                run->config.connections, (run->config.connections + n - 1) / n,
+                run->config.connections, rf_ports_per_source(&run->config),
                 run->config.url.authority, n, n == 1 ? "" : "es", hi - lo + 1, lo, hi);
         return RF_EXIT_USAGE;
     }
@@ -737,9 +737,7 @@ static int run_report(const struct rf_cli_run *run, const struct rf_result *res)
                                                     : RF_EXIT_SERVER_BOUND;
     }
     if (res->interrupted) {
-        fprintf(stderr,
-                "ringfire: interrupted after %.2fs: the figures cover only that time (a second "
-                "Ctrl-C stops at once, without them)\n",
+        fprintf(stderr, "ringfire: interrupted after %.2fs: the figures cover only that time\n",
                 res->duration_s);
         return RF_EXIT_INTERRUPTED;
     }

@@ -107,6 +107,9 @@ int rf_parse_sources(const char *text, struct sockaddr_storage *out, unsigned ma
 /* The local port range for outgoing connections (net.ipv4.ip_local_port_range): 0, or -1
  * when it cannot be read. */
 int rf_local_ports(unsigned *lo, unsigned *hi);
+struct rf_config;
+/* The local ports the run needs from each source address towards its one target address. */
+unsigned rf_ports_per_source(const struct rf_config *cfg);
 
 /* "0,2-3" -> {0,2,3}.  Returns the number of CPUs written (>= 1) or RF_EVALUE / RF_ERANGE. */
 int rf_parse_cpu_list(const char *text, int *cpus, int max_cpus);

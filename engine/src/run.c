@@ -135,16 +135,22 @@ int rf_local_ports(unsigned *lo, unsigned *hi)
     return ok ? 0 : -1;
 }
 
+unsigned rf_ports_per_source(const struct rf_config *cfg)
+{
+    unsigned n = cfg->nsources ? cfg->nsources : 1;
+    return (cfg->connections + n - 1) / n;
+}
+
 /* Each connection to the one target address takes a local port of one source address. */
 static int run_ports(const struct rf_config *cfg, const struct sockaddr_storage *target)
 {
-    unsigned lo, hi, n = cfg->nsources ? cfg->nsources : 1;
+    unsigned lo, hi;
     for (unsigned i = 0; i < cfg->nsources; i++)
         if (cfg->sources[i].ss_family != target->ss_family)
             return RF_ESOURCE;
     if (rf_local_ports(&lo, &hi) < 0)
         return 0; /* not Linux's /proc: the connects will say */
-    return (cfg->connections + n - 1) / n > hi - lo + 1 ? RF_EPORTS : 0;
+    return rf_ports_per_source(cfg) > hi - lo + 1 ? RF_EPORTS : 0;
 }
 
 /* One blocking connect before any worker starts, so that a target that is not there is told
