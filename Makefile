@@ -4,8 +4,8 @@
 #   make                     build build/ringfire and build/ringfire-fixture
 #   make test                install missing packages, build, run unit and integration tests
 #   make test SAN=address,undefined   the same under the sanitizers (in build/san/)
-#   make bench               ringfire vs wrk against the fixture server and nginx
-#                            (PROFILE=1: and where each client's CPU goes, from perf)
+#   make bench               ringfire vs wrk and gcannon against the fixture server and nginx
+#                            (BASELINE=path: and another ringfire build; PROFILE=1: perf)
 #   make fuzz                libFuzzer on every parser and loader (FUZZ_SECONDS each, default 60)
 #   make gate                ringfire as of GATE_BASE (default HEAD) against this tree, A/B
 #   make baseline            run suites/ci.json, make it the new ci/baselines/ci.json
