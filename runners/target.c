@@ -6,6 +6,7 @@
  * they are commands by design (a suite is trusted like a Makefile).
  */
 #include <errno.h>
+#include <ftw.h>
 #include <math.h>
 #include <netinet/in.h>
 #include <stdio.h>
@@ -175,17 +176,21 @@ static unsigned tg_free_port(void)
     return port;
 }
 
-/* cmd with {port} and {dir} replaced. */
-static void tg_expand(const char *cmd, unsigned port, const char *dir, char *out, size_t n)
+/* cmd with {port}, {dir} and {share} replaced. */
+static void tg_expand(const char *cmd, const struct rs_running *r, const char *dir, char *out,
+                      size_t n)
 {
     size_t o = 0;
     for (const char *p = cmd; *p && o + 1 < n;) {
         if (strncmp(p, "{port}", 6) == 0) {
-            o += (size_t)snprintf(out + o, n - o, "%u", port);
+            o += (size_t)snprintf(out + o, n - o, "%u", r->port);
             p += 6;
         } else if (strncmp(p, "{dir}", 5) == 0) {
             o += (size_t)snprintf(out + o, n - o, "%s", dir);
             p += 5;
+        } else if (strncmp(p, "{share}", 7) == 0) {
+            o += (size_t)snprintf(out + o, n - o, "%s", r->share);
+            p += 7;
         } else {
             out[o++] = *p++;
         }
@@ -193,6 +198,37 @@ static void tg_expand(const char *cmd, unsigned port, const char *dir, char *out
             o = n - 1;
     }
     out[o] = '\0';
+}
+
+static int tg_remove(const char *path, const struct stat *st, int flag, struct FTW *ftw)
+{
+    (void)st;
+    (void)flag;
+    (void)ftw;
+    remove(path);
+    return 0;
+}
+
+/* {share}: a folder of its own that any user may enter, for servers that read files as another
+ * user (h2o and apache2 as nobody), which a results folder inside a private checkout hides. */
+static int tg_share(struct rs_running *r, char reason[RS_REASON_MAX])
+{
+    snprintf(r->share, sizeof(r->share), "/tmp/ringfire-share-XXXXXX");
+    int made = mkdtemp(r->share) != NULL;
+    if (made && chmod(r->share, 0755) == 0)
+        return 0;
+    snprintf(reason, RS_REASON_MAX, "cannot make a folder in /tmp for {share}: %s",
+             strerror(errno));
+    if (!made)
+        r->share[0] = '\0'; /* else the stop removes it */
+    return -1;
+}
+
+static void tg_share_remove(struct rs_running *r)
+{
+    if (r->share[0])
+        nftw(r->share, tg_remove, 8, FTW_DEPTH | FTW_PHYS);
+    r->share[0] = '\0';
 }
 
 int rs_target_alive(const struct rs_running *r)
@@ -253,8 +289,12 @@ int rs_target_start(const struct rs_target *t, const char *cpus, const char *dir
             snprintf(r->version, sizeof(r->version), "%.*s", (int)strcspn(out, "\n"), out);
         free(out);
     }
+    if (strstr(t->start, "{share}") && tg_share(r, reason) < 0) {
+        rs_target_stop(r, t->stop_timeout_ns);
+        return -1;
+    }
     char cmd[4096];
-    tg_expand(t->start, r->port, dir, cmd, sizeof(cmd));
+    tg_expand(t->start, r, dir, cmd, sizeof(cmd));
     const char *argv[] = {"/bin/sh", "-c", cmd, NULL};
     r->pid = rs_proc_start(argv, &(struct rs_proc){.cpus = cpus, .log = r->log});
     if (r->pid < 0) {
@@ -280,9 +320,10 @@ double rs_target_cpu(const struct rs_running *r, uint64_t *peak_rss)
 
 int rs_target_stop(struct rs_running *r, uint64_t timeout_ns)
 {
-    if (r->pid == 0)
-        return 0;
-    int rc = rs_proc_stop(r->pid, timeout_ns);
+    int rc = 0;
+    if (r->pid != 0)
+        rc = rs_proc_stop(r->pid, timeout_ns);
     r->pid = 0;
+    tg_share_remove(r);
     return rc;
 }

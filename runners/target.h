@@ -20,6 +20,7 @@ struct rs_running {
     char host[64];      /* numeric, without brackets */
     char log[512];
     char version[128];
+    char share[64]; /* the target's {share} folder, removed when it stops; "" when none */
 };
 
 /* Installs what the recipe needs (Debian packages not yet installed, npm ci), with argument
@@ -38,7 +39,8 @@ int rs_target_alive(const struct rs_running *r);
 /* CPU time (user + system) of the target's process tree, in seconds, and its peak RSS; NaN for
  * a target at a url. */
 double rs_target_cpu(const struct rs_running *r, uint64_t *peak_rss_bytes);
-/* SIGTERM to the process group, SIGKILL after timeout_ns.  Returns 0 when it ended on TERM. */
+/* SIGTERM to the process group, SIGKILL after timeout_ns, then its {share} folder removed.
+ * Returns 0 when it ended on TERM. */
 int rs_target_stop(struct rs_running *r, uint64_t timeout_ns);
 
 #endif

@@ -840,6 +840,38 @@ Test(runner, an_external_target_is_measured_and_left_alone, .init = tmpdir_setup
     cr_assert(eq(int, fixture_stop(&fx), 0), "and it stops when its owner stops it");
 }
 
+/* {share}: a folder any user may enter (servers that read files as nobody), gone at the stop. */
+Test(runner, a_share_folder_is_open_to_all_and_removed_at_the_stop, .init = tmpdir_setup,
+     .fini = tmpdir_teardown)
+{
+    const char *suite = tmpdir_write(
+        "share.json",
+        "{\"name\": \"share\", \"targets\": [{\"name\": \"files\", \"start\": \"stat -c %a "
+        "{share} > {dir}/share.mode && echo {share} > {dir}/share.path && exec "
+        "build/ringfire-fixture --port {port} --quiet\", \"endpoints\": [\"plaintext\"]}],"
+        " \"endpoints\": {\"plaintext\": {\"path\": \"/plaintext\", \"body\": \"Hello, "
+        "World!\"}}, \"matrix\": {\"connections\": [4]}, \"repetitions\": 1, \"duration\": "
+        "\"300ms\", \"warmup\": \"0s\"}");
+    char out[128], path[256];
+    snprintf(out, sizeof(out), "%s/out", tmpdir);
+    struct cmd_result r;
+    cmd_run((const char *const[]){RINGFIRE, "suite", suite, "--out", out, "-q", NULL}, 60, &r);
+    cr_assert(eq(int, r.status, 0), "%s", r.err);
+    cmd_free(&r);
+    snprintf(path, sizeof(path), "%s/share.mode", out);
+    char *mode = read_file(path);
+    cr_assert(not(eq(ptr, mode, NULL)), "the start command ran with {share}");
+    cr_assert(eq(str, mode, "755\n"), "others may enter it: %s", mode);
+    snprintf(path, sizeof(path), "%s/share.path", out);
+    char *share = read_file(path);
+    cr_assert(not(eq(ptr, share, NULL)));
+    share[strcspn(share, "\n")] = '\0';
+    cr_assert(eq(int, strncmp(share, "/tmp/ringfire-share-", 20), 0), "%s", share);
+    cr_assert(not(eq(int, access(share, F_OK), 0)), "%s is removed when the target stops", share);
+    free(mode);
+    free(share);
+}
+
 /* Answers with another status than expected are errors, not throughput. */
 Test(runner, unexpected_statuses_are_errors)
 {
