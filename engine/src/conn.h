@@ -84,7 +84,6 @@ struct rf__loop {
     struct __kernel_timespec tick;
     uint64_t now;
     uint64_t real_offset;  /* CLOCK_REALTIME - CLOCK_MONOTONIC, sampled with now */
-    uint64_t pace_lead_ns; /* how long a paced wake-up takes to be ready to send (EWMA) */
     uint64_t arrival;      /* the kernel's receive stamp of the bytes being parsed; 0: none */
     int last_read_stamped; /* the latest read had a stamp: worker_wait_plan may wait longer */
     unsigned check_next;   /* the connection worker_check_reads looks at next */

@@ -42,7 +42,6 @@
 #define WORKER_CHECKS_PER_SCAN 8              /* see worker_check_reads */
 #define WORKER_CLOCK_PAIR_NS 1000             /* see worker_clock_offset */
 #define WORKER_CLEAN_CHECKS 64
-#define WORKER_LEAD_MAX_NS 100000
 #define BACKOFF_MIN_NS (10 * RF_NS_PER_MS)
 #define BACKOFF_MAX_NS (1000 * RF_NS_PER_MS)
 /* Up to this many pipeline bytes, sends complete inline (see conn_sndbuf) and need no CQE. */
@@ -770,13 +769,6 @@ static int worker_tick(struct rf__worker *w)
  * waits for half the busy connections, up to 1/8 of the latency: fewer, fuller turns (the
  * measurements behind both rules: docs/engine.md, "Waiting").
  */
-/* Whether the reads' arrival times are the kernel's (recv_stamp), so that observing an answer
- * later changes no latency. */
-static int worker_stamps_exact(const struct rf__loop *l)
-{
-    return l->last_read_stamped && (l->pipeline == 1 || l->clean_checks >= WORKER_CLEAN_CHECKS);
-}
-
 static uint64_t worker_wait_plan(const struct rf__loop *l, unsigned *nr)
 {
     static const struct wait_rule {
@@ -787,7 +779,9 @@ static uint64_t worker_wait_plan(const struct rf__loop *l, unsigned *nr)
         {64, 50 * RF_NS_PER_S / 1000000, 4}, /* arrivals as the loop sees them */
         {8, 2 * RF_NS_PER_S / 1000000, 2},   /* arrivals as the kernel stamped them */
     };
-    const struct wait_rule *r = &rules[worker_stamps_exact(l)];
+    int exact =
+        l->last_read_stamped && (l->pipeline == 1 || l->clean_checks >= WORKER_CLEAN_CHECKS);
+    const struct wait_rule *r = &rules[exact];
     uint64_t bound = l->latency_ewma_ns / r->share;
     if (bound < r->min_ns || l->busy < 8) {
         *nr = 1;
@@ -934,8 +928,7 @@ static void worker_flush(struct rf__worker *w)
  * Open model: the wait ends at the next intended send time at the latest, so pacing is as
  * accurate as the kernel's high-resolution timer (a relative timeout of io_uring_enter, no
  * timer request).  A request already due and a connection with room: no wait at all; due and
- * no room: the first answer ends the wait, with no batching of answers.  Not yet due, with
- * kernel-stamped reads: answers do not end the wait (docs/engine.md, "Pacing").
+ * no room: the first answer ends the wait, with no batching of answers.
  */
 static uint64_t worker_pace_wait(const struct rf__loop *l, uint64_t ns, unsigned *nr)
 {
@@ -945,20 +938,6 @@ static uint64_t worker_pace_wait(const struct rf__loop *l, uint64_t ns, unsigned
     if (due <= now) {
         *nr = l->navail ? 0 : 1; /* every connection full: the first answer makes room */
         return 0;
-    }
-    if (worker_stamps_exact(l)) {
-        /* Answers wait for the send: their arrival times are the kernel's, so seeing them at
-         * the next intended time changes no latency, and the turn wakes once, not twice.  It
-         * wakes pace_lead_ns early, the time a wake-up takes to be ready to send (it runs the
-         * answers' deferred work first); closer than that, the loop turns without waiting. */
-        uint64_t left = due - now;
-        if (left <= l->pace_lead_ns) {
-            *nr = 0;
-            return 0;
-        }
-        *nr = WORKER_CQ_ENTRIES;
-        left -= l->pace_lead_ns;
-        return left < WORKER_WAIT_MAX_NS ? left : WORKER_WAIT_MAX_NS;
     }
     if (!ns || due - now < ns) {
         ns = due - now;
@@ -988,18 +967,12 @@ static int worker_loop(struct rf__worker *w)
     for (;;) {
         struct io_uring_cqe *cqe;
         unsigned nr;
-        uint64_t ns = worker_wait_plan(l, &nr), wake_at = 0;
-        if (l->open) {
+        uint64_t ns = worker_wait_plan(l, &nr);
+        if (l->open)
             ns = worker_pace_wait(l, ns, &nr);
-            if (nr == WORKER_CQ_ENTRIES)
-                wake_at = rf__now_ns() + ns;
-        }
         struct __kernel_timespec wait = {.tv_sec = 0, .tv_nsec = (long long)ns};
-        /* Not waiting, the open model still enters the kernel for the answers' deferred work:
-         * a turn that only submitted would leave them unseen and their connections full. */
         int rc = ns ? io_uring_submit_and_wait_timeout(&l->ring, &cqe, nr, &wait, NULL)
-                 : nr || !l->open ? io_uring_submit_and_wait(&l->ring, nr)
-                                  : io_uring_submit_and_get_events(&l->ring);
+                    : io_uring_submit_and_wait(&l->ring, nr);
         if (rc < 0 && rc != -ETIME && rc != -EINTR && rc != -EAGAIN && rc != -EBUSY)
             return rc;
         l->now = rf__now_ns();
@@ -1012,12 +985,6 @@ static int worker_loop(struct rf__worker *w)
             io_uring_cq_advance(&l->ring, n);
         } while (n == WORKER_CQE_BATCH);
         rf__bufring_publish(&l->bufs);
-        if (wake_at) { /* only the timer ends such a wait */
-            uint64_t t = rf__now_ns(), late = t > wake_at ? t - wake_at : 0;
-            if (late > WORKER_LEAD_MAX_NS)
-                late = WORKER_LEAD_MAX_NS;
-            l->pace_lead_ns = l->pace_lead_ns - l->pace_lead_ns / 8 + late / 8;
-        }
         if (worker_tick(w))
             break;
         worker_flush(w);
