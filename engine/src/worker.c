@@ -983,12 +983,15 @@ static void worker_clock_offset(struct rf__loop *l)
 /*
  * Open model: a wake-up that finds requests due gives them to the connections known to have
  * room before it reads the turn's answers, so their lag leaves out the answers' handling.  They
- * are stamped with the time the wait returned, before their submit: none left earlier.
+ * are stamped with the time the wait returned, before their submit: none left earlier.  Not on
+ * the turn whose tick begins the measured phase: that forgets what was sent before it.
  */
 static void worker_pace_early(struct rf__worker *w)
 {
     struct rf__loop *l = w->loop;
     if (!l->open || !l->navail || l->sched.next_ns > l->now || l->stopping)
+        return;
+    if (!atomic_load_explicit(&w->measuring, memory_order_relaxed) && l->now >= w->warm_end_ns)
         return;
     l->sends_t0 = l->now;
     worker_pace(w, 1);

@@ -156,6 +156,24 @@ Test(rate, poisson_arrivals_meet_the_rate, .fini = stop)
     cJSON_Delete(j);
 }
 
+/* The measured phase begins before any of its requests is sent: none of the schedule's
+ * requests after the warm-up goes uncounted (a send ahead of the turn that begins the phase
+ * would be forgotten with the warm-up's counts). */
+Test(rate, every_request_after_the_warm_up_is_counted, .fini = stop)
+{
+    start(NULL);
+    const char *args[] = {"-R", "2k", "-c", "8", "-d", "1s", "--warmup", "500ms", NULL};
+    for (int i = 0; i < 3; i++) {
+        cJSON *j = run_ok("http", "/plaintext", args);
+        double target = json_num(j, "rate.target"), requests = json_num(j, "requests");
+        cr_assert(eq(dbl, target, 2000));
+        cr_assert(ge(dbl, requests, target), "run %d: %g requests counted of %g", i, requests,
+                  target);
+        cr_assert(le(dbl, requests, target + 8), "at most a turn of the warm-up's added");
+        cJSON_Delete(j);
+    }
+}
+
 /* Four connections to an endpoint that answers in 50 ms carry at most 80/s: at 400/s every
  * connection is busy while the server is not slow. */
 Test(rate, too_few_connections_is_connection_bound, .fini = stop)
