@@ -756,6 +756,13 @@ static int worker_tick(struct rf__worker *w)
     return 0;
 }
 
+/* Whether the reads' arrival times are the kernel's (recv_stamp), so that reading an answer
+ * later changes no latency. */
+static int worker_stamps_exact(const struct rf__loop *l)
+{
+    return l->last_read_stamped && (l->pipeline == 1 || l->clean_checks >= WORKER_CLEAN_CHECKS);
+}
+
 /*
  * How long to wait, and for how many completions.  Waking for every segment is the costliest
  * thing a client does against a server that writes each pipelined response on its own.  So a
@@ -770,13 +777,6 @@ static int worker_tick(struct rf__worker *w)
  * waits for half the busy connections, up to 1/8 of the latency: fewer, fuller turns (the
  * measurements behind both rules: docs/engine.md, "Waiting").
  */
-/* Whether the reads' arrival times are the kernel's (recv_stamp), so that reading an answer
- * later changes no latency. */
-static int worker_stamps_exact(const struct rf__loop *l)
-{
-    return l->last_read_stamped && (l->pipeline == 1 || l->clean_checks >= WORKER_CLEAN_CHECKS);
-}
-
 static uint64_t worker_wait_plan(const struct rf__loop *l, unsigned *nr)
 {
     static const struct wait_rule {
