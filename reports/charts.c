@@ -532,7 +532,8 @@ static void ch_tools(struct ch_ctx *x)
     double lo = INFINITY, hi = 0;
     for (size_t i = 0; v && seen && i < x->ix.doc->ncells; i++) {
         const struct rr_cell *rf = &x->ix.doc->cells[i];
-        if (rf->status != RR_OK || strcmp(rf->tool, "ringfire") || !ch_tool_row(x, rf, v))
+        if (rf->status != RR_OK || strcmp(rf->tool, "ringfire") || rf->rate.present ||
+            !ch_tool_row(x, rf, v))
             continue;
         if (!dat && ch_files(x, name, &dat, &gp, "%s", RP_CHART_TOOLS) < 0)
             break;

@@ -228,8 +228,8 @@ static void md_tools(FILE *out, const struct rp_index *m, const char *dir)
     for (size_t i = 0; i < m->doc->ncells; i++) {
         const struct rr_cell *rf = &m->doc->cells[i];
         int any = 0;
-        if (strcmp(rf->tool, "ringfire") || rf->status != RR_OK)
-            continue;
+        if (strcmp(rf->tool, "ringfire") || rf->status != RR_OK || rf->rate.present)
+            continue; /* the other tools' cells are closed-loop ones (rp_index) */
         for (size_t k = 0; k < ntools && !any; k++)
             any = rp_index_find(m, rf->endpoint, tools[k], rf->target, rf->connections,
                                 rf->pipeline) != NULL;

@@ -5,6 +5,7 @@
  */
 #include <criterion/criterion.h>
 #include <criterion/new/assert.h>
+#include <math.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -311,4 +312,31 @@ Test(report, a_latency_curve_marks_each_knee, .init = tmpdir_setup, .fini = tmpd
     cr_assert(knee && plot && knee < plot, "%s", script);
     for (int i = 0; i < 3; i++)
         free(cells[i].runs);
+}
+
+/* A ringfire cell at a fixed rate is not set beside another tool's closed-loop cell of the same
+ * target and load: the tool comparison compares closed loops only (a published report read
+ * wrk's peak of 76.2k req/s as 15.24x a ringfire run held at 5k/s). */
+Test(report, the_tool_comparison_leaves_out_cells_at_a_fixed_rate)
+{
+    struct rr_doc doc;
+    golden(&doc);
+    int marked = 0;
+    for (size_t i = 0; i < doc.ncells; i++) {
+        struct rr_cell *c = &doc.cells[i];
+        if (!strcmp(c->target, "alpha") && !strcmp(c->tool, "ringfire") &&
+            !strcmp(c->endpoint, "plaintext") && c->connections == 64) {
+            c->rate = (struct rr_rate){.present = 1, .rps = 5000, .of_peak = NAN};
+            marked++;
+        }
+    }
+    cr_assert(eq(int, marked, 1));
+    char *md = NULL;
+    size_t len = 0;
+    FILE *out = open_memstream(&md, &len);
+    rp_markdown(out, &doc, NULL, NULL);
+    fclose(out);
+    cr_assert(eq(ptr, strstr(md, "## Tool comparison"), NULL), "%s", md);
+    free(md);
+    rr_doc_free(&doc);
 }
