@@ -995,8 +995,9 @@ static void worker_pace_early(struct rf__worker *w)
         return;
     l->sends_t0 = l->now;
     worker_pace(w, 1);
-    worker_submit_sends(w);
-    io_uring_submit(&l->ring);
+    worker_submit_sends(w); /* submits groups of two or more; a last single send waits */
+    if (io_uring_sq_ready(&l->ring))
+        io_uring_submit(&l->ring);
     l->nsends = l->nstamped = 0;
 }
 
