@@ -13,6 +13,7 @@
  * 4 the input as ringfire.run/1 (6: expecting status 200), 5 raw names, 7 the input merged as
  * a shard of a run), then the document.
  */
+#include <ftw.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -27,6 +28,20 @@
 #include "rundoc.h"
 
 static char fz_dir[64];
+
+static int fz_remove(const char *path, const struct stat *st, int flag, struct FTW *ftw)
+{
+    (void)st, (void)flag, (void)ftw;
+    remove(path);
+    return 0;
+}
+
+/* The charts' scratch directory goes when the fuzzer exits (not when it crashes: then what
+ * the reports wrote is evidence). */
+static void fz_cleanup(void)
+{
+    nftw(fz_dir, fz_remove, 8, FTW_DEPTH | FTW_PHYS);
+}
 
 /* The plotter of the fuzz build: reads the script and checks it, draws nothing. */
 static int fz_check_script(const char *dir, const char *script, void *arg)
@@ -146,6 +161,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         snprintf(fz_dir, sizeof(fz_dir), "/tmp/rf-fuzz-XXXXXX");
         if (!mkdtemp(fz_dir))
             abort();
+        atexit(fz_cleanup);
     }
     unsigned sel = data[0];
     char *text = malloc(size);

@@ -7,6 +7,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <ftw.h>
 #include <math.h>
 #include <netinet/in.h>
 #include <poll.h>
@@ -79,6 +80,13 @@ int server_start(struct fixture *f, const char *const *cmd)
     return -1;
 }
 
+static int remove_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw)
+{
+    (void)st, (void)flag, (void)ftw;
+    remove(path);
+    return 0;
+}
+
 int fixture_stop(struct fixture *f)
 {
     int status = -1;
@@ -100,10 +108,9 @@ int fixture_stop(struct fixture *f)
             status = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
         }
     }
-    char path[128];
-    snprintf(path, sizeof(path), "%s/port", f->dir);
-    unlink(path);
-    rmdir(f->dir);
+    if (f->dir[0])
+        nftw(f->dir, remove_entry, 8, FTW_DEPTH | FTW_PHYS); /* with what tests wrote there */
+    f->dir[0] = '\0';
     return status;
 }
 
