@@ -97,6 +97,27 @@ static void bd_runs(FILE *out, const struct rr_doc *doc)
               out);
 }
 
+/* The client's and the target's CPUs' distance when the suite began and ended, and what a
+ * change means: on a virtual machine the host moves the two CPUs, and every figure with them. */
+static void bd_distance(FILE *out, const struct rr_env *env)
+{
+    double a = env->cpu_distance_start_ns, b = env->cpu_distance_end_ns;
+    if (!(a > 0) && !(b > 0))
+        return;
+    fputs("; a cache line's round trip between the client's CPU and the target's: ", out);
+    if (a > 0)
+        fprintf(out, "%.0f ns when the suite began", a);
+    if (a > 0 && b > 0)
+        fputs(", ", out);
+    if (b > 0)
+        fprintf(out, "%.0f ns when it ended", b);
+    if (a > 0 && b > 0 && (a > 2 * b || b > 2 * a))
+        fputs(" (the two CPUs moved apart or together during the suite, as a virtual machine's "
+              "host may move them; every client's and server's cost per request moves with that "
+              "distance, so cells measured at different times may not compare)",
+              out);
+}
+
 static void bd_machine(FILE *out, const struct rr_env *env)
 {
     fprintf(out, "%s, %u CPUs", bd_or(env->cpu_model), env->cores);
@@ -107,6 +128,7 @@ static void bd_machine(FILE *out, const struct rr_env *env)
         fprintf(out, "; %.1f GiB of memory", env->memory_bytes / (1024.0 * 1024 * 1024));
     fprintf(out, "; %s; kernel %s; CPU frequency governor: %s", bd_or(env->distribution),
             bd_or(env->kernel), bd_or(env->governor));
+    bd_distance(out, env);
 }
 
 /* The client threads of the cells: one per client CPU (0), or the counts the suite set. */

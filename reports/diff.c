@@ -378,6 +378,36 @@ static int df_map_diff(char (*lines)[RP_LINE_MAX], int n, int max, const char *g
     return n;
 }
 
+/* The lowest and highest of an environment's CPU distances (results.h); 0 when none measured. */
+static int df_distance(const struct rr_env *e, double *lo, double *hi)
+{
+    double v[2] = {e->cpu_distance_start_ns, e->cpu_distance_end_ns};
+    int n = 0;
+    for (int i = 0; i < 2; i++)
+        if (v[i] > 0) {
+            *lo = n && *lo < v[i] ? *lo : v[i];
+            *hi = n && *hi > v[i] ? *hi : v[i];
+            n++;
+        }
+    return n;
+}
+
+/* A line when the two runs' client and target CPUs were more than 2x apart in distance. */
+static int df_distance_line(char (*lines)[RP_LINE_MAX], int n, int max, const struct rr_env *eb,
+                            const struct rr_env *ec)
+{
+    double bl, bh, cl, ch;
+    if (n >= max || !df_distance(eb, &bl, &bh) || !df_distance(ec, &cl, &ch) ||
+        (bh <= 2 * cl && ch <= 2 * bl))
+        return n;
+    snprintf(lines[n], RP_LINE_MAX,
+             "the client's and the target's CPUs: a cache line's round trip of %.0f-%.0f ns in "
+             "the baseline, %.0f-%.0f ns in the current run (a virtual machine's host placed them "
+             "differently: every cost per request moves with that, whatever the change)",
+             bl, bh, cl, ch);
+    return n + 1;
+}
+
 int rp_env_diff(const struct rr_doc *base, const struct rr_doc *cur, char (*lines)[RP_LINE_MAX],
                 int max)
 {
@@ -392,6 +422,7 @@ int rp_env_diff(const struct rr_doc *base, const struct rr_doc *cur, char (*line
     snprintf(a, sizeof(a), "%u", eb->cores);
     snprintf(b, sizeof(b), "%u", ec->cores);
     n = df_env_line(lines, n, max, "cores", a, b);
+    n = df_distance_line(lines, n, max, eb, ec);
     n = df_map_diff(lines, n, max, "tools", &eb->tools, &ec->tools);
     return df_map_diff(lines, n, max, "targets", &eb->targets, &ec->targets);
 }

@@ -92,8 +92,9 @@ int rp_diff(const struct rr_doc *base, const struct rr_doc *cur, const struct rp
             struct rp_diff *out);
 void rp_diff_free(struct rp_diff *d);
 
-/* Lists how the environments of two results differ (CPU model, cores, kernel, ringfire, tool
- * and target versions), one line each.  Returns the number of lines. */
+/* Lists how the environments of two results differ (CPU model, cores, kernel, ringfire, the
+ * client's and target's CPUs' distance when more than 2x apart, tool and target versions), one
+ * line each.  Returns the number of lines. */
 int rp_env_diff(const struct rr_doc *base, const struct rr_doc *cur, char (*lines)[RP_LINE_MAX],
                 int max);
 

@@ -1,13 +1,20 @@
 /*
  * machine.c - the facts about the machine a report's method block states: the distribution,
  * memory, SMT, virtualization, CPU frequency governor and the TCP settings that matter for
- * loopback load, read from /etc, /proc and /sys (no command is run).
+ * loopback load, read from /etc, /proc and /sys (no command is run); and one measured: how far
+ * apart the client's CPU and the target's are (rs_machine_distance).
  */
+#include <pthread.h>
+#include <sched.h>
+#include <stdatomic.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "machine.h"
+#include "ringfire.h"
 
 /* The first line of a file, without its newline, or NULL. */
 static char *mc_line(const char *path)
@@ -133,4 +140,101 @@ void rs_machine_read(struct rr_env *env)
         env->tcp.v[env->tcp.n].name = strdup(mc_sysctls[i][0]);
         env->tcp.v[env->tcp.n++].value = v;
     }
+}
+
+/* ---- the distance between two CPUs ---------------------------------------------------------- */
+
+enum { MC_HANDOVERS = 1000, MC_MAX_SAMPLES = 4096 };
+
+struct mc_baton {
+    _Alignas(64) _Atomic uint64_t value; /* odd: the far side's turn; it hands it back even */
+    _Alignas(64) _Atomic int done;
+    int far_cpu;
+};
+
+static int mc_pin(int cpu)
+{
+    cpu_set_t set;
+    CPU_ZERO(&set);
+    CPU_SET(cpu, &set);
+    return pthread_setaffinity_np(pthread_self(), sizeof(set), &set);
+}
+
+static uint64_t mc_now_ns(void)
+{
+    struct timespec t;
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return (uint64_t)t.tv_sec * 1000000000u + (uint64_t)t.tv_nsec;
+}
+
+static void *mc_far_side(void *arg)
+{
+    struct mc_baton *b = arg;
+    if (mc_pin(b->far_cpu) != 0)
+        return NULL;
+    while (!atomic_load_explicit(&b->done, memory_order_relaxed)) {
+        uint64_t v = atomic_load_explicit(&b->value, memory_order_acquire);
+        if (v & 1)
+            atomic_store_explicit(&b->value, v + 1, memory_order_release);
+    }
+    return NULL;
+}
+
+static int mc_by_value(const void *a, const void *b)
+{
+    uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+    return (x > y) - (x < y);
+}
+
+/* Hands a counter between this thread (on near) and one on far, MC_HANDOVERS times per sample,
+ * until ms have passed; the median sample, or 0 when no hand-over completed. */
+static double mc_round_trip(int near, int far, unsigned ms)
+{
+    static uint64_t sample[MC_MAX_SAMPLES];
+    struct mc_baton *b = aligned_alloc(64, sizeof(*b));
+    cpu_set_t before;
+    if (!b || pthread_getaffinity_np(pthread_self(), sizeof(before), &before) != 0) {
+        free(b);
+        return 0;
+    }
+    memset(b, 0, sizeof(*b));
+    b->far_cpu = far;
+    pthread_t thread;
+    if (mc_pin(near) != 0 || pthread_create(&thread, NULL, mc_far_side, b) != 0) {
+        pthread_setaffinity_np(pthread_self(), sizeof(before), &before);
+        free(b);
+        return 0;
+    }
+    size_t n = 0;
+    uint64_t v = 0, end = mc_now_ns() + (uint64_t)ms * 1000000u;
+    for (uint64_t t0 = mc_now_ns(); t0 < end && n < MC_MAX_SAMPLES; t0 = mc_now_ns()) {
+        for (int i = 0; i < MC_HANDOVERS; i++) {
+            atomic_store_explicit(&b->value, ++v, memory_order_release);
+            /* A far side that could not pin itself never answers: a long wait checks the time. */
+            for (uint32_t spins = 1; atomic_load_explicit(&b->value, memory_order_acquire) == v;
+                 spins++)
+                if (spins % 65536 == 0 && mc_now_ns() >= end)
+                    goto out;
+            v++;
+        }
+        sample[n++] = (mc_now_ns() - t0) / MC_HANDOVERS;
+    }
+out:
+    atomic_store(&b->done, 1);
+    pthread_join(thread, NULL);
+    pthread_setaffinity_np(pthread_self(), sizeof(before), &before);
+    free(b);
+    if (n == 0)
+        return 0;
+    qsort(sample, n, sizeof(sample[0]), mc_by_value);
+    return (double)sample[n / 2];
+}
+
+double rs_machine_distance(const char *client_cpus, const char *target_cpus, unsigned ms)
+{
+    int client[1024], target[1024];
+    if (!client_cpus || !target_cpus || rf_parse_cpu_list(client_cpus, client, 1024) < 1 ||
+        rf_parse_cpu_list(target_cpus, target, 1024) < 1 || client[0] == target[0])
+        return 0;
+    return mc_round_trip(target[0], client[0], ms);
 }

@@ -120,6 +120,13 @@ static char *rn_version(void)
     return strdup(buf);
 }
 
+/* The client's and the target's CPUs' distance (machine.h), 50 ms; NaN when not measured. */
+static double rn_distance(const struct rn *R)
+{
+    double ns = rs_machine_distance(R->client_cpus, R->target_cpus, 50);
+    return ns > 0 ? ns : NAN;
+}
+
 static void rn_env(struct rn *R, const char *sha)
 {
     struct rf_env e;
@@ -149,6 +156,8 @@ static void rn_env(struct rn *R, const char *sha)
     }
     env->targets.v = calloc(R->suite->ntargets + 1, sizeof(*env->targets.v));
     rs_machine_read(env);
+    env->cpu_distance_start_ns = rn_distance(R);
+    env->cpu_distance_end_ns = NAN;
     env->warmup_s = (double)R->suite->warmup_ns / 1e9;
     env->interleaved = R->suite->interleave;
     env->slo = R->suite->slo;
@@ -726,6 +735,7 @@ int rs_suite_run(struct rs_suite *suite, struct rs_cell *cells, int ncells,
         rn_group(&R, all, suite->ntargets);
     for (unsigned t = 0; !suite->interleave && t < suite->ntargets && !rs_stopping(); t++)
         rn_group(&R, &all[t], 1);
+    R.doc.env.cpu_distance_end_ns = rn_distance(&R);
     rn_save(&R);
     rn_end(&R);
     rc = rs_stopping() ? RS_RUN_INTERRUPTED : RS_RUN_OK;

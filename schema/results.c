@@ -301,6 +301,8 @@ static const struct rr_field env_f[] = {
     ENV("threads_per_core", K_UINT, threads_per_core, 0, 64),
     ENV("virtualization", K_STR, virtualization, 0, 0),
     ENV("governor", K_STR, governor, 0, 0),
+    ENV("cpu_distance_start_ns", K_NUM, cpu_distance_start_ns, 0, 1e9),
+    ENV("cpu_distance_end_ns", K_NUM, cpu_distance_end_ns, 0, 1e9),
     ENV("tcp", K_MAP, tcp, 0, 0),
     ENV("warmup_s", K_NUM, warmup_s, 0, 86400),
     ENV("timeout_s", K_NUM, timeout_s, 0, 86400),

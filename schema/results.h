@@ -219,6 +219,9 @@ struct rr_env {
     unsigned threads_per_core; /* SMT: 2 when each core runs two CPUs */
     char *virtualization;      /* "none", or what systemd-detect-virt would say */
     char *governor;
+    /* a cache line's round trip between the client's first CPU and the target's, in ns, when
+     * the suite began and when it ended (NaN: not measured) */
+    double cpu_distance_start_ns, cpu_distance_end_ns;
     struct rr_map tcp; /* sysctls that matter for loopback load */
     double warmup_s;
     double timeout_s;

@@ -55,6 +55,14 @@ Test(runner, smoke_suite_end_to_end, .init = tmpdir_setup, .fini = tmpdir_teardo
     cr_assert(eq(sz, strlen(doc.env.suite_sha256), 64));
     cr_assert(eq(u64, doc.env.seed, 1), "the suite's seed is recorded");
     cr_assert(not(eq(ptr, strstr(doc.env.ringfire, "0.1.0"), NULL)));
+    /* With the client and the target on different CPUs, their distance when it began and ended
+     * (a cache line's round trip: tens of ns on one die, hundreds across a machine). */
+    if (strcmp(doc.env.client_cpus, doc.env.target_cpus) != 0) {
+        cr_assert(gt(dbl, doc.env.cpu_distance_start_ns, 10));
+        cr_assert(lt(dbl, doc.env.cpu_distance_start_ns, 1e6));
+        cr_assert(gt(dbl, doc.env.cpu_distance_end_ns, 10));
+        cr_assert(lt(dbl, doc.env.cpu_distance_end_ns, 1e6));
+    }
     cr_assert(eq(sz, doc.ncells, 4));
     for (size_t i = 0; i < doc.ncells; i++) {
         const struct rr_cell *c = &doc.cells[i];

@@ -342,6 +342,26 @@ Test(gate, different_environments_are_warned_about)
                      "current CPU B");
 }
 
+/* The host's placement of the client's and the target's CPUs, read when each suite began and
+ * ended: more than 2x apart is said, as a warning that does not change the verdict; within 2x
+ * (the noise of one placement) nothing is. */
+Test(gate, runs_on_cpus_placed_apart_differently_are_warned_about)
+{
+    struct rr_doc *near = doc_pair("cpu", 100000, 500), *far = doc_pair("cpu", 100000, 500);
+    near->env.cpu_distance_start_ns = 96, near->env.cpu_distance_end_ns = 120;
+    far->env.cpu_distance_start_ns = 487, far->env.cpu_distance_end_ns = 510;
+    const char *a = doc_save(near, "a"), *b = doc_save(far, "b");
+    cr_assert(eq(int, gate(out, sizeof(out), a, b, NULL, NULL), 0), "%s", out);
+    assert_says(out, "warning: the environments differ: the client's and the target's CPUs: a "
+                     "cache line's round trip of 96-120 ns in the baseline, 487-510 ns in the "
+                     "current run");
+    struct rr_doc *same = doc_pair("cpu", 100000, 500);
+    same->env.cpu_distance_start_ns = 150, same->env.cpu_distance_end_ns = 180;
+    const char *c = doc_save(same, "c");
+    cr_assert(eq(int, gate(out, sizeof(out), a, c, NULL, NULL), 0), "%s", out);
+    cr_assert(eq(ptr, strstr(out, "round trip"), NULL), "%s", out);
+}
+
 static cJSON *load_json(const char *name)
 {
     cJSON *doc = cJSON_Parse(read_text(name));
