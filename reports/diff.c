@@ -392,13 +392,15 @@ static int df_distance(const struct rr_env *e, double *lo, double *hi)
     return n;
 }
 
-/* A line when the two runs' client and target CPUs were more than 2x apart in distance. */
+/* A line when every reading of one run is more than 2x every reading of the other: the two
+ * runs' CPUs were placed apart differently throughout.  (A run whose own readings span more
+ * than 2x says so in its report.) */
 static int df_distance_line(char (*lines)[RP_LINE_MAX], int n, int max, const struct rr_env *eb,
                             const struct rr_env *ec)
 {
     double bl, bh, cl, ch;
     if (n >= max || !df_distance(eb, &bl, &bh) || !df_distance(ec, &cl, &ch) ||
-        (bh <= 2 * cl && ch <= 2 * bl))
+        (bl <= 2 * ch && cl <= 2 * bh))
         return n;
     snprintf(lines[n], RP_LINE_MAX,
              "the client's and the target's CPUs: a cache line's round trip of %.0f-%.0f ns in "

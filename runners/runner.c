@@ -120,9 +120,12 @@ static char *rn_version(void)
     return strdup(buf);
 }
 
-/* The client's and the target's CPUs' distance (machine.h), 50 ms; NaN when not measured. */
+/* The client's and the target's CPUs' distance (machine.h), 50 ms; NaN when not measured (or
+ * the clients run on agents: other machines). */
 static double rn_distance(const struct rn *R)
 {
+    if (R->suite->agents)
+        return NAN;
     double ns = rs_machine_distance(R->client_cpus, R->target_cpus, 50);
     return ns > 0 ? ns : NAN;
 }

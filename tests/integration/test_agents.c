@@ -156,6 +156,8 @@ Test(agents, a_suite_spreads_its_runs_over_its_agents, .init = tmpdir_setup, .fi
     assert_says(run->command, "--agents root@10.213.0.2,root@10.213.0.3");
     cr_assert(le(dbl, fabs(run->responses / 4000.0 - 1), 0.02), "%g answers", run->responses);
     cr_assert(isnan(run->client_cpu_s), "the agents' CPU is not measured here");
+    cr_assert(isnan(doc.env.cpu_distance_start_ns) && isnan(doc.env.cpu_distance_end_ns),
+              "nor how far the agents' CPUs are from the target's");
     cr_assert(eq(int, fixture_stop(&target), 0));
     char *answered = read_file(count);
     /* The results keep answers, not requests sent; the suite's checks before the run add a
