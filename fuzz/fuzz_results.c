@@ -13,7 +13,6 @@
  * 4 the input as ringfire.run/1 (6: expecting status 200), 5 raw names, 7 the input merged as
  * a shard of a run), then the document.
  */
-#include <ftw.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -23,24 +22,18 @@
 #include "charts.h"
 #include "compare.h"
 #include "gate.h"
+#include "proc.h"
 #include "report.h"
 #include "results.h"
 #include "rundoc.h"
 
 static char fz_dir[64];
 
-static int fz_remove(const char *path, const struct stat *st, int flag, struct FTW *ftw)
-{
-    (void)st, (void)flag, (void)ftw;
-    remove(path);
-    return 0;
-}
-
 /* The charts' scratch directory goes when the fuzzer exits (not when it crashes: then what
  * the reports wrote is evidence). */
 static void fz_cleanup(void)
 {
-    nftw(fz_dir, fz_remove, 8, FTW_DEPTH | FTW_PHYS);
+    rs_remove_tree(fz_dir);
 }
 
 /* The plotter of the fuzz build: reads the script and checks it, draws nothing. */

@@ -6,6 +6,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <ftw.h>
 #include <poll.h>
 #include <sched.h>
 #include <stdio.h>
@@ -299,6 +300,19 @@ int rs_proc_stop(pid_t group, uint64_t timeout_ns)
     waitpid(group, NULL, 0);
     pr_untrack(group);
     return rc;
+}
+
+static int pr_remove(const char *path, const struct stat *st, int flag, struct FTW *ftw)
+{
+    (void)st, (void)flag, (void)ftw;
+    remove(path);
+    return 0;
+}
+
+int rs_remove_tree(const char *path)
+{
+    nftw(path, pr_remove, 8, FTW_DEPTH | FTW_PHYS);
+    return access(path, F_OK) == 0 ? -1 : 0;
 }
 
 int rs_which(const char *prog)

@@ -48,6 +48,9 @@ double rs_proc_group_cpu(pid_t group, uint64_t *peak_rss);
 /* SIGTERM to a group, SIGKILL to what is left after timeout_ns; reaps the leader.  Returns 0
  * when the leader ended on TERM. */
 int rs_proc_stop(pid_t group, uint64_t timeout_ns);
+/* Removes path and, if it is a directory, everything in it, following no links (what cannot be
+ * removed stays).  Returns 0 when nothing is left at path, else -1. */
+int rs_remove_tree(const char *path);
 /* Whether prog is an executable on PATH. */
 int rs_which(const char *prog);
 

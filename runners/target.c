@@ -6,7 +6,6 @@
  * they are commands by design (a suite is trusted like a Makefile).
  */
 #include <errno.h>
-#include <ftw.h>
 #include <math.h>
 #include <netinet/in.h>
 #include <stdio.h>
@@ -200,15 +199,6 @@ static void tg_expand(const char *cmd, const struct rs_running *r, const char *d
     out[o] = '\0';
 }
 
-static int tg_remove(const char *path, const struct stat *st, int flag, struct FTW *ftw)
-{
-    (void)st;
-    (void)flag;
-    (void)ftw;
-    remove(path);
-    return 0;
-}
-
 /* {share}: a folder of its own that any user may enter, for servers that read files as another
  * user (h2o and apache2 as nobody), which a results folder inside a private checkout hides. */
 static int tg_share(struct rs_running *r, char reason[RS_REASON_MAX])
@@ -227,7 +217,7 @@ static int tg_share(struct rs_running *r, char reason[RS_REASON_MAX])
 static void tg_share_remove(struct rs_running *r)
 {
     if (r->share[0])
-        nftw(r->share, tg_remove, 8, FTW_DEPTH | FTW_PHYS);
+        rs_remove_tree(r->share);
     r->share[0] = '\0';
 }
 

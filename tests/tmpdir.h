@@ -10,6 +10,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 
+#include "proc.h"
+
 static char tmpdir[64];
 
 static inline void tmpdir_setup(void)
@@ -20,9 +22,7 @@ static inline void tmpdir_setup(void)
 
 static inline void tmpdir_teardown(void)
 {
-    char cmd[128];
-    snprintf(cmd, sizeof(cmd), "rm -rf %s", tmpdir);
-    cr_assert(eq(int, system(cmd), 0));
+    cr_assert(eq(int, rs_remove_tree(tmpdir), 0), "%s is left", tmpdir);
 }
 
 /* Writes text to tmpdir/name.  Returns the path, in one of four buffers, so that a test may

@@ -3,7 +3,7 @@
  * between a thread on each for MS milliseconds (rs_machine_distance, the reading a suite's
  * results record when it begins and ends).  On a virtual machine the answer follows where the
  * host runs the two virtual CPUs: about 95 ns on the development machine when they share a
- * cache, about 430-660 ns when they do not, switching between the two for seconds or minutes at
+ * cache, about 415-660 ns when they do not, switching between the two for seconds or minutes at
  * a time.  A client and a server pinned to those CPUs pass every request and answer across that
  * distance, so both sides' CPU per request moves with it.  ci/bench runs it before and after
  * every run; evidence for docs/benchmarks.md, "The machine's two CPUs, near and far".

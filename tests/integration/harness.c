@@ -7,7 +7,6 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <ftw.h>
 #include <math.h>
 #include <netinet/in.h>
 #include <poll.h>
@@ -22,6 +21,7 @@
 #include <unistd.h>
 
 #include "harness.h"
+#include "proc.h"
 #include "results.h"
 
 static void sleep_ms(int ms)
@@ -80,13 +80,6 @@ int server_start(struct fixture *f, const char *const *cmd)
     return -1;
 }
 
-static int remove_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw)
-{
-    (void)st, (void)flag, (void)ftw;
-    remove(path);
-    return 0;
-}
-
 int fixture_stop(struct fixture *f)
 {
     int status = -1;
@@ -109,7 +102,7 @@ int fixture_stop(struct fixture *f)
         }
     }
     if (f->dir[0])
-        nftw(f->dir, remove_entry, 8, FTW_DEPTH | FTW_PHYS); /* with what tests wrote there */
+        rs_remove_tree(f->dir); /* with what tests wrote there */
     f->dir[0] = '\0';
     return status;
 }

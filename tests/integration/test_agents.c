@@ -54,8 +54,7 @@ static void assert_shards_add_up(const cJSON *m, const char *said)
     assert_merged(m, part, 2);
     for (int i = 0; i < 2; i++)
         cJSON_Delete(part[i]);
-    snprintf(path, sizeof(path), "rm -rf %s", dir);
-    cr_assert(eq(int, system(path), 0));
+    cr_assert(eq(int, rs_remove_tree(dir), 0), "%s is left", dir);
 }
 
 /* The namespaces up, the target in its own with --count-file tmpdir/answered; ssh gets the
