@@ -240,8 +240,9 @@ static void md_tools(FILE *out, const struct rp_index *m, const char *dir)
                          "requests/s, p99, and the ratio to ringfire; `≠` where the intervals of "
                          "the two medians do not overlap (a difference beyond the noise), `‡` "
                          "where the tool's CPU was full (the figure is the tool's limit). Each "
-                         "tool times latency its own way: ringfire from the kernel's send to its "
-                         "receive stamp, wrk and hey from their write to their read.\n\n");
+                         "tool times latency its own way: ringfire from just before the submit "
+                         "that sends the request to the kernel's receive stamp, wrk and hey "
+                         "from their write to their read.\n\n");
             fprintf(out, "| target | endpoint | c | p | ringfire |");
             for (size_t k = 0; k < ntools; k++) {
                 fputc(' ', out);

@@ -294,6 +294,7 @@ char *rr_rundoc_print(const struct rr_rundoc *d)
     cJSON_AddNumberToObject(io, "short_sends", (double)c->short_sends);
     cJSON_AddNumberToObject(io, "rx_stamped", (double)c->rx_stamped);
     cJSON_AddNumberToObject(io, "rx_merged", (double)c->rx_merged);
+    cJSON_AddNumberToObject(io, "tx_early_ns", (double)c->tx_early_ns);
     cJSON_AddItemToObject(o, K_RATE, rd_rate(res));
     cJSON_AddItemToObject(o, K_LATENCY, rd_latency(res->latency));
     cJSON_AddItemToObject(o, K_RESPONSE_LATENCY, rd_latency(res->response));

@@ -287,6 +287,7 @@ struct rf_counts {
     uint64_t short_sends; /* sends the kernel completed in part; the rest was resubmitted */
     uint64_t rx_stamped;  /* responses timed to the kernel's receive timestamp of their read */
     uint64_t rx_merged;   /* segments that shared a read with another, on connections checked */
+    uint64_t tx_early_ns; /* over requests: how early their send stamps can be, at most */
     uint64_t waited;      /* open model: requests that were due while no connection had room */
 };
 

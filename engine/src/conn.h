@@ -76,10 +76,12 @@ struct rf__loop {
         uint32_t conn, slot, k; /* sent_at[slot] and the k - 1 after it (mod pipeline) */
     } * sends; /* this turn's sends, in submission order: one per connection, from the flush */
     unsigned nsends;
-    unsigned nstamped; /* of them, submitted and stamped */
-    uint64_t sends_t0; /* the latest submit of sends ended; or the flush began */
-    uint64_t inflight; /* over all connections */
-    unsigned busy;     /* connections with requests in flight */
+    unsigned nstamped;     /* of them, submitted and stamped */
+    uint64_t sends_t0;     /* the latest submit of sends ended; or the flush began */
+    uint64_t send_ewma_ns; /* time per send in a submit, averaged (worker_send_group) */
+    unsigned send_group;   /* sends per submit in this flush */
+    uint64_t inflight;     /* over all connections */
+    unsigned busy;         /* connections with requests in flight */
     uint64_t latency_ewma_ns;
     struct __kernel_timespec tick;
     uint64_t now;

@@ -38,9 +38,11 @@
 #define WORKER_WAIT_MAX_NS (1 * RF_NS_PER_MS) /* see worker_wait_plan */
 #define WORKER_SCAN_NS (10 * RF_NS_PER_MS)
 #define WORKER_DRAIN_NS (1000 * RF_NS_PER_MS) /* see worker_drained */
-#define WORKER_SEND_GROUP 4                   /* see worker_submit_sends */
-#define WORKER_CHECKS_PER_SCAN 8              /* see worker_check_reads */
-#define WORKER_CLOCK_PAIR_NS 1000             /* see worker_clock_offset */
+#define WORKER_SEND_GROUP 4                   /* see worker_send_group */
+#define WORKER_SEND_GROUP_MAX 64
+#define WORKER_SEND_SHARE 64      /* a send stamp is early by at most latency / share */
+#define WORKER_CHECKS_PER_SCAN 8  /* see worker_check_reads */
+#define WORKER_CLOCK_PAIR_NS 1000 /* see worker_clock_offset */
 #define WORKER_CLEAN_CHECKS 64
 #define WORKER_PACE_GAP_NS 25000 /* see worker_pace_wait */
 #define BACKOFF_MIN_NS (10 * RF_NS_PER_MS)
@@ -798,13 +800,31 @@ static uint64_t worker_wait_plan(const struct rf__loop *l, unsigned *nr)
 }
 
 /*
+ * How many sends a flush submits together: as many as keep a group's stamp early by at most
+ * 1/WORKER_SEND_SHARE of the recent latency, at the recent time per send (the bound the wait
+ * puts on a late look at an arrival), and at least WORKER_SEND_GROUP.  At -c 1000 -p 1 a
+ * latency of milliseconds allows tens of sends to a submit, where the fixed group of 4 made
+ * one system call per 4 responses (docs/engine.md, "Send stamps").
+ */
+static unsigned worker_send_group(const struct rf__loop *l)
+{
+    if (!l->send_ewma_ns)
+        return WORKER_SEND_GROUP;
+    uint64_t n = l->latency_ewma_ns / WORKER_SEND_SHARE / l->send_ewma_ns;
+    return n < WORKER_SEND_GROUP       ? WORKER_SEND_GROUP
+           : n > WORKER_SEND_GROUP_MAX ? WORKER_SEND_GROUP_MAX
+                                       : (unsigned)n;
+}
+
+/*
  * Submits the sends queued since the last call and stamps them with t0, the moment the previous
  * submit ended (or the flush began): a submit runs its sends one after another, inline (see
  * conn_sndbuf), so none of them left before t0.  One submit for a whole turn's sends would make
  * that stamp early by nearly the whole submit, and shares of it interpolated by position can
  * fall after a send left (docs/engine.md, "Send stamps").  So the flush submits every
- * WORKER_SEND_GROUP sends, and a stamp is early by at most the sends before it in its group.  A
- * last single send goes with the submit that also waits.
+ * l->send_group sends (worker_send_group), and a stamp is early by at most its group's submit,
+ * t1 - t0, which io.tx_early_ns adds up per request.  A last single send goes with the submit
+ * that also waits, right after t0, and counts as not early.
  */
 static void worker_submit_sends(struct rf__worker *w)
 {
@@ -814,10 +834,12 @@ static void worker_submit_sends(struct rf__worker *w)
     if (m > 1) {
         io_uring_submit(&l->ring);
         t1 = rf__now_ns();
+        l->send_ewma_ns += ((int64_t)((t1 - t0) / m) - (int64_t)l->send_ewma_ns) / 8;
     }
     for (unsigned j = 0; j < m; j++) {
         const struct rf__sendlog *s = &l->sends[from + j];
         struct rf__conn *c = &l->conns[s->conn];
+        w->counts.tx_early_ns += (t1 - t0) * s->k;
         for (uint32_t i = 0, slot = s->slot; i < s->k; i++) {
             c->sent_at[slot] = t0;
             if (l->open)
@@ -900,7 +922,7 @@ static void worker_pace(struct rf__worker *w, int head_start)
             rf__wsconn_send(w, c, k);
         else
             rf__http_send(w, c, k);
-        if (l->nsends - l->nstamped == WORKER_SEND_GROUP)
+        if (l->nsends - l->nstamped >= l->send_group)
             worker_submit_sends(w);
     }
     l->pending = 0;
@@ -910,6 +932,7 @@ static void worker_flush(struct rf__worker *w)
 {
     struct rf__loop *l = w->loop;
     l->sends_t0 = rf__now_ns();
+    l->send_group = worker_send_group(l);
     for (unsigned i = 0; i < l->ndirty; i++) {
         struct rf__conn *c = &l->conns[l->dirty[i]];
         c->dirty = 0;
@@ -923,7 +946,7 @@ static void worker_flush(struct rf__worker *w)
             rf__wsconn_flush(w, c);
         else
             rf__http_refill(w, c);
-        if (l->nsends - l->nstamped == WORKER_SEND_GROUP)
+        if (l->nsends - l->nstamped >= l->send_group)
             worker_submit_sends(w);
     }
     l->ndirty = 0;
@@ -994,6 +1017,7 @@ static void worker_pace_early(struct rf__worker *w)
     if (!atomic_load_explicit(&w->measuring, memory_order_relaxed) && l->now >= w->warm_end_ns)
         return;
     l->sends_t0 = l->now;
+    l->send_group = worker_send_group(l);
     worker_pace(w, 1);
     worker_submit_sends(w); /* submits groups of two or more; a last single send waits */
     if (io_uring_sq_ready(&l->ring))
