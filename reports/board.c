@@ -148,6 +148,47 @@ static void bd_threads(FILE *out, const struct rr_doc *doc)
         fprintf(out, "%u to %u client threads (0: one per client CPU)", lo, hi);
 }
 
+/* ringfire's runs: how many, and the one whose send stamps may be earliest against its p50. */
+static size_t bd_worst_stamps(const struct rr_doc *doc, const struct rr_cell **cell,
+                              const struct rr_run **run)
+{
+    size_t n = 0;
+    double worst = -1;
+    *cell = NULL;
+    *run = NULL;
+    for (size_t i = 0; i < doc->ncells; i++) {
+        const struct rr_cell *c = &doc->cells[i];
+        for (size_t k = 0; k < c->nruns && !strcmp(c->tool, "ringfire"); k++, n++) {
+            const struct rr_run *r = &c->runs[k];
+            double share = r->send_early_us / r->latency_us[RR_P50];
+            if (share > worst) { /* NaN (not recorded) never is */
+                worst = share;
+                *cell = c;
+                *run = r;
+            }
+        }
+    }
+    return n;
+}
+
+/* Where ringfire's latency starts, and how much its send stamps may add (docs/engine.md, "Send
+ * stamps"): the largest share of a run's p50, with the run's cell. */
+static void bd_send_stamps(FILE *out, const struct rr_cell *c, const struct rr_run *r)
+{
+    fputs("from just before the submit that sends each request to the kernel's receive stamp of "
+          "its answer; ",
+          out);
+    if (!r) {
+        fputs("how early its send stamps were is not recorded in this file", out);
+        return;
+    }
+    fprintf(out,
+            "a send stamp is early by at most %.3g µs on average, up to %.2g%% of a run's p50 (",
+            r->send_early_us, 100 * r->send_early_us / r->latency_us[RR_P50]);
+    fprintf(out, "%s %s c=%u p=%u): its latency figures may read that much high", c->target,
+            c->endpoint, c->connections, c->pipeline);
+}
+
 /* Starts a fact: its text is what is written to the returned stream until rp_method closes it. */
 static FILE *bd_fact(struct rp_fact *f, const char *label, size_t *len)
 {
@@ -184,6 +225,12 @@ int rp_method(const struct rr_doc *doc, struct rp_fact facts[RP_METHOD_MAX])
         fprintf(o, "ringfire %s and the tools below, on CPU %s; ", bd_or(env->ringfire),
                 bd_or(env->client_cpus));
         bd_threads(o, doc);
+        fclose(o);
+    }
+    const struct rr_cell *wc;
+    const struct rr_run *wr;
+    if (bd_worst_stamps(doc, &wc, &wr) && (o = bd_fact(&facts[n++], "ringfire's latency", &len))) {
+        bd_send_stamps(o, wc, wr);
         fclose(o);
     }
     if ((o = bd_fact(&facts[n++], "targets", &len))) {

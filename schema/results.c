@@ -200,6 +200,7 @@ static const struct rr_field run_f[] = {
     RUN("error_kinds", K_OBJ, error_kinds, 0, 0, 0, &errors_t),
     RUN("unanswered", K_NUM, unanswered, F_WHOLE, 0, RR_BIG, NULL),
     RUN("latency_us", K_OBJ, latency_us, 0, 0, 0, &lat_t),
+    RUN("send_early_us", K_NUM, send_early_us, 0, 0, 1e12, NULL),
     RUN("wall_s", K_NUM, wall_s, 0, 0, 1e9, NULL),
     RUN("client_cpu_s", K_NUM, client_cpu_s, 0, 0, 1e12, NULL),
     RUN("target_cpu_s", K_NUM, target_cpu_s, 0, 0, 1e12, NULL),

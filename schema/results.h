@@ -87,6 +87,9 @@ struct rr_run {
     struct rr_errors error_kinds;
     double unanswered; /* requests still in flight when the run ended */
     double latency_us[RR_NLAT];
+    /* ringfire: how early a request's send stamp can be, the mean over its requests (its
+     * io.tx_early_ns), so how much latency_us may overstate; NaN for the other tools */
+    double send_early_us;
     double wall_s;       /* the tool's whole run, start-up and warm-up included */
     double client_cpu_s; /* user + system, over wall_s */
     double target_cpu_s;

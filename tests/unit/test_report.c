@@ -15,6 +15,7 @@
 
 #include "../says.h"
 #include "../tmpdir.h"
+#include "board.h"
 #include "charts.h"
 #include "rank.h"
 #include "report.h"
@@ -64,6 +65,35 @@ Test(report, markdown_matches_the_golden_file)
     cr_assert(eq(str, got, want), "differs from the golden file: see build/report-golden.got.md");
     free(got);
     free(want);
+    rr_doc_free(&doc);
+}
+
+/* The method names the run whose send stamps may add most to its p50 (the golden file's beta
+ * at c=64: 12 us of 300), and says so when no run recorded it (files from before the field). */
+Test(report, the_method_says_how_early_send_stamps_can_be)
+{
+    struct rr_doc doc;
+    golden(&doc);
+    struct rp_fact facts[RP_METHOD_MAX];
+    int n = rp_method(&doc, facts);
+    const char *text = NULL;
+    for (int i = 0; i < n; i++)
+        if (!strcmp(facts[i].label, "ringfire's latency"))
+            text = facts[i].text;
+    cr_assert(not(eq(ptr, (void *)text, NULL)), "no row for ringfire's latency");
+    assert_says(text, "early by at most 12 µs on average, up to 4% of a run's p50 (beta plaintext "
+                      "c=64 p=1)");
+    rp_facts_free(facts, n);
+    for (size_t i = 0; i < doc.ncells; i++)
+        for (size_t k = 0; k < doc.cells[i].nruns; k++)
+            doc.cells[i].runs[k].send_early_us = NAN;
+    n = rp_method(&doc, facts);
+    int found = 0;
+    for (int i = 0; i < n; i++)
+        if (!strcmp(facts[i].label, "ringfire's latency"))
+            found = strstr(facts[i].text, "not recorded in this file") != NULL;
+    cr_assert(found, "a file without the field says it is not recorded");
+    rp_facts_free(facts, n);
     rr_doc_free(&doc);
 }
 
