@@ -266,7 +266,7 @@ void rp_facts_free(struct rp_fact *facts, int n)
 
 const char *rp_legend(void)
 {
-    static char text[2048];
+    static char text[2560];
     snprintf(text, sizeof(text),
              "How to read the tables. One table per load (connections c, requests in flight per "
              "connection p), rows by median. req/s: answers with the expected status per second, "
@@ -281,7 +281,10 @@ const char *rp_legend(void)
              "side's share of its cores; bottleneck: the side at %.0f%% or more, both, or neither "
              "(then latency, connections or locks set the pace). Loopback: each side's CPU also "
              "carries part of the other's TCP work. Latency figures leave out the requests still "
-             "unanswered when a run ended (unanswered, the median per run).",
+             "unanswered when a run ended (unanswered, the median per run). In a closed loop a "
+             "request slot's cycle is c × p / req/s (Little's law); ringfire's latency is the "
+             "part from a send to its answer's arrival, shorter than the cycle by the time from "
+             "that arrival to the slot's next send, which the client spends.",
              RR_SATURATED * 100);
     return text;
 }
