@@ -156,8 +156,9 @@ static void out_hist(FILE *out, const char *title, const char *heading, const st
 
 /* How much the latency may overstate: a send is stamped before the submit that hands it to the
  * kernel (docs/engine.md, "Send stamps"), so its latency may start early by up to its group's
- * submit. */
-static void out_send_stamps(FILE *out, const struct rf_result *res)
+ * submit.  Under -R the same stamp makes the lag read short by as much; the response time,
+ * from the intended send, does not use it. */
+static void out_send_stamps(FILE *out, const struct rf_result *res, const char *what)
 {
     const struct rf_counts *c = &res->counts;
     double mean = rf_hist_count(res->latency) ? rf_hist_mean(res->latency) : 0;
@@ -167,9 +168,9 @@ static void out_send_stamps(FILE *out, const struct rf_result *res)
     char a[32];
     out_time(a, sizeof(a), early);
     fprintf(out,
-            "  Latency may overstate by up to %s on average (%.1f%% of the mean): sends are "
-            "stamped before their submit\n",
-            a, early / mean * 100);
+            "  %s by up to %s on average (%.1f%% of the mean): sends are stamped "
+            "before their submit\n",
+            what, a, early / mean * 100);
 }
 
 /* The open model: the three times, then the schedule against what happened. */
@@ -178,7 +179,7 @@ static void out_rate(FILE *out, const struct rf_result *res)
     const struct rf_rate *r = &res->rate;
     out_hist(out, "Response time (intended send to response)", NULL, res->response);
     out_hist(out, "Service time (actual send to response)", NULL, res->latency);
-    out_send_stamps(out, res);
+    out_send_stamps(out, res, "Service time may overstate, and lag understate,");
     out_hist(out, "Generator lag (actual minus intended send)", NULL, res->lag);
     fprintf(out,
             "  Rate: target %.2f/s, sent %.2f/s, completed %.2f/s (%.2f%% of the target); %llu "
@@ -198,7 +199,7 @@ void rf_print_text(FILE *out, const struct rf_cli_run *run, const struct rf_resu
         out_rate(out, res);
     } else {
         out_hist(out, "Latency", "Latency distribution", res->latency);
-        out_send_stamps(out, res);
+        out_send_stamps(out, res, "Latency may overstate");
     }
     out_bytes(a, sizeof(a), (double)c->bytes_received);
     out_bytes(b, sizeof(b), (double)c->bytes_sent);
