@@ -161,7 +161,7 @@ static size_t bd_worst_stamps(const struct rr_doc *doc, const struct rr_cell **c
         for (size_t k = 0; k < c->nruns && !strcmp(c->tool, "ringfire"); k++, n++) {
             const struct rr_run *r = &c->runs[k];
             double share = r->send_early_us / r->latency_us[RR_P50];
-            if (share > worst) { /* NaN (not recorded) never is */
+            if (share > worst && isfinite(share)) { /* not recorded (NaN), or no p50: skipped */
                 worst = share;
                 *cell = c;
                 *run = r;
