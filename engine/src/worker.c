@@ -40,7 +40,7 @@
 #define WORKER_DRAIN_NS (1000 * RF_NS_PER_MS) /* see worker_drained */
 #define WORKER_SEND_GROUP 4                   /* see worker_send_group */
 #define WORKER_SEND_GROUP_MAX 64
-#define WORKER_SEND_SHARE 64      /* a send stamp is early by at most latency / share */
+#define WORKER_SEND_SHARE 64      /* stamps early by at most latency / share, above the floor */
 #define WORKER_CHECKS_PER_SCAN 8  /* see worker_check_reads */
 #define WORKER_CLOCK_PAIR_NS 1000 /* see worker_clock_offset */
 #define WORKER_CLEAN_CHECKS 64
