@@ -456,7 +456,7 @@ int rr_rundoc_read(const char *text, int expected_status, struct rr_run *run)
         run->latency_us[rd_lat[i].slot] = rd_num(lat, rd_lat[i].key);
     double early = rd_num(cJSON_GetObjectItemCaseSensitive(j, "io"), "tx_early_ns"),
            requests = rd_num(j, "requests");
-    if (early >= 0 && requests > 0) /* older outputs lack it: NaN, not recorded */
+    if (requests > 0) /* older outputs lack it: NaN, not recorded */
         run->send_early_us = early / requests / 1e3;
     if (isnan(run->rps) || isnan(run->errors) || isnan(e->status) ||
         rd_read_buckets(cJSON_GetObjectItemCaseSensitive(j, K_HISTOGRAM), run) < 0 ||

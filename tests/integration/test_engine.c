@@ -67,11 +67,10 @@ Test(engine, latency_ends_at_the_kernel_receive_stamp, .fini = stop)
     cr_assert(lt(dbl, json_num(j, "latency_us.p50"), 25000), "p50 %g us",
               json_num(j, "latency_us.p50"));
     /* The eight answers come together, so their requests go out together, in submits of
-     * several sends: the bound on how early their stamps are is counted, and the group stays
-     * far under 1/64 of a 20 ms latency (a bound, so it may be loose, but not by 16x). */
+     * several sends: the bound on how early their stamps are is counted, and it stays under
+     * 1/16 of the 20 ms latency (the groups aim at 1/64; eight sends take tens of us). */
     double early_us = json_num(j, "io.tx_early_ns") / 1e3 / 200;
-    cr_assert(gt(dbl, early_us, 0), "early %g us tx %g", early_us, json_num(j, "io.tx_early_ns"));
-
+    cr_assert(gt(dbl, early_us, 0), "early %g us", early_us);
     cr_assert(lt(dbl, early_us, json_num(j, "latency_us.mean") / 16), "early %g us", early_us);
     cJSON_Delete(j);
 
