@@ -148,45 +148,77 @@ static void bd_threads(FILE *out, const struct rr_doc *doc)
         fprintf(out, "%u to %u client threads (0: one per client CPU)", lo, hi);
 }
 
-/* ringfire's runs: how many, and the one whose send stamps may be earliest against its p50. */
-static size_t bd_worst_stamps(const struct rr_doc *doc, const struct rr_cell **cell,
-                              const struct rr_run **run)
+/* A run of ringfire's and its cell. */
+struct bd_stamps {
+    const struct rr_cell *cell;
+    const struct rr_run *run;
+};
+
+/* Where a run's send stamps may be earliest against its p50: the closed loop's runs (open 0)
+ * or those at a fixed rate (open 1), whose p50 is the service time.  Returns how many of
+ * ringfire's runs there are of that kind. */
+static size_t bd_worst_stamps(const struct rr_doc *doc, int open, struct bd_stamps *w)
 {
     size_t n = 0;
     double worst = -1;
-    *cell = NULL;
-    *run = NULL;
+    *w = (struct bd_stamps){0};
     for (size_t i = 0; i < doc->ncells; i++) {
         const struct rr_cell *c = &doc->cells[i];
-        for (size_t k = 0; k < c->nruns && !strcmp(c->tool, "ringfire"); k++, n++) {
+        for (size_t k = 0; k < c->nruns && !strcmp(c->tool, "ringfire"); k++) {
             const struct rr_run *r = &c->runs[k];
+            if (!r->rate.present != !open)
+                continue;
+            n++;
             double share = r->send_early_us / r->latency_us[RR_P50];
             if (share > worst && isfinite(share)) { /* not recorded (NaN), or no p50: skipped */
                 worst = share;
-                *cell = c;
-                *run = r;
+                *w = (struct bd_stamps){c, r};
             }
         }
     }
     return n;
 }
 
+static void bd_stamps_cell(FILE *out, const struct bd_stamps *w)
+{
+    const struct rr_run *r = w->run;
+    fprintf(out, "%.2g%% of a run's %sp50 (%s %s c=%u p=%u",
+            100 * r->send_early_us / r->latency_us[RR_P50], r->rate.present ? "service time " : "",
+            w->cell->target, w->cell->endpoint, w->cell->connections, w->cell->pipeline);
+    if (r->rate.present && isfinite(r->rate.target_rps)) {
+        char a[32];
+        rp_fmt_rate(r->rate.target_rps, a, sizeof(a));
+        fprintf(out, " at %s req/s", a);
+    }
+    fputc(')', out);
+}
+
 /* Where ringfire's latency starts, and how much its send stamps may add (docs/engine.md, "Send
- * stamps"): the largest share of a run's p50, with the run's cell. */
-static void bd_send_stamps(FILE *out, const struct rr_cell *c, const struct rr_run *r)
+ * stamps"): the largest share of a run's p50, with the run's cell, in the closed loop and at a
+ * fixed rate, where it is the service time's share and the response time does not use it. */
+static void bd_send_stamps(FILE *out, const struct bd_stamps *closed, const struct bd_stamps *open)
 {
     fputs("from just before the submit that sends each request to the kernel's receive stamp of "
           "its answer; ",
           out);
-    if (!r) {
+    if (!closed->run && !open->run) {
         fputs("how early its send stamps were is not recorded in this file", out);
         return;
     }
-    fprintf(out,
-            "a send stamp is early by at most %.3g µs on average, up to %.2g%% of a run's p50 (",
-            r->send_early_us, 100 * r->send_early_us / r->latency_us[RR_P50]);
-    fprintf(out, "%s %s c=%u p=%u): its latency figures may read that much high", c->target,
-            c->endpoint, c->connections, c->pipeline);
+    if (closed->run) {
+        fprintf(out, "a send stamp is early by at most %.3g µs on average, up to ",
+                closed->run->send_early_us);
+        bd_stamps_cell(out, closed);
+        fputs(": its latency figures may read that much high", out);
+    }
+    if (open->run) {
+        fprintf(out, "%s at a fixed rate, by at most %.3g µs on average, up to ",
+                closed->run ? ";" : "a send stamp is early", open->run->send_early_us);
+        bd_stamps_cell(out, open);
+        fputs(": service time may read that much high and generator lag that much low; response "
+              "time, from the intended send, does not use the stamp",
+              out);
+    }
 }
 
 /* Starts a fact: its text is what is written to the returned stream until rp_method closes it. */
@@ -227,10 +259,10 @@ int rp_method(const struct rr_doc *doc, struct rp_fact facts[RP_METHOD_MAX])
         bd_threads(o, doc);
         fclose(o);
     }
-    const struct rr_cell *wc;
-    const struct rr_run *wr;
-    if (bd_worst_stamps(doc, &wc, &wr) && (o = bd_fact(&facts[n++], "ringfire's latency", &len))) {
-        bd_send_stamps(o, wc, wr);
+    struct bd_stamps closed, open;
+    if ((bd_worst_stamps(doc, 0, &closed) + bd_worst_stamps(doc, 1, &open)) &&
+        (o = bd_fact(&facts[n++], "ringfire's latency", &len))) {
+        bd_send_stamps(o, &closed, &open);
         fclose(o);
     }
     if ((o = bd_fact(&facts[n++], "targets", &len))) {

@@ -83,7 +83,30 @@ Test(report, the_method_says_how_early_send_stamps_can_be)
     cr_assert(not(eq(ptr, (void *)text, NULL)), "no row for ringfire's latency");
     assert_says(text, "early by at most 12 µs on average, up to 4% of a run's p50 (beta plaintext "
                       "c=64 p=1)");
+    cr_assert(eq(ptr, strstr(text, "fixed rate"), NULL), "no rate runs, no rate part");
     rp_facts_free(facts, n);
+    /* A run at a fixed rate is named apart, against its service time, with its rate; the
+     * closed loop's figure stays beta's. */
+    struct rr_run *alpha = NULL;
+    for (size_t i = 0; i < doc.ncells && !alpha; i++)
+        if (!strcmp(doc.cells[i].target, "alpha") && !strcmp(doc.cells[i].tool, "ringfire"))
+            alpha = &doc.cells[i].runs[0];
+    cr_assert(not(eq(ptr, alpha, NULL)));
+    struct rr_run saved = *alpha;
+    alpha->rate.present = 1;
+    alpha->rate.target_rps = 5000;
+    alpha->send_early_us = 20;
+    alpha->latency_us[RR_P50] = 50;
+    n = rp_method(&doc, facts);
+    for (int i = 0; i < n; i++)
+        if (!strcmp(facts[i].label, "ringfire's latency")) {
+            assert_says(facts[i].text, "up to 4% of a run's p50 (beta plaintext c=64 p=1)");
+            assert_says(facts[i].text, "at a fixed rate, by at most 20 µs on average, up to 40% of "
+                                       "a run's service time p50 (alpha plaintext c=16 p=1 at "
+                                       "5.0k req/s)");
+        }
+    rp_facts_free(facts, n);
+    *alpha = saved;
     /* A run without a p50 has no share: the next largest is named (alpha's 8.5 us of 300). */
     for (size_t i = 0; i < doc.ncells; i++)
         if (!strcmp(doc.cells[i].target, "beta"))
