@@ -17,11 +17,11 @@ plot 'json-static-c64-p1-latency.dat' index 0 using 2:3 with lines lw 1 lc rgb '
      'json-static-c64-p1-latency.dat' index 3 using 2:3 with lines lw 1 lc rgb '#1f77b4' notitle, \
      'json-static-c64-p1-latency.dat' index 4 using 2:3 with lines lw 1 lc rgb '#1f77b4' notitle, \
      'json-static-c64-p1-latency.dat' index 5 using 2:3 with lines lw 1 lc rgb '#1f77b4' notitle, \
-     'json-static-c64-p1-latency.dat' index 6 using 1:2 with points pt 13 ps 1.6 lc rgb '#1f77b4' notitle, \
-     'json-static-c64-p1-latency.dat' index 7 using 2:3 with lines lw 1 lc rgb '#d62728' title 'nginx', \
-     'json-static-c64-p1-latency.dat' index 8 using 2:3 with lines lw 1 lc rgb '#d62728' notitle, \
-     'json-static-c64-p1-latency.dat' index 9 using 2:3 with lines lw 1 lc rgb '#d62728' notitle, \
-     'json-static-c64-p1-latency.dat' index 10 using 2:3 with lines lw 1 lc rgb '#d62728' notitle, \
+     'json-static-c64-p1-latency.dat' index 6 using 2:3 with lines lw 1 lc rgb '#1f77b4' notitle, \
+     'json-static-c64-p1-latency.dat' index 7 using 2:3 with lines lw 1 lc rgb '#1f77b4' notitle, \
+     'json-static-c64-p1-latency.dat' index 8 using 2:3 with lines lw 1 lc rgb '#1f77b4' notitle, \
+     'json-static-c64-p1-latency.dat' index 9 using 1:2 with points pt 13 ps 1.6 lc rgb '#1f77b4' notitle, \
+     'json-static-c64-p1-latency.dat' index 10 using 2:3 with lines lw 1 lc rgb '#d62728' title 'nginx', \
      'json-static-c64-p1-latency.dat' index 11 using 2:3 with lines lw 1 lc rgb '#d62728' notitle, \
      'json-static-c64-p1-latency.dat' index 12 using 2:3 with lines lw 1 lc rgb '#d62728' notitle, \
      'json-static-c64-p1-latency.dat' index 13 using 2:3 with lines lw 1 lc rgb '#d62728' notitle, \
@@ -54,7 +54,10 @@ plot 'json-static-c64-p1-latency.dat' index 0 using 2:3 with lines lw 1 lc rgb '
      'json-static-c64-p1-latency.dat' index 40 using 2:3 with lines lw 1 lc rgb '#7f7f7f' notitle, \
      'json-static-c64-p1-latency.dat' index 41 using 2:3 with lines lw 1 lc rgb '#7f7f7f' notitle, \
      'json-static-c64-p1-latency.dat' index 42 using 2:3 with lines lw 1 lc rgb '#7f7f7f' notitle, \
-     'json-static-c64-p1-latency.dat' index 43 using 1:2 with points pt 13 ps 1.6 lc rgb '#7f7f7f' notitle
+     'json-static-c64-p1-latency.dat' index 43 using 2:3 with lines lw 1 lc rgb '#7f7f7f' notitle, \
+     'json-static-c64-p1-latency.dat' index 44 using 2:3 with lines lw 1 lc rgb '#7f7f7f' notitle, \
+     'json-static-c64-p1-latency.dat' index 45 using 2:3 with lines lw 1 lc rgb '#7f7f7f' notitle, \
+     'json-static-c64-p1-latency.dat' index 46 using 1:2 with points pt 13 ps 1.6 lc rgb '#7f7f7f' notitle
 set terminal svg size 1000,560 font 'sans,10' dynamic background '#ffffff'
 set output 'json-static-c64-p1-latency.svg'
 replot

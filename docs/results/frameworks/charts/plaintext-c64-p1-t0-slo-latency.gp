@@ -11,15 +11,15 @@ set tics nomirror
 set logscale y 10
 set format x '%.1s%c'
 set arrow from graph 0, first 10000 to graph 1, first 10000 nohead dt 2 lw 2 lc rgb '#555555'
-set arrow from 76877.3, graph 0 to 76877.3, graph 1 nohead dt 3 lc rgb '#1f77b4'
-set arrow from 57414, graph 0 to 57414, graph 1 nohead dt 3 lc rgb '#d62728'
-set arrow from 57990.2, graph 0 to 57990.2, graph 1 nohead dt 3 lc rgb '#2ca02c'
-set arrow from 7986.65, graph 0 to 7986.65, graph 1 nohead dt 3 lc rgb '#ff7f0e'
-set arrow from 32929.9, graph 0 to 32929.9, graph 1 nohead dt 3 lc rgb '#9467bd'
-set arrow from 17100.5, graph 0 to 17100.5, graph 1 nohead dt 3 lc rgb '#8c564b'
-set arrow from 30301.6, graph 0 to 30301.6, graph 1 nohead dt 3 lc rgb '#e377c2'
-set arrow from 15297.9, graph 0 to 15297.9, graph 1 nohead dt 3 lc rgb '#17becf'
-set arrow from 51286.4, graph 0 to 51286.4, graph 1 nohead dt 3 lc rgb '#7f7f7f'
+set arrow from 75575.1, graph 0 to 75575.1, graph 1 nohead dt 3 lc rgb '#1f77b4'
+set arrow from 45331.8, graph 0 to 45331.8, graph 1 nohead dt 3 lc rgb '#d62728'
+set arrow from 44036.7, graph 0 to 44036.7, graph 1 nohead dt 3 lc rgb '#2ca02c'
+set arrow from 10068.2, graph 0 to 10068.2, graph 1 nohead dt 3 lc rgb '#ff7f0e'
+set arrow from 27857.2, graph 0 to 27857.2, graph 1 nohead dt 3 lc rgb '#9467bd'
+set arrow from 29389.4, graph 0 to 29389.4, graph 1 nohead dt 3 lc rgb '#8c564b'
+set arrow from 24486.6, graph 0 to 24486.6, graph 1 nohead dt 3 lc rgb '#e377c2'
+set arrow from 4428.68, graph 0 to 4428.68, graph 1 nohead dt 3 lc rgb '#17becf'
+set arrow from 49301.8, graph 0 to 49301.8, graph 1 nohead dt 3 lc rgb '#7f7f7f'
 plot 'plaintext-c64-p1-t0-slo-latency.dat' index 0 using 1:2 with linespoints lw 2 pt 7 lc rgb '#1f77b4' title 'ringfire-fixture', \
      'plaintext-c64-p1-t0-slo-latency.dat' index 1 using 1:2 with linespoints lw 2 pt 7 lc rgb '#d62728' title 'nginx', \
      'plaintext-c64-p1-t0-slo-latency.dat' index 2 using 1:2 with linespoints lw 2 pt 7 lc rgb '#2ca02c' title 'h2o', \
