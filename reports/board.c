@@ -166,7 +166,7 @@ static size_t bd_worst_stamps(const struct rr_doc *doc, int open, struct bd_stam
         const struct rr_cell *c = &doc->cells[i];
         for (size_t k = 0; k < c->nruns && !strcmp(c->tool, "ringfire"); k++) {
             const struct rr_run *r = &c->runs[k];
-            if (!r->rate.present != !open)
+            if ((r->rate.present != 0) != open)
                 continue;
             n++;
             double share = r->send_early_us / r->latency_us[RR_P50];
