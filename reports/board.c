@@ -179,6 +179,7 @@ static size_t bd_worst_stamps(const struct rr_doc *doc, int open, struct bd_stam
     return n;
 }
 
+/* "S% of a run's p50 (cell)": the service time's p50 and the rate asked for a rate run. */
 static void bd_stamps_cell(FILE *out, const struct bd_stamps *w)
 {
     const struct rr_run *r = w->run;

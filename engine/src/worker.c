@@ -39,7 +39,7 @@
 #define WORKER_SCAN_NS (10 * RF_NS_PER_MS)
 #define WORKER_DRAIN_NS (1000 * RF_NS_PER_MS) /* see worker_drained */
 #define WORKER_SEND_GROUP 4                   /* see worker_send_group */
-#define WORKER_SEND_GROUP_OPEN 2
+#define WORKER_SEND_GROUP_OPEN 2              /* under a rate; see worker_send_group */
 #define WORKER_SEND_GROUP_MAX 64
 #define WORKER_SEND_SHARE 64      /* stamps early by at most latency / share, above the floor */
 #define WORKER_CHECKS_PER_SCAN 8  /* see worker_check_reads */
@@ -807,7 +807,7 @@ static uint64_t worker_wait_plan(const struct rf__loop *l, unsigned *nr)
  * latency of milliseconds allows tens of sends to a submit, where the fixed group of 4 made
  * one system call per 4 responses (docs/engine.md, "Send stamps").  Under a rate the floor is
  * WORKER_SEND_GROUP_OPEN: there the stamp starts the service time and ends the generator lag,
- * which the verdict reads, and a floor of 2 cost no measurable CPU at 50k/s.
+ * which the verdict reads; a floor of 2 cost a median 1.01x the CPU at 50k/s (docs/engine.md).
  */
 static unsigned worker_send_group(const struct rf__loop *l)
 {

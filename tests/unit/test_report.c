@@ -68,23 +68,31 @@ Test(report, markdown_matches_the_golden_file)
     rr_doc_free(&doc);
 }
 
+/* The method's row "ringfire's latency" for doc, which must have one; the caller frees it. */
+static char *latency_row(const struct rr_doc *doc)
+{
+    struct rp_fact facts[RP_METHOD_MAX];
+    int n = rp_method(doc, facts);
+    char *text = NULL;
+    for (int i = 0; i < n; i++)
+        if (!strcmp(facts[i].label, "ringfire's latency"))
+            text = strdup(facts[i].text);
+    rp_facts_free(facts, n);
+    cr_assert(not(eq(ptr, (void *)text, NULL)), "no row for ringfire's latency");
+    return text;
+}
+
 /* The method names the run whose send stamps may add most to its p50 (the golden file's beta
  * at c=64: 12 us of 300), and says so when no run recorded it (files from before the field). */
 Test(report, the_method_says_how_early_send_stamps_can_be)
 {
     struct rr_doc doc;
     golden(&doc);
-    struct rp_fact facts[RP_METHOD_MAX];
-    int n = rp_method(&doc, facts);
-    const char *text = NULL;
-    for (int i = 0; i < n; i++)
-        if (!strcmp(facts[i].label, "ringfire's latency"))
-            text = facts[i].text;
-    cr_assert(not(eq(ptr, (void *)text, NULL)), "no row for ringfire's latency");
+    char *text = latency_row(&doc);
     assert_says(text, "early by at most 12 µs on average, up to 4% of a run's p50 (beta plaintext "
                       "c=64 p=1)");
     cr_assert(eq(ptr, strstr(text, "fixed rate"), NULL), "no rate runs, no rate part");
-    rp_facts_free(facts, n);
+    free(text);
     /* A run at a fixed rate is named apart, against its service time, with its rate; the
      * closed loop's figure stays beta's. */
     struct rr_run *alpha = NULL;
@@ -97,36 +105,26 @@ Test(report, the_method_says_how_early_send_stamps_can_be)
     alpha->rate.target_rps = 5000;
     alpha->send_early_us = 20;
     alpha->latency_us[RR_P50] = 50;
-    n = rp_method(&doc, facts);
-    for (int i = 0; i < n; i++)
-        if (!strcmp(facts[i].label, "ringfire's latency")) {
-            assert_says(facts[i].text, "up to 4% of a run's p50 (beta plaintext c=64 p=1)");
-            assert_says(facts[i].text, "at a fixed rate, by at most 20 µs on average, up to 40% of "
-                                       "a run's service time p50 (alpha plaintext c=16 p=1 at "
-                                       "5.0k req/s)");
-        }
-    rp_facts_free(facts, n);
+    text = latency_row(&doc);
+    assert_says(text, "up to 4% of a run's p50 (beta plaintext c=64 p=1)");
+    assert_says(text, "at a fixed rate, by at most 20 µs on average, up to 40% of a run's service "
+                      "time p50 (alpha plaintext c=16 p=1 at 5.0k req/s)");
+    free(text);
     *alpha = saved;
     /* A run without a p50 has no share: the next largest is named (alpha's 8.5 us of 300). */
     for (size_t i = 0; i < doc.ncells; i++)
         if (!strcmp(doc.cells[i].target, "beta"))
             for (size_t k = 0; k < doc.cells[i].nruns; k++)
                 doc.cells[i].runs[k].latency_us[RR_P50] = 0;
-    n = rp_method(&doc, facts);
-    for (int i = 0; i < n; i++)
-        if (!strcmp(facts[i].label, "ringfire's latency"))
-            assert_says(facts[i].text, "8.5 µs on average, up to 2.8% of a run's p50 (alpha");
-    rp_facts_free(facts, n);
+    text = latency_row(&doc);
+    assert_says(text, "8.5 µs on average, up to 2.8% of a run's p50 (alpha");
+    free(text);
     for (size_t i = 0; i < doc.ncells; i++)
         for (size_t k = 0; k < doc.cells[i].nruns; k++)
             doc.cells[i].runs[k].send_early_us = NAN;
-    n = rp_method(&doc, facts);
-    int found = 0;
-    for (int i = 0; i < n; i++)
-        if (!strcmp(facts[i].label, "ringfire's latency"))
-            found = strstr(facts[i].text, "not recorded in this file") != NULL;
-    cr_assert(found, "a file without the field says it is not recorded");
-    rp_facts_free(facts, n);
+    text = latency_row(&doc);
+    assert_says(text, "not recorded in this file"); /* a file without the field says so */
+    free(text);
     rr_doc_free(&doc);
 }
 
