@@ -17,14 +17,16 @@ CFLAGS ?= -O2 -g
 PREFIX ?= /usr/local
 PKGS := liburing libcjson libcrypto zlib
 
+# The packages' flags are read when a command runs, not when the Makefile is read: on a fresh
+# machine `deps` installs them first (every object waits for it, also under make -j).
+PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 override CFLAGS += -std=c11 -D_GNU_SOURCE -Wall -Wextra -Wshadow -Wstrict-prototypes \
 	-Wmissing-prototypes -Wformat=2 -Wvla -Wundef -Wno-missing-field-initializers \
-	-MMD -MP -pthread \
-	$(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+	-MMD -MP -pthread $(PKG_CFLAGS)
 ifeq ($(CI),true)
 override CFLAGS += -Werror
 endif
-LDLIBS := $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lm -pthread
+LDLIBS = $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lm -pthread
 
 BUILD := build
 ifneq ($(SAN),)
@@ -75,7 +77,7 @@ all: deps $(BIN) $(FIXTURE)
 deps:
 	@ci/install-deps build
 
-$(BUILD)/%.o: %.c
+$(BUILD)/%.o: %.c | deps
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) $(INC) -c $< -o $@
 
