@@ -186,6 +186,10 @@ static void out_rate(FILE *out, const struct rf_result *res)
             "waited for a connection\n",
             r->target_rps, r->sent_rps, r->completed_rps, r->ratio * 100,
             (unsigned long long)res->counts.waited);
+    fprintf(out,
+            "  Wake-ups: ringfire's latest timed wake-up came %.0f us late (milliseconds mean "
+            "something else held its CPU)\n",
+            r->wake_late_max_us);
     fprintf(out, "  Verdict: %s: %s\n", rf_verdict_name(r->verdict), r->reason);
 }
 

@@ -128,6 +128,13 @@ static void bd_machine(FILE *out, const struct rr_env *env)
         fprintf(out, "; %.1f GiB of memory", env->memory_bytes / (1024.0 * 1024 * 1024));
     fprintf(out, "; %s; kernel %s; CPU frequency governor: %s", bd_or(env->distribution),
             bd_or(env->kernel), bd_or(env->governor));
+    if (env->cpu_takers && env->cpu_takers[0])
+        fprintf(out,
+                "; kernel threads that take a CPU on their own: %s (DAMON's memory monitor: on "
+                "the machine ringfire was built on it held a CPU for 0.8 to 3.7 ms about twice a "
+                "second, so tail latencies of a few milliseconds, and generator-bound runs at a "
+                "fixed rate, may be its)",
+                env->cpu_takers);
     bd_distance(out, env);
 }
 
@@ -570,7 +577,10 @@ const char *rp_rate_legend(void)
            "generator lag is how late ringfire sent. The verdict says whether a run kept its "
            "schedule: valid, generator-bound (ringfire could not keep up), connection-bound "
            "(every connection was busy) or server-bound (the server fell behind); the cell's "
-           "is valid only when every run was. At a rate in requests per second, valid cells of "
+           "is valid only when every run was. Where a generator-bound run's timed wake-up came "
+           "a millisecond or more late (\"woken ... late\"), ringfire was ready and something "
+           "else held its CPU: the machine, not ringfire's load, broke the schedule. At a rate in "
+           "requests per second, valid cells of "
            "targets that are not a reference are ranked by server CPU per answer: 1 plus those "
            "whose interval of the median lies wholly below. Rates given as a fraction of each "
            "target's own peak are not ranked. A search finds the highest rate that meets the "
@@ -578,7 +588,8 @@ const char *rp_rate_legend(void)
            "bisection below the cell's measured peak, to the objective's precision; each run is "
            "a whole search, and the highest rates are ranked like the leaderboards above, except "
            "those (‡) where the step that failed was generator-bound in a run: their answer may "
-           "be ringfire's limit on this machine, not the server's.";
+           "be ringfire's limit on this machine, or a stall of the machine (\"woken ... late\" "
+           "in the step that broke), not the server's.";
 }
 
 static void bd_rate_row(const void *board, size_t i, char cols[RP_GRID_COLS][RP_COL_MAX],
@@ -599,7 +610,16 @@ static void bd_rate_row(const void *board, size_t i, char cols[RP_GRID_COLS][RP_
     sort[2] = c->rate.rps;
     rp_fmt_rate(c->summary.rps.median, cols[3], RP_COL_MAX);
     sort[3] = c->summary.rps.median;
-    snprintf(cols[4], RP_COL_MAX, "%s (%u of %zu)", rr_verdict_name(v), valid, c->nruns);
+    double late = 0; /* the latest wake-up of a generator-bound run */
+    for (size_t r = 0; r < c->nruns; r++)
+        if (c->runs[r].rate.present && c->runs[r].rate.verdict == RR_V_GENERATOR &&
+            c->runs[r].rate.wake_late_max_us > late)
+            late = c->runs[r].rate.wake_late_max_us;
+    if (v == RR_V_GENERATOR && late >= RR_WAKE_LATE_US)
+        snprintf(cols[4], RP_COL_MAX, "%s (%u of %zu; woken up to %.1f ms late)",
+                 rr_verdict_name(v), valid, c->nruns, late / 1e3);
+    else
+        snprintf(cols[4], RP_COL_MAX, "%s (%u of %zu)", rr_verdict_name(v), valid, c->nruns);
     static const size_t lat[] = {offsetof(struct rr_run, rate.response_us[RR_P50]),
                                  offsetof(struct rr_run, rate.response_us[RR_P99]),
                                  offsetof(struct rr_run, rate.response_us[RR_P99_9]),

@@ -1,9 +1,11 @@
 /*
  * machine.c - the facts about the machine a report's method block states: the distribution,
- * memory, SMT, virtualization, CPU frequency governor and the TCP settings that matter for
- * loopback load, read from /etc, /proc and /sys (no command is run); and one measured: how far
- * apart the client's CPU and the target's are (rs_machine_distance).
+ * memory, SMT, virtualization, CPU frequency governor, kernel threads that take a CPU for
+ * milliseconds, and the TCP settings that matter for loopback load, read from /etc, /proc and
+ * /sys (no command is run); and one measured: how far apart the client's CPU and the target's
+ * are (rs_machine_distance).
  */
+#include <dirent.h>
 #include <pthread.h>
 #include <sched.h>
 #include <stdatomic.h>
@@ -112,6 +114,37 @@ static double mc_memory(void)
     return kib * 1024;
 }
 
+/*
+ * Kernel threads that hold a CPU for milliseconds at a time of their own accord, by the name
+ * prefix of their thread: DAMON's monitor (kdamond.N), seen on the machine this was written on
+ * taking the client's CPU for 0.8 to 3.7 ms about every 511 ms (docs/engine.md, "The verdict").
+ * Returns their names, comma-separated ("" for none), or NULL when /proc cannot be read.
+ */
+static char *mc_cpu_takers(void)
+{
+    static const char *const prefixes[] = {"kdamond"};
+    DIR *d = opendir("/proc");
+    if (!d)
+        return NULL;
+    char names[256] = "", path[64];
+    size_t len = 0;
+    struct dirent *e;
+    while ((e = readdir(d)) != NULL) {
+        if (e->d_name[0] < '1' || e->d_name[0] > '9' || strlen(e->d_name) > 20)
+            continue;
+        snprintf(path, sizeof(path), "/proc/%s/comm", e->d_name);
+        char *comm = mc_line(path);
+        for (size_t i = 0; comm && i < sizeof(prefixes) / sizeof(prefixes[0]); i++)
+            if (strncmp(comm, prefixes[i], strlen(prefixes[i])) == 0 &&
+                len + strlen(comm) + 3 < sizeof(names))
+                len += (size_t)snprintf(names + len, sizeof(names) - len, "%s%s", len ? ", " : "",
+                                        comm);
+        free(comm);
+    }
+    closedir(d);
+    return strdup(names);
+}
+
 static const char *const mc_sysctls[][2] = {
     {"net.core.somaxconn", "/proc/sys/net/core/somaxconn"},
     {"net.ipv4.tcp_congestion_control", "/proc/sys/net/ipv4/tcp_congestion_control"},
@@ -131,6 +164,7 @@ void rs_machine_read(struct rr_env *env)
     env->governor = mc_line("/sys/devices/system/cpu/cpu0/cpufreq/scaling_governor");
     if (!env->governor)
         env->governor = strdup("not exposed");
+    env->cpu_takers = mc_cpu_takers();
     size_t n = sizeof(mc_sysctls) / sizeof(mc_sysctls[0]);
     env->tcp.v = calloc(n, sizeof(*env->tcp.v));
     for (size_t i = 0; env->tcp.v && i < n; i++) {

@@ -144,6 +144,7 @@ static const struct rr_field run_rate_f[] = {
     NUM("rate_ratio", struct rr_run_rate, rate_ratio, 0, 1e6),
     {"verdict", K_ENUM, offsetof(struct rr_run_rate, verdict), 0, F_REQ, 0, 0, rr_verdict_names},
     NUM("lag_p99_us", struct rr_run_rate, lag_p99_us, 0, RR_BIG),
+    NUM("wake_late_max_us", struct rr_run_rate, wake_late_max_us, 0, RR_BIG),
     {"response_time_us", K_OBJ, offsetof(struct rr_run_rate, response_us), 0, 0, 0, 0, &lat_t},
 };
 static const struct rr_table run_rate_t =
@@ -163,6 +164,7 @@ static const struct rr_field step_f[] = {
     NUM("latency_us", struct rr_step, latency_us, 0, RR_BIG),
     NUM("error_rate", struct rr_step, error_rate, 0, 1),
     {"verdict", K_ENUM, offsetof(struct rr_step, verdict), 0, 0, 0, 0, rr_verdict_names},
+    NUM("wake_late_max_us", struct rr_step, wake_late_max_us, 0, RR_BIG),
 };
 static const struct rr_table step_t = TABLE(step_f, struct rr_step, 0);
 
@@ -302,6 +304,7 @@ static const struct rr_field env_f[] = {
     ENV("threads_per_core", K_UINT, threads_per_core, 0, 64),
     ENV("virtualization", K_STR, virtualization, 0, 0),
     ENV("governor", K_STR, governor, 0, 0),
+    ENV("cpu_takers", K_STR, cpu_takers, 0, 0),
     ENV("cpu_distance_start_ns", K_NUM, cpu_distance_start_ns, 0, 1e9),
     ENV("cpu_distance_end_ns", K_NUM, cpu_distance_end_ns, 0, 1e9),
     ENV("tcp", K_MAP, tcp, 0, 0),

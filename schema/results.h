@@ -60,6 +60,8 @@ struct rr_errors {
 const char *rr_error_kind(size_t k, const struct rr_errors *e, double *value);
 
 /* A rate run's verdict (the engine's): whether it kept its schedule, and if not, why. */
+/* A timed wake-up of ringfire this late (µs) means something else held its CPU (engine.md). */
+#define RR_WAKE_LATE_US 1000.0
 enum rr_verdict { RR_V_VALID, RR_V_GENERATOR, RR_V_CONNECTION, RR_V_SERVER };
 const char *rr_verdict_name(enum rr_verdict v);
 
@@ -71,6 +73,7 @@ struct rr_run_rate {
     double rate_ratio;    /* completed over target */
     enum rr_verdict verdict;
     double lag_p99_us;           /* how late the generator sent, at p99 */
+    double wake_late_max_us;     /* the latest its timed wake-ups came: ms, its CPU was taken */
     double response_us[RR_NLAT]; /* response time: from the intended send */
 };
 
@@ -166,6 +169,7 @@ struct rr_step {
     double latency_us; /* response time at the objective's percentile */
     double error_rate;
     enum rr_verdict verdict;
+    double wake_late_max_us; /* the run's rate.wake_late_max_us */
 };
 
 /* One cell of a suite's matrix: a target, an endpoint and a tool at one point of the axes. */
@@ -222,6 +226,9 @@ struct rr_env {
     unsigned threads_per_core; /* SMT: 2 when each core runs two CPUs */
     char *virtualization;      /* "none", or what systemd-detect-virt would say */
     char *governor;
+    /* kernel threads that take a CPU for milliseconds on their own, by name ("kdamond.0": the
+     * DAMON memory monitor), comma-separated; "" when none run; NULL: not read */
+    char *cpu_takers;
     /* a cache line's round trip between the client's first CPU and the target's, in ns, when
      * the suite began and when it ended (NaN: not measured) */
     double cpu_distance_start_ns, cpu_distance_end_ns;

@@ -209,6 +209,7 @@ static cJSON *rd_rate(const struct rf_result *res)
     cJSON_AddNumberToObject(o, "tolerance", r->tolerance);
     cJSON_AddNumberToObject(o, "waited", (double)res->counts.waited);
     cJSON_AddNumberToObject(o, "worker_cpu", r->worker_cpu);
+    cJSON_AddNumberToObject(o, "wake_late_max_us", r->wake_late_max_us);
     cJSON_AddStringToObject(o, K_VERDICT, rf_verdict_name(r->verdict));
     cJSON_AddStringToObject(o, "reason", r->reason);
     return o;
@@ -426,6 +427,7 @@ static int rd_read_rate(const cJSON *j, struct rr_run *run)
     r->completed_rps = rd_num(rate, K_COMPLETED_RPS);
     r->rate_ratio = rd_num(rate, K_RATE_RATIO);
     r->lag_p99_us = rd_num(cJSON_GetObjectItemCaseSensitive(j, K_LAG), "p99");
+    r->wake_late_max_us = rd_num(rate, "wake_late_max_us");
     const cJSON *resp = cJSON_GetObjectItemCaseSensitive(j, K_RESPONSE_LATENCY);
     for (size_t i = 0; i < RD_NLAT; i++)
         r->response_us[rd_lat[i].slot] = rd_num(resp, rd_lat[i].key);
@@ -667,7 +669,8 @@ static void rd_merge_verdict(cJSON *out, cJSON **docs, int n, cJSON *health, cha
     cJSON *rate = cJSON_GetObjectItemCaseSensitive(out, K_RATE);
     int count;
     rd_shard_index(docs[0], &count);
-    double target = 0, target_rps = 0, sent = 0, done = 0, tol = INFINITY, cpu = 0, waited = 0;
+    double target = 0, target_rps = 0, sent = 0, done = 0, tol = INFINITY, cpu = 0, waited = 0,
+           wake_late = NAN;
     for (int i = 0; i < n; i++) {
         const cJSON *r = cJSON_GetObjectItemCaseSensitive(docs[i], K_RATE);
         target += rd_num(r, "target");
@@ -677,6 +680,7 @@ static void rd_merge_verdict(cJSON *out, cJSON **docs, int n, cJSON *health, cha
         waited += rd_num(r, "waited");
         tol = fmin(tol, rd_num(r, "tolerance"));
         cpu = fmax(cpu, rd_num(r, "worker_cpu"));
+        wake_late = fmax(wake_late, rd_num(r, "wake_late_max_us")); /* NaN: not measured */
     }
     const char *verdict = "valid", *engine = "valid";
     snprintf(why, wn,
@@ -721,6 +725,8 @@ static void rd_merge_verdict(cJSON *out, cJSON **docs, int n, cJSON *health, cha
         rd_set(rate, "tolerance", cJSON_CreateNumber(tol));
         rd_set(rate, "waited", cJSON_CreateNumber(waited));
         rd_set(rate, "worker_cpu", cJSON_CreateNumber(cpu));
+        if (!isnan(wake_late))
+            rd_set(rate, "wake_late_max_us", cJSON_CreateNumber(wake_late));
         rd_set(rate, K_VERDICT, cJSON_CreateString(engine));
         rd_set(rate, "reason", cJSON_CreateString(why));
     }

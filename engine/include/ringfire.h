@@ -313,13 +313,14 @@ const char *rf_verdict_name(enum rf_verdict verdict);
 
 /* The open model's account of a run. */
 struct rf_rate {
-    double target;        /* requests the schedule asked for in the measured phase */
-    double target_rps;    /* the same per second */
-    double sent_rps;      /* requests handed to the kernel per second */
-    double completed_rps; /* responses per second */
-    double ratio;         /* completed / target */
-    double tolerance;     /* how far ratio may be from 1 for the run to be valid */
-    double worker_cpu;    /* the busiest worker's CPU time over the measured phase's */
+    double target;           /* requests the schedule asked for in the measured phase */
+    double target_rps;       /* the same per second */
+    double sent_rps;         /* requests handed to the kernel per second */
+    double completed_rps;    /* responses per second */
+    double ratio;            /* completed / target */
+    double tolerance;        /* how far ratio may be from 1 for the run to be valid */
+    double worker_cpu;       /* the busiest worker's CPU time over the measured phase's */
+    double wake_late_max_us; /* the latest a worker's timed wait ended after its time */
     enum rf_verdict verdict;
     char reason[320]; /* the verdict in a sentence, with its figures */
 };

@@ -106,6 +106,7 @@ struct rf__loop {
     uint32_t *paced;
     uint64_t pending;      /* requests given to connections in this flush, not yet sent */
     uint64_t backlog_mark; /* requests due before this were left waiting by the last flush */
+    uint64_t wake_at;      /* the end of this turn's timed wait; 0: none (worker_pace_wait) */
     /* Per-second histograms (config->intervals): the counts at the last second's end, one
      * copy per histogram of the worker, and the next second's end. */
     struct rf_hist *snap[3];

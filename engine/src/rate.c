@@ -11,7 +11,8 @@
  *                     server-bound when the rate needs few of the connections (answers stalled)
  *                     or the service time rose (the server queued), else connection-bound;
  *   server-bound      fewer answers came than requests went;
- *   generator-bound   ringfire sent late with connections free and its CPU not busy.
+ *   generator-bound   ringfire sent late with connections free and its CPU not busy (the
+ *                     reason names a wake-up RF__LAG_P99_MAX or more late: its CPU was taken).
  */
 #include <math.h>
 #include <stdio.h>
@@ -121,6 +122,14 @@ void rf__rate_account(struct rf_result *res, const struct rf_config *cfg, double
                  "the requests went out on time but only %.1f%% were answered within the run "
                  "and its drain (errors and timeouts are counted apart)",
                  sent > 0 ? completed / sent * 100 : 0);
+    } else if (r->wake_late_max_us * 1e3 >= RF__LAG_P99_MAX) {
+        r->verdict = RF_VERDICT_GENERATOR_BOUND;
+        snprintf(r->reason, sizeof(r->reason),
+                 "ringfire sent late (lag p99 %.0f us) with connections free and its busiest "
+                 "worker at %.0f%% of a CPU, and a timed wake-up of it came %.1f ms late: "
+                 "something else held its CPU (another task, a kernel thread, the host); give "
+                 "ringfire CPUs nothing else uses",
+                 (double)lag99 / 1e3, worker_cpu * 100, r->wake_late_max_us / 1e3);
     } else {
         r->verdict = RF_VERDICT_GENERATOR_BOUND;
         snprintf(r->reason, sizeof(r->reason),

@@ -351,6 +351,8 @@ static void run_rate(struct rf_result *res, const struct rf__plan *plan,
     for (unsigned i = 0; i < n; i++) {
         if (!ws[i].measure_start_ns || ws[i].measure_end_ns <= ws[i].measure_start_ns)
             continue;
+        if ((double)ws[i].wake_late_max_ns / 1e3 > res->rate.wake_late_max_us)
+            res->rate.wake_late_max_us = (double)ws[i].wake_late_max_ns / 1e3;
         uint64_t wall = ws[i].measure_end_ns - ws[i].measure_start_ns;
         length = wall > length ? wall : length;
         if ((double)ws[i].cpu_ns / (double)wall > cpu)

@@ -557,6 +557,7 @@ static void worker_begin_measuring(struct rf__worker *w)
     struct timespec cpu;
     clock_gettime(CLOCK_THREAD_CPUTIME_ID, &cpu);
     w->cpu_start_ns = (uint64_t)cpu.tv_sec * RF_NS_PER_S + (uint64_t)cpu.tv_nsec;
+    w->wake_late_max_ns = 0;
     memset(w->timeline, 0, sizeof(*w->timeline) * w->timeline_cap);
     w->timeline_len = 0;
     /* The open model's seconds are its schedule's: they start at the end of the warm-up. */
@@ -970,10 +971,14 @@ static void worker_flush(struct rf__worker *w)
  * WORKER_PACE_GAP_NS after the last: a timed wake-up costs about 20 us of CPU on the machine
  * this was measured on, so at higher rates the sends due within that gap go out together, late
  * by at most the gap, which the lag shows (docs/engine.md, "Pacing").
+ *
+ * l->wake_at is when the wait should end at the latest (0: it has no end to keep); the loop
+ * measures how late it really ended (rf__worker.wake_late_max_ns).
  */
-static uint64_t worker_pace_wait(const struct rf__loop *l, uint64_t ns, unsigned *nr)
+static uint64_t worker_pace_wait(struct rf__loop *l, uint64_t ns, unsigned *nr)
 {
     uint64_t due = l->sched.next_ns, now = rf__now_ns();
+    l->wake_at = 0;
     if (due == UINT64_MAX || l->stopping)
         return ns; /* nothing more to send: wait for answers as the closed loop does */
     if (due <= now) {
@@ -983,13 +988,26 @@ static uint64_t worker_pace_wait(const struct rf__loop *l, uint64_t ns, unsigned
     if (worker_stamps_exact(l)) {
         uint64_t at = due > l->now + WORKER_PACE_GAP_NS ? due : l->now + WORKER_PACE_GAP_NS;
         *nr = WORKER_CQ_ENTRIES; /* more than can come: only the timer ends the wait */
-        return at - now < WORKER_WAIT_MAX_NS ? at - now : WORKER_WAIT_MAX_NS;
-    }
-    if (!ns || due - now < ns) {
+        ns = at - now < WORKER_WAIT_MAX_NS ? at - now : WORKER_WAIT_MAX_NS;
+    } else if (!ns || due - now < ns) {
         ns = due - now;
         *nr = *nr ? *nr : 1;
     }
+    l->wake_at = now + ns;
     return ns;
+}
+
+/*
+ * Open model: how late the wait ended after the time it was given.  The kernel's timer is
+ * accurate to microseconds, so a wake-up milliseconds late means the worker was ready to run
+ * and something else had its CPU: another task, the kernel's own threads, or the host.  The
+ * latest of the measured phase goes into the verdict's reason (rate.c).
+ */
+static void worker_wake_late(struct rf__worker *w)
+{
+    const struct rf__loop *l = w->loop;
+    if (l->wake_at && l->now > l->wake_at && l->now - l->wake_at > w->wake_late_max_ns)
+        w->wake_late_max_ns = l->now - l->wake_at;
 }
 
 /*
@@ -1047,6 +1065,7 @@ static int worker_loop(struct rf__worker *w)
         if (rc < 0 && rc != -ETIME && rc != -EINTR && rc != -EAGAIN && rc != -EBUSY)
             return rc;
         l->now = rf__now_ns();
+        worker_wake_late(w);
         worker_clock_offset(l);
         worker_pace_early(w);
         unsigned n;

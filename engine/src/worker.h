@@ -56,11 +56,12 @@ struct rf__worker {
     /* results, read after join */
     int err;
     struct rf_counts counts;
-    struct rf_hist *latency;  /* service time */
-    struct rf_hist *response; /* open model: from the intended send */
-    struct rf_hist *lag;      /* open model: actual minus intended send */
-    uint64_t cpu_start_ns;    /* this thread's CPU time when measuring began */
-    uint64_t cpu_ns;          /* and what it used while measuring */
+    struct rf_hist *latency;   /* service time */
+    struct rf_hist *response;  /* open model: from the intended send */
+    struct rf_hist *lag;       /* open model: actual minus intended send */
+    uint64_t cpu_start_ns;     /* this thread's CPU time when measuring began */
+    uint64_t cpu_ns;           /* and what it used while measuring */
+    uint64_t wake_late_max_ns; /* open model, measuring: the latest a timed wait ended late */
     struct rf_second *timeline;
     unsigned timeline_cap;
     unsigned timeline_len;

@@ -55,6 +55,15 @@ Test(runner, smoke_suite_end_to_end, .init = tmpdir_setup, .fini = tmpdir_teardo
     cr_assert(eq(sz, strlen(doc.env.suite_sha256), 64));
     cr_assert(eq(u64, doc.env.seed, 1), "the suite's seed is recorded");
     cr_assert(not(eq(ptr, strstr(doc.env.ringfire, "0.1.0"), NULL)));
+    /* The kernel threads that take a CPU were looked for; DAMON's monitor, where its sysfs says
+     * it is on, was found. */
+    cr_assert(not(eq(ptr, doc.env.cpu_takers, NULL)));
+    FILE *damon = fopen("/sys/kernel/mm/damon/admin/kdamonds/0/state", "r");
+    char state[16] = "";
+    if (damon && fgets(state, sizeof(state), damon) && strncmp(state, "on", 2) == 0)
+        assert_says(doc.env.cpu_takers, "kdamond.");
+    if (damon)
+        fclose(damon);
     /* With the client and the target on different CPUs, their distance when it began and ended
      * (a cache line's round trip: tens of ns on one die, hundreds across a machine). */
     if (strcmp(doc.env.client_cpus, doc.env.target_cpus) != 0) {

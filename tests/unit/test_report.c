@@ -401,3 +401,65 @@ Test(report, the_tool_comparison_leaves_out_cells_at_a_fixed_rate)
     free(md);
     rr_doc_free(&doc);
 }
+
+/* A generator-bound cell at a fixed rate says when ringfire was woken a millisecond or more
+ * late (something else held its CPU), and only then. */
+static char *rate_cell_markdown(double wake_late_us)
+{
+    struct rr_doc doc;
+    golden(&doc);
+    for (size_t i = 0; i < doc.ncells; i++) {
+        struct rr_cell *c = &doc.cells[i];
+        if (strcmp(c->target, "alpha") || strcmp(c->tool, "ringfire") ||
+            strcmp(c->endpoint, "plaintext") || c->connections != 64)
+            continue;
+        c->rate = (struct rr_rate){.present = 1, .rps = 5000, .of_peak = NAN};
+        for (size_t r = 0; r < c->nruns; r++) {
+            c->runs[r].rate.present = 1;
+            c->runs[r].rate.target_rps = 5000;
+            c->runs[r].rate.verdict = r ? RR_V_VALID : RR_V_GENERATOR;
+            c->runs[r].rate.wake_late_max_us = r ? 5000 : wake_late_us; /* valid runs: unread */
+        }
+    }
+    char *md = NULL;
+    size_t len = 0;
+    FILE *out = open_memstream(&md, &len);
+    rp_markdown(out, &doc, NULL, NULL);
+    fclose(out);
+    rr_doc_free(&doc);
+    return md;
+}
+
+Test(report, a_generator_bound_cell_says_when_ringfire_was_woken_late)
+{
+    char *md = rate_cell_markdown(2140);
+    assert_says(md, "| generator-bound (5 of 6; woken up to 2.1 ms late) |");
+    assert_says(md, "something else held its CPU");
+    free(md);
+    md = rate_cell_markdown(999);
+    assert_says(md, "| generator-bound (5 of 6) |");
+    free(md);
+}
+
+/* The method block names kernel threads that take a CPU on their own, and says what they do to
+ * the figures; a machine without them, or results from before the field, say nothing. */
+Test(report, the_method_names_threads_that_take_a_cpu)
+{
+    struct rr_doc doc;
+    golden(&doc);
+    char *md = NULL;
+    size_t len = 0;
+    FILE *out = open_memstream(&md, &len);
+    rp_markdown(out, &doc, NULL, NULL);
+    fclose(out);
+    cr_assert(eq(ptr, strstr(md, "take a CPU on their own"), NULL), "%s", md);
+    free(md);
+    doc.env.cpu_takers = strdup("kdamond.0");
+    out = open_memstream(&md, &len);
+    rp_markdown(out, &doc, NULL, NULL);
+    fclose(out);
+    assert_says(md, "kernel threads that take a CPU on their own: kdamond.0 (DAMON's");
+    assert_says(md, "generator-bound runs at a fixed rate, may be its");
+    free(md);
+    rr_doc_free(&doc);
+}

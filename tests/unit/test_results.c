@@ -375,3 +375,47 @@ Test(results, the_engine_document_is_read_by_its_owner)
     cr_assert(eq(dbl, r.rps, 7), "any 2xx when no status is expected");
     rr_run_free(&r);
 }
+
+/* How late ringfire's timed wake-ups came is read from the engine's document, written to the
+ * results and read back; a document from before it has none (NaN), not a zero. */
+Test(results, the_latest_wake_up_is_kept, .init = tmpdir_setup, .fini = tmpdir_teardown)
+{
+    static const char *const doc =
+        "{\"schema\": \"ringfire.run/1\", \"duration_s\": 1, \"responses\": 10, "
+        "\"errors\": {\"connect\": 0}, \"status\": {\"2xx\": 10}, \"rate\": {\"target_rps\": 10, "
+        "\"completed_rps\": 10, "
+        "\"rate_ratio\": 1, \"verdict\": \"generator-bound\"%s}}";
+    char text[512];
+    struct rr_run r;
+    snprintf(text, sizeof(text), doc, ", \"wake_late_max_us\": 2140");
+    cr_assert(eq(int, rr_rundoc_read(text, 0, &r), 0));
+    cr_assert(eq(dbl, r.rate.wake_late_max_us, 2140));
+    rr_run_free(&r);
+    snprintf(text, sizeof(text), doc, "");
+    cr_assert(eq(int, rr_rundoc_read(text, 0, &r), 0));
+    cr_assert(isnan(r.rate.wake_late_max_us), "not given: not measured");
+    rr_run_free(&r);
+
+    struct rr_doc d, again;
+    char err[RR_ERR_MAX], path[128];
+    cr_assert(eq(int, parse(valid, &d, err), 0), "%s", err);
+    struct rr_run *run = &d.cells[0].runs[0];
+    run->rate.present = 1;
+    run->rate.target_rps = 10;
+    run->rate.wake_late_max_us = 2140;
+    run->steps = calloc(1, sizeof(*run->steps));
+    run->nsteps = 1;
+    run->steps[0] = (struct rr_step){.rps = 10,
+                                     .latency_us = 5,
+                                     .error_rate = 0,
+                                     .verdict = RR_V_GENERATOR,
+                                     .wake_late_max_us = 1500};
+    snprintf(path, sizeof(path), "%s/results.json", tmpdir);
+    cr_assert(eq(int, rr_write(&d, path), 0));
+    cr_assert(eq(int, rr_load(tmpdir, &again, err), 0), "%s", err);
+    cr_assert(eq(dbl, again.cells[0].runs[0].rate.wake_late_max_us, 2140));
+    cr_assert(eq(dbl, again.cells[0].runs[0].steps[0].wake_late_max_us, 1500));
+    cr_assert(isnan(again.cells[0].runs[1].rate.wake_late_max_us));
+    rr_doc_free(&d);
+    rr_doc_free(&again);
+}

@@ -220,6 +220,7 @@ struct verdict_case {
     double cpu;
     enum rf_verdict want;
     const char *says;
+    double wake_late_us; /* the latest timed wake-up */
 };
 
 static const struct verdict_case verdicts[] = {
@@ -227,6 +228,10 @@ static const struct verdict_case verdicts[] = {
     {"short by 0.5%", 99500, 99500, 0, 20000, 40000, 50000, 0.5, RF_VERDICT_VALID, "99.50%"},
     {"late", 100000, 100000, 0, 5000000, 40000, 50000, 0.5, RF_VERDICT_GENERATOR_BOUND,
      "descheduled"},
+    {"late, woken late", 100000, 100000, 0, 5000000, 40000, 50000, 0.5, RF_VERDICT_GENERATOR_BOUND,
+     "a timed wake-up of it came 4.2 ms late", 4200},
+    {"late, woken just under the bound", 100000, 100000, 0, 5000000, 40000, 50000, 0.5,
+     RF_VERDICT_GENERATOR_BOUND, "descheduled", 999},
     {"busy", 80000, 80000, 0, 5000000, 40000, 50000, 0.97, RF_VERDICT_GENERATOR_BOUND,
      "used 97% of a CPU"},
     {"few connections", 60000, 60000, 40000, 5000000, 50000000, 50000000, 0.2,
@@ -246,6 +251,7 @@ Test(schedule, the_verdict_follows_its_rule)
         struct rf_result res;
         memset(&res, 0, sizeof(res));
         res.duration_s = 1;
+        res.rate.wake_late_max_us = v->wake_late_us;
         res.counts.responses = (uint64_t)v->completed;
         res.counts.requests = (uint64_t)v->sent;
         res.counts.waited = (uint64_t)v->waited;
