@@ -27,27 +27,21 @@ plot 'json-c64-p1-latency.dat' index 0 using 2:3 with lines lw 1 lc rgb '#9467bd
      'json-c64-p1-latency.dat' index 13 using 2:3 with lines lw 1 lc rgb '#8c564b' notitle, \
      'json-c64-p1-latency.dat' index 14 using 2:3 with lines lw 1 lc rgb '#8c564b' notitle, \
      'json-c64-p1-latency.dat' index 15 using 2:3 with lines lw 1 lc rgb '#8c564b' notitle, \
-     'json-c64-p1-latency.dat' index 16 using 2:3 with lines lw 1 lc rgb '#8c564b' notitle, \
-     'json-c64-p1-latency.dat' index 17 using 2:3 with lines lw 1 lc rgb '#8c564b' notitle, \
-     'json-c64-p1-latency.dat' index 18 using 2:3 with lines lw 1 lc rgb '#8c564b' notitle, \
-     'json-c64-p1-latency.dat' index 19 using 1:2 with points pt 13 ps 1.6 lc rgb '#8c564b' notitle, \
-     'json-c64-p1-latency.dat' index 20 using 2:3 with lines lw 1 lc rgb '#e377c2' title 'go-net-http', \
+     'json-c64-p1-latency.dat' index 16 using 1:2 with points pt 13 ps 1.6 lc rgb '#8c564b' notitle, \
+     'json-c64-p1-latency.dat' index 17 using 2:3 with lines lw 1 lc rgb '#e377c2' title 'go-net-http', \
+     'json-c64-p1-latency.dat' index 18 using 2:3 with lines lw 1 lc rgb '#e377c2' notitle, \
+     'json-c64-p1-latency.dat' index 19 using 2:3 with lines lw 1 lc rgb '#e377c2' notitle, \
+     'json-c64-p1-latency.dat' index 20 using 2:3 with lines lw 1 lc rgb '#e377c2' notitle, \
      'json-c64-p1-latency.dat' index 21 using 2:3 with lines lw 1 lc rgb '#e377c2' notitle, \
      'json-c64-p1-latency.dat' index 22 using 2:3 with lines lw 1 lc rgb '#e377c2' notitle, \
-     'json-c64-p1-latency.dat' index 23 using 2:3 with lines lw 1 lc rgb '#e377c2' notitle, \
-     'json-c64-p1-latency.dat' index 24 using 2:3 with lines lw 1 lc rgb '#e377c2' notitle, \
-     'json-c64-p1-latency.dat' index 25 using 2:3 with lines lw 1 lc rgb '#e377c2' notitle, \
-     'json-c64-p1-latency.dat' index 26 using 2:3 with lines lw 1 lc rgb '#e377c2' notitle, \
-     'json-c64-p1-latency.dat' index 27 using 2:3 with lines lw 1 lc rgb '#e377c2' notitle, \
-     'json-c64-p1-latency.dat' index 28 using 2:3 with lines lw 1 lc rgb '#e377c2' notitle, \
-     'json-c64-p1-latency.dat' index 29 using 1:2 with points pt 13 ps 1.6 lc rgb '#e377c2' notitle, \
-     'json-c64-p1-latency.dat' index 30 using 2:3 with lines lw 1 lc rgb '#17becf' title 'aiohttp', \
-     'json-c64-p1-latency.dat' index 31 using 2:3 with lines lw 1 lc rgb '#17becf' notitle, \
-     'json-c64-p1-latency.dat' index 32 using 2:3 with lines lw 1 lc rgb '#17becf' notitle, \
-     'json-c64-p1-latency.dat' index 33 using 2:3 with lines lw 1 lc rgb '#17becf' notitle, \
-     'json-c64-p1-latency.dat' index 34 using 2:3 with lines lw 1 lc rgb '#17becf' notitle, \
-     'json-c64-p1-latency.dat' index 35 using 2:3 with lines lw 1 lc rgb '#17becf' notitle, \
-     'json-c64-p1-latency.dat' index 36 using 1:2 with points pt 13 ps 1.6 lc rgb '#17becf' notitle
+     'json-c64-p1-latency.dat' index 23 using 1:2 with points pt 13 ps 1.6 lc rgb '#e377c2' notitle, \
+     'json-c64-p1-latency.dat' index 24 using 2:3 with lines lw 1 lc rgb '#17becf' title 'aiohttp', \
+     'json-c64-p1-latency.dat' index 25 using 2:3 with lines lw 1 lc rgb '#17becf' notitle, \
+     'json-c64-p1-latency.dat' index 26 using 2:3 with lines lw 1 lc rgb '#17becf' notitle, \
+     'json-c64-p1-latency.dat' index 27 using 2:3 with lines lw 1 lc rgb '#17becf' notitle, \
+     'json-c64-p1-latency.dat' index 28 using 2:3 with lines lw 1 lc rgb '#17becf' notitle, \
+     'json-c64-p1-latency.dat' index 29 using 2:3 with lines lw 1 lc rgb '#17becf' notitle, \
+     'json-c64-p1-latency.dat' index 30 using 1:2 with points pt 13 ps 1.6 lc rgb '#17becf' notitle
 set terminal svg size 1000,560 font 'sans,10' dynamic background '#ffffff'
 set output 'json-c64-p1-latency.svg'
 replot

@@ -34,30 +34,24 @@ plot 'json-static-c64-p1-latency.dat' index 0 using 2:3 with lines lw 1 lc rgb '
      'json-static-c64-p1-latency.dat' index 20 using 2:3 with lines lw 1 lc rgb '#2ca02c' notitle, \
      'json-static-c64-p1-latency.dat' index 21 using 2:3 with lines lw 1 lc rgb '#2ca02c' notitle, \
      'json-static-c64-p1-latency.dat' index 22 using 2:3 with lines lw 1 lc rgb '#2ca02c' notitle, \
-     'json-static-c64-p1-latency.dat' index 23 using 2:3 with lines lw 1 lc rgb '#2ca02c' notitle, \
-     'json-static-c64-p1-latency.dat' index 24 using 2:3 with lines lw 1 lc rgb '#2ca02c' notitle, \
-     'json-static-c64-p1-latency.dat' index 25 using 2:3 with lines lw 1 lc rgb '#2ca02c' notitle, \
-     'json-static-c64-p1-latency.dat' index 26 using 1:2 with points pt 13 ps 1.6 lc rgb '#2ca02c' notitle, \
-     'json-static-c64-p1-latency.dat' index 27 using 2:3 with lines lw 1 lc rgb '#ff7f0e' title 'apache2', \
+     'json-static-c64-p1-latency.dat' index 23 using 1:2 with points pt 13 ps 1.6 lc rgb '#2ca02c' notitle, \
+     'json-static-c64-p1-latency.dat' index 24 using 2:3 with lines lw 1 lc rgb '#ff7f0e' title 'apache2', \
+     'json-static-c64-p1-latency.dat' index 25 using 2:3 with lines lw 1 lc rgb '#ff7f0e' notitle, \
+     'json-static-c64-p1-latency.dat' index 26 using 2:3 with lines lw 1 lc rgb '#ff7f0e' notitle, \
+     'json-static-c64-p1-latency.dat' index 27 using 2:3 with lines lw 1 lc rgb '#ff7f0e' notitle, \
      'json-static-c64-p1-latency.dat' index 28 using 2:3 with lines lw 1 lc rgb '#ff7f0e' notitle, \
      'json-static-c64-p1-latency.dat' index 29 using 2:3 with lines lw 1 lc rgb '#ff7f0e' notitle, \
-     'json-static-c64-p1-latency.dat' index 30 using 2:3 with lines lw 1 lc rgb '#ff7f0e' notitle, \
-     'json-static-c64-p1-latency.dat' index 31 using 2:3 with lines lw 1 lc rgb '#ff7f0e' notitle, \
-     'json-static-c64-p1-latency.dat' index 32 using 2:3 with lines lw 1 lc rgb '#ff7f0e' notitle, \
-     'json-static-c64-p1-latency.dat' index 33 using 2:3 with lines lw 1 lc rgb '#ff7f0e' notitle, \
-     'json-static-c64-p1-latency.dat' index 34 using 2:3 with lines lw 1 lc rgb '#ff7f0e' notitle, \
-     'json-static-c64-p1-latency.dat' index 35 using 2:3 with lines lw 1 lc rgb '#ff7f0e' notitle, \
-     'json-static-c64-p1-latency.dat' index 36 using 1:2 with points pt 13 ps 1.6 lc rgb '#ff7f0e' notitle, \
-     'json-static-c64-p1-latency.dat' index 37 using 2:3 with lines lw 1 lc rgb '#7f7f7f' title 'libwebsockets', \
+     'json-static-c64-p1-latency.dat' index 30 using 1:2 with points pt 13 ps 1.6 lc rgb '#ff7f0e' notitle, \
+     'json-static-c64-p1-latency.dat' index 31 using 2:3 with lines lw 1 lc rgb '#7f7f7f' title 'libwebsockets', \
+     'json-static-c64-p1-latency.dat' index 32 using 2:3 with lines lw 1 lc rgb '#7f7f7f' notitle, \
+     'json-static-c64-p1-latency.dat' index 33 using 2:3 with lines lw 1 lc rgb '#7f7f7f' notitle, \
+     'json-static-c64-p1-latency.dat' index 34 using 2:3 with lines lw 1 lc rgb '#7f7f7f' notitle, \
+     'json-static-c64-p1-latency.dat' index 35 using 2:3 with lines lw 1 lc rgb '#7f7f7f' notitle, \
+     'json-static-c64-p1-latency.dat' index 36 using 2:3 with lines lw 1 lc rgb '#7f7f7f' notitle, \
+     'json-static-c64-p1-latency.dat' index 37 using 2:3 with lines lw 1 lc rgb '#7f7f7f' notitle, \
      'json-static-c64-p1-latency.dat' index 38 using 2:3 with lines lw 1 lc rgb '#7f7f7f' notitle, \
      'json-static-c64-p1-latency.dat' index 39 using 2:3 with lines lw 1 lc rgb '#7f7f7f' notitle, \
-     'json-static-c64-p1-latency.dat' index 40 using 2:3 with lines lw 1 lc rgb '#7f7f7f' notitle, \
-     'json-static-c64-p1-latency.dat' index 41 using 2:3 with lines lw 1 lc rgb '#7f7f7f' notitle, \
-     'json-static-c64-p1-latency.dat' index 42 using 2:3 with lines lw 1 lc rgb '#7f7f7f' notitle, \
-     'json-static-c64-p1-latency.dat' index 43 using 2:3 with lines lw 1 lc rgb '#7f7f7f' notitle, \
-     'json-static-c64-p1-latency.dat' index 44 using 2:3 with lines lw 1 lc rgb '#7f7f7f' notitle, \
-     'json-static-c64-p1-latency.dat' index 45 using 2:3 with lines lw 1 lc rgb '#7f7f7f' notitle, \
-     'json-static-c64-p1-latency.dat' index 46 using 1:2 with points pt 13 ps 1.6 lc rgb '#7f7f7f' notitle
+     'json-static-c64-p1-latency.dat' index 40 using 1:2 with points pt 13 ps 1.6 lc rgb '#7f7f7f' notitle
 set terminal svg size 1000,560 font 'sans,10' dynamic background '#ffffff'
 set output 'json-static-c64-p1-latency.svg'
 replot

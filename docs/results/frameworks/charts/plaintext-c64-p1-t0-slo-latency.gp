@@ -11,15 +11,15 @@ set tics nomirror
 set logscale y 10
 set format x '%.1s%c'
 set arrow from graph 0, first 10000 to graph 1, first 10000 nohead dt 2 lw 2 lc rgb '#555555'
-set arrow from 75575.1, graph 0 to 75575.1, graph 1 nohead dt 3 lc rgb '#1f77b4'
-set arrow from 45331.8, graph 0 to 45331.8, graph 1 nohead dt 3 lc rgb '#d62728'
-set arrow from 44036.7, graph 0 to 44036.7, graph 1 nohead dt 3 lc rgb '#2ca02c'
-set arrow from 10068.2, graph 0 to 10068.2, graph 1 nohead dt 3 lc rgb '#ff7f0e'
-set arrow from 27857.2, graph 0 to 27857.2, graph 1 nohead dt 3 lc rgb '#9467bd'
-set arrow from 29389.4, graph 0 to 29389.4, graph 1 nohead dt 3 lc rgb '#8c564b'
-set arrow from 24486.6, graph 0 to 24486.6, graph 1 nohead dt 3 lc rgb '#e377c2'
-set arrow from 4428.68, graph 0 to 4428.68, graph 1 nohead dt 3 lc rgb '#17becf'
-set arrow from 49301.8, graph 0 to 49301.8, graph 1 nohead dt 3 lc rgb '#7f7f7f'
+set arrow from 185105, graph 0 to 185105, graph 1 nohead dt 3 lc rgb '#1f77b4'
+set arrow from 178719, graph 0 to 178719, graph 1 nohead dt 3 lc rgb '#d62728'
+set arrow from 141765, graph 0 to 141765, graph 1 nohead dt 3 lc rgb '#2ca02c'
+set arrow from 24972.9, graph 0 to 24972.9, graph 1 nohead dt 3 lc rgb '#ff7f0e'
+set arrow from 40947.1, graph 0 to 40947.1, graph 1 nohead dt 3 lc rgb '#9467bd'
+set arrow from 39646.3, graph 0 to 39646.3, graph 1 nohead dt 3 lc rgb '#8c564b'
+set arrow from 52224.4, graph 0 to 52224.4, graph 1 nohead dt 3 lc rgb '#e377c2'
+set arrow from 19789.5, graph 0 to 19789.5, graph 1 nohead dt 3 lc rgb '#17becf'
+set arrow from 113321, graph 0 to 113321, graph 1 nohead dt 3 lc rgb '#7f7f7f'
 plot 'plaintext-c64-p1-t0-slo-latency.dat' index 0 using 1:2 with linespoints lw 2 pt 7 lc rgb '#1f77b4' title 'ringfire-fixture', \
      'plaintext-c64-p1-t0-slo-latency.dat' index 1 using 1:2 with linespoints lw 2 pt 7 lc rgb '#d62728' title 'nginx', \
      'plaintext-c64-p1-t0-slo-latency.dat' index 2 using 1:2 with linespoints lw 2 pt 7 lc rgb '#2ca02c' title 'h2o', \

@@ -2,7 +2,7 @@
 set terminal pngcairo size 1000,560 font 'sans,10'
 set output 'plaintext-p1-bars.png'
 set title 'plaintext at 64 connections, pipeline 1: requests per second (median and its interval)'
-set xlabel 'requests per second'
+set xlabel 'requests per second (log scale)'
 set ylabel ''
 set key outside right top
 set grid
@@ -10,7 +10,7 @@ set border 3
 set tics nomirror
 set style fill solid 0.85
 set key off
-set xrange [0:*]
+set logscale x 10
 set format x '%.1s%c'
 set ytics scale 0
 set offsets 0,graph 0.12,0.5,0.5

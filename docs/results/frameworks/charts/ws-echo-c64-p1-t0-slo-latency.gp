@@ -11,11 +11,11 @@ set tics nomirror
 set logscale y 10
 set format x '%.1s%c'
 set arrow from graph 0, first 10000 to graph 1, first 10000 nohead dt 2 lw 2 lc rgb '#555555'
-set arrow from 82551.9, graph 0 to 82551.9, graph 1 nohead dt 3 lc rgb '#1f77b4'
-set arrow from 30430.1, graph 0 to 30430.1, graph 1 nohead dt 3 lc rgb '#9467bd'
-set arrow from 39253.2, graph 0 to 39253.2, graph 1 nohead dt 3 lc rgb '#e377c2'
-set arrow from 21438.4, graph 0 to 21438.4, graph 1 nohead dt 3 lc rgb '#17becf'
-set arrow from 53313.8, graph 0 to 53313.8, graph 1 nohead dt 3 lc rgb '#7f7f7f'
+set arrow from 222372, graph 0 to 222372, graph 1 nohead dt 3 lc rgb '#1f77b4'
+set arrow from 80124.7, graph 0 to 80124.7, graph 1 nohead dt 3 lc rgb '#9467bd'
+set arrow from 114211, graph 0 to 114211, graph 1 nohead dt 3 lc rgb '#e377c2'
+set arrow from 35289, graph 0 to 35289, graph 1 nohead dt 3 lc rgb '#17becf'
+set arrow from 207133, graph 0 to 207133, graph 1 nohead dt 3 lc rgb '#7f7f7f'
 plot 'ws-echo-c64-p1-t0-slo-latency.dat' index 0 using 1:2 with linespoints lw 2 pt 7 lc rgb '#1f77b4' title 'ringfire-fixture', \
      'ws-echo-c64-p1-t0-slo-latency.dat' index 1 using 1:2 with linespoints lw 2 pt 7 lc rgb '#9467bd' title 'node-http', \
      'ws-echo-c64-p1-t0-slo-latency.dat' index 2 using 1:2 with linespoints lw 2 pt 7 lc rgb '#e377c2' title 'go-net-http', \

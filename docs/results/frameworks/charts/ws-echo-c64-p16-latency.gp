@@ -17,44 +17,35 @@ plot 'ws-echo-c64-p16-latency.dat' index 0 using 2:3 with lines lw 1 lc rgb '#1f
      'ws-echo-c64-p16-latency.dat' index 3 using 2:3 with lines lw 1 lc rgb '#1f77b4' notitle, \
      'ws-echo-c64-p16-latency.dat' index 4 using 2:3 with lines lw 1 lc rgb '#1f77b4' notitle, \
      'ws-echo-c64-p16-latency.dat' index 5 using 2:3 with lines lw 1 lc rgb '#1f77b4' notitle, \
-     'ws-echo-c64-p16-latency.dat' index 6 using 2:3 with lines lw 1 lc rgb '#1f77b4' notitle, \
-     'ws-echo-c64-p16-latency.dat' index 7 using 2:3 with lines lw 1 lc rgb '#1f77b4' notitle, \
-     'ws-echo-c64-p16-latency.dat' index 8 using 2:3 with lines lw 1 lc rgb '#1f77b4' notitle, \
-     'ws-echo-c64-p16-latency.dat' index 9 using 1:2 with points pt 13 ps 1.6 lc rgb '#1f77b4' notitle, \
-     'ws-echo-c64-p16-latency.dat' index 10 using 2:3 with lines lw 1 lc rgb '#9467bd' title 'node-http', \
+     'ws-echo-c64-p16-latency.dat' index 6 using 1:2 with points pt 13 ps 1.6 lc rgb '#1f77b4' notitle, \
+     'ws-echo-c64-p16-latency.dat' index 7 using 2:3 with lines lw 1 lc rgb '#9467bd' title 'node-http', \
+     'ws-echo-c64-p16-latency.dat' index 8 using 2:3 with lines lw 1 lc rgb '#9467bd' notitle, \
+     'ws-echo-c64-p16-latency.dat' index 9 using 2:3 with lines lw 1 lc rgb '#9467bd' notitle, \
+     'ws-echo-c64-p16-latency.dat' index 10 using 2:3 with lines lw 1 lc rgb '#9467bd' notitle, \
      'ws-echo-c64-p16-latency.dat' index 11 using 2:3 with lines lw 1 lc rgb '#9467bd' notitle, \
      'ws-echo-c64-p16-latency.dat' index 12 using 2:3 with lines lw 1 lc rgb '#9467bd' notitle, \
-     'ws-echo-c64-p16-latency.dat' index 13 using 2:3 with lines lw 1 lc rgb '#9467bd' notitle, \
-     'ws-echo-c64-p16-latency.dat' index 14 using 2:3 with lines lw 1 lc rgb '#9467bd' notitle, \
-     'ws-echo-c64-p16-latency.dat' index 15 using 2:3 with lines lw 1 lc rgb '#9467bd' notitle, \
-     'ws-echo-c64-p16-latency.dat' index 16 using 2:3 with lines lw 1 lc rgb '#9467bd' notitle, \
-     'ws-echo-c64-p16-latency.dat' index 17 using 2:3 with lines lw 1 lc rgb '#9467bd' notitle, \
-     'ws-echo-c64-p16-latency.dat' index 18 using 2:3 with lines lw 1 lc rgb '#9467bd' notitle, \
-     'ws-echo-c64-p16-latency.dat' index 19 using 1:2 with points pt 13 ps 1.6 lc rgb '#9467bd' notitle, \
-     'ws-echo-c64-p16-latency.dat' index 20 using 2:3 with lines lw 1 lc rgb '#e377c2' title 'go-net-http', \
-     'ws-echo-c64-p16-latency.dat' index 21 using 2:3 with lines lw 1 lc rgb '#e377c2' notitle, \
-     'ws-echo-c64-p16-latency.dat' index 22 using 2:3 with lines lw 1 lc rgb '#e377c2' notitle, \
-     'ws-echo-c64-p16-latency.dat' index 23 using 2:3 with lines lw 1 lc rgb '#e377c2' notitle, \
-     'ws-echo-c64-p16-latency.dat' index 24 using 2:3 with lines lw 1 lc rgb '#e377c2' notitle, \
-     'ws-echo-c64-p16-latency.dat' index 25 using 2:3 with lines lw 1 lc rgb '#e377c2' notitle, \
-     'ws-echo-c64-p16-latency.dat' index 26 using 2:3 with lines lw 1 lc rgb '#e377c2' notitle, \
-     'ws-echo-c64-p16-latency.dat' index 27 using 2:3 with lines lw 1 lc rgb '#e377c2' notitle, \
-     'ws-echo-c64-p16-latency.dat' index 28 using 2:3 with lines lw 1 lc rgb '#e377c2' notitle, \
-     'ws-echo-c64-p16-latency.dat' index 29 using 1:2 with points pt 13 ps 1.6 lc rgb '#e377c2' notitle, \
-     'ws-echo-c64-p16-latency.dat' index 30 using 2:3 with lines lw 1 lc rgb '#17becf' title 'aiohttp', \
-     'ws-echo-c64-p16-latency.dat' index 31 using 2:3 with lines lw 1 lc rgb '#17becf' notitle, \
-     'ws-echo-c64-p16-latency.dat' index 32 using 2:3 with lines lw 1 lc rgb '#17becf' notitle, \
-     'ws-echo-c64-p16-latency.dat' index 33 using 2:3 with lines lw 1 lc rgb '#17becf' notitle, \
-     'ws-echo-c64-p16-latency.dat' index 34 using 2:3 with lines lw 1 lc rgb '#17becf' notitle, \
-     'ws-echo-c64-p16-latency.dat' index 35 using 2:3 with lines lw 1 lc rgb '#17becf' notitle, \
-     'ws-echo-c64-p16-latency.dat' index 36 using 1:2 with points pt 13 ps 1.6 lc rgb '#17becf' notitle, \
-     'ws-echo-c64-p16-latency.dat' index 37 using 2:3 with lines lw 1 lc rgb '#7f7f7f' title 'libwebsockets', \
-     'ws-echo-c64-p16-latency.dat' index 38 using 2:3 with lines lw 1 lc rgb '#7f7f7f' notitle, \
-     'ws-echo-c64-p16-latency.dat' index 39 using 2:3 with lines lw 1 lc rgb '#7f7f7f' notitle, \
-     'ws-echo-c64-p16-latency.dat' index 40 using 2:3 with lines lw 1 lc rgb '#7f7f7f' notitle, \
-     'ws-echo-c64-p16-latency.dat' index 41 using 2:3 with lines lw 1 lc rgb '#7f7f7f' notitle, \
-     'ws-echo-c64-p16-latency.dat' index 42 using 2:3 with lines lw 1 lc rgb '#7f7f7f' notitle, \
-     'ws-echo-c64-p16-latency.dat' index 43 using 1:2 with points pt 13 ps 1.6 lc rgb '#7f7f7f' notitle
+     'ws-echo-c64-p16-latency.dat' index 13 using 1:2 with points pt 13 ps 1.6 lc rgb '#9467bd' notitle, \
+     'ws-echo-c64-p16-latency.dat' index 14 using 2:3 with lines lw 1 lc rgb '#e377c2' title 'go-net-http', \
+     'ws-echo-c64-p16-latency.dat' index 15 using 2:3 with lines lw 1 lc rgb '#e377c2' notitle, \
+     'ws-echo-c64-p16-latency.dat' index 16 using 2:3 with lines lw 1 lc rgb '#e377c2' notitle, \
+     'ws-echo-c64-p16-latency.dat' index 17 using 2:3 with lines lw 1 lc rgb '#e377c2' notitle, \
+     'ws-echo-c64-p16-latency.dat' index 18 using 2:3 with lines lw 1 lc rgb '#e377c2' notitle, \
+     'ws-echo-c64-p16-latency.dat' index 19 using 2:3 with lines lw 1 lc rgb '#e377c2' notitle, \
+     'ws-echo-c64-p16-latency.dat' index 20 using 1:2 with points pt 13 ps 1.6 lc rgb '#e377c2' notitle, \
+     'ws-echo-c64-p16-latency.dat' index 21 using 2:3 with lines lw 1 lc rgb '#17becf' title 'aiohttp', \
+     'ws-echo-c64-p16-latency.dat' index 22 using 2:3 with lines lw 1 lc rgb '#17becf' notitle, \
+     'ws-echo-c64-p16-latency.dat' index 23 using 2:3 with lines lw 1 lc rgb '#17becf' notitle, \
+     'ws-echo-c64-p16-latency.dat' index 24 using 2:3 with lines lw 1 lc rgb '#17becf' notitle, \
+     'ws-echo-c64-p16-latency.dat' index 25 using 2:3 with lines lw 1 lc rgb '#17becf' notitle, \
+     'ws-echo-c64-p16-latency.dat' index 26 using 2:3 with lines lw 1 lc rgb '#17becf' notitle, \
+     'ws-echo-c64-p16-latency.dat' index 27 using 1:2 with points pt 13 ps 1.6 lc rgb '#17becf' notitle, \
+     'ws-echo-c64-p16-latency.dat' index 28 using 2:3 with lines lw 1 lc rgb '#7f7f7f' title 'libwebsockets', \
+     'ws-echo-c64-p16-latency.dat' index 29 using 2:3 with lines lw 1 lc rgb '#7f7f7f' notitle, \
+     'ws-echo-c64-p16-latency.dat' index 30 using 2:3 with lines lw 1 lc rgb '#7f7f7f' notitle, \
+     'ws-echo-c64-p16-latency.dat' index 31 using 2:3 with lines lw 1 lc rgb '#7f7f7f' notitle, \
+     'ws-echo-c64-p16-latency.dat' index 32 using 2:3 with lines lw 1 lc rgb '#7f7f7f' notitle, \
+     'ws-echo-c64-p16-latency.dat' index 33 using 2:3 with lines lw 1 lc rgb '#7f7f7f' notitle, \
+     'ws-echo-c64-p16-latency.dat' index 34 using 1:2 with points pt 13 ps 1.6 lc rgb '#7f7f7f' notitle
 set terminal svg size 1000,560 font 'sans,10' dynamic background '#ffffff'
 set output 'ws-echo-c64-p16-latency.svg'
 replot
