@@ -7,6 +7,8 @@
  *                     deviations of a Poisson count where that is wider) and lag p99 at most
  *                     RF__LAG_P99_MAX;
  *   generator-bound   the busiest worker used at least RF__BUSY of a CPU;
+ *   generator-bound   requests waited for a connection, but no more than came due while a
+ *                     wake-up of ringfire was RF__LAG_P99_MAX or more late: the stall's burst;
  *   (rate_waited)     more than RF__WAITED_MAX of the requests waited for a connection:
  *                     server-bound when the rate needs few of the connections (answers stalled)
  *                     or the service time rose (the server queued), else connection-bound;
@@ -114,6 +116,16 @@ void rf__rate_account(struct rf_result *res, const struct rf_config *cfg, double
                  "target sent): it could not keep up; give it more threads and cores, or more "
                  "machines",
                  worker_cpu * 100, (double)lag99 / 1e3, target > 0 ? sent / target * 100 : 0);
+    } else if (waited_share > RF__WAITED_MAX && r->wake_late_max_us * 1e3 >= RF__LAG_P99_MAX &&
+               r->target_rps * r->wake_late_max_us / 1e6 >= (double)res->counts.waited) {
+        r->verdict = RF_VERDICT_GENERATOR_BOUND;
+        snprintf(
+            r->reason, sizeof(r->reason),
+            "a timed wake-up of ringfire came %.1f ms late (something else held its CPU; its "
+            "busiest worker at %.0f%% of a CPU): the %.0f requests due meanwhile went at once, "
+            "and the %.1f%% that waited for a connection were that burst, not the server",
+            r->wake_late_max_us / 1e3, worker_cpu * 100, r->target_rps * r->wake_late_max_us / 1e6,
+            waited_share * 100);
     } else if (waited_share > RF__WAITED_MAX) {
         rate_waited(r, res, cfg, waited_share);
     } else if (completed < sent * (1 - r->tolerance)) {

@@ -240,6 +240,10 @@ static const struct verdict_case verdicts[] = {
      "answers slowed"},
     {"a stall", 100000, 100000, 5000, 5000000, 40000, 50000, 0.5, RF_VERDICT_SERVER_BOUND,
      "answers stalled"},
+    {"a stall of ringfire's", 100000, 100000, 5000, 5000000, 40000, 50000, 0.5,
+     RF_VERDICT_GENERATOR_BOUND, "the 10000 requests due meanwhile went at once", 100000},
+    {"a stall, ringfire's too short to explain it", 100000, 100000, 5000, 5000000, 40000, 50000,
+     0.5, RF_VERDICT_SERVER_BOUND, "answers stalled", 2000},
     {"unanswered", 90000, 100000, 0, 20000, 40000, 50000, 0.5, RF_VERDICT_SERVER_BOUND,
      "only 90.0% were answered"},
 };
