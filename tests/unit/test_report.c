@@ -43,15 +43,23 @@ static void golden(struct rr_doc *doc)
     cr_assert(eq(int, rr_load("tests/data/results-golden.json", doc, err), 0), "%s", err);
 }
 
+/* The markdown report of doc, as text; the caller frees it.  Not inlined: gcc 12 then takes the
+ * text open_memstream hands back for a pointer to the helper's own locals (-Wdangling-pointer). */
+__attribute__((noinline)) static char *markdown(const struct rr_doc *doc)
+{
+    char *md = NULL;
+    size_t len = 0;
+    FILE *out = open_memstream(&md, &len);
+    rp_markdown(out, doc, NULL, NULL);
+    fclose(out);
+    return md;
+}
+
 Test(report, markdown_matches_the_golden_file)
 {
     struct rr_doc doc;
     golden(&doc);
-    char *got = NULL;
-    size_t got_len = 0;
-    FILE *out = open_memstream(&got, &got_len);
-    rp_markdown(out, &doc, NULL, NULL);
-    fclose(out);
+    char *got = markdown(&doc);
     size_t want_len;
     char *want = slurp("tests/data/report-golden.md", &want_len);
     cr_assert(not(eq(ptr, want, NULL)), "tests/data/report-golden.md is missing");
@@ -164,11 +172,7 @@ Test(report, unranked_rows_say_why)
 {
     struct rr_doc doc;
     golden(&doc);
-    char *got = NULL;
-    size_t len = 0;
-    FILE *out = open_memstream(&got, &len);
-    rp_markdown(out, &doc, NULL, NULL);
-    fclose(out);
+    char *got = markdown(&doc);
     /* At c=16 alpha and beta overlap: both #1.  At c=64 beta's client was full, the reference
      * is shown for scale, gamma's runs spread too far: none of the three is ranked. */
     assert_says(got, "| 1 | alpha | 100.2k | \\[98.0k–102.0k\\] |");
@@ -392,11 +396,7 @@ Test(report, the_tool_comparison_leaves_out_cells_at_a_fixed_rate)
         }
     }
     cr_assert(eq(int, marked, 1));
-    char *md = NULL;
-    size_t len = 0;
-    FILE *out = open_memstream(&md, &len);
-    rp_markdown(out, &doc, NULL, NULL);
-    fclose(out);
+    char *md = markdown(&doc);
     cr_assert(eq(ptr, strstr(md, "## Tool comparison"), NULL), "%s", md);
     free(md);
     rr_doc_free(&doc);
@@ -421,11 +421,7 @@ static char *rate_cell_markdown(double wake_late_us)
             c->runs[r].rate.wake_late_max_us = r ? 5000 : wake_late_us; /* valid runs: unread */
         }
     }
-    char *md = NULL;
-    size_t len = 0;
-    FILE *out = open_memstream(&md, &len);
-    rp_markdown(out, &doc, NULL, NULL);
-    fclose(out);
+    char *md = markdown(&doc);
     rr_doc_free(&doc);
     return md;
 }
@@ -447,17 +443,11 @@ Test(report, the_method_names_threads_that_take_a_cpu)
 {
     struct rr_doc doc;
     golden(&doc);
-    char *md = NULL;
-    size_t len = 0;
-    FILE *out = open_memstream(&md, &len);
-    rp_markdown(out, &doc, NULL, NULL);
-    fclose(out);
+    char *md = markdown(&doc);
     cr_assert(eq(ptr, strstr(md, "take a CPU on their own"), NULL), "%s", md);
     free(md);
     doc.env.cpu_takers = strdup("kdamond.0");
-    out = open_memstream(&md, &len);
-    rp_markdown(out, &doc, NULL, NULL);
-    fclose(out);
+    md = markdown(&doc);
     assert_says(md, "kernel threads that take a CPU on their own: kdamond.0 (DAMON's");
     assert_says(md, "generator-bound runs at a fixed rate, may be its");
     free(md);
