@@ -131,7 +131,7 @@ static void bd_machine(FILE *out, const struct rr_env *env)
     if (env->cpu_takers && env->cpu_takers[0])
         fprintf(out,
                 "; kernel threads that take a CPU on their own: %s (DAMON's memory monitor: on "
-                "the machine ringfire was built on it held a CPU for 0.8 to 3.7 ms about twice a "
+                "the machine ringfire was built on it held a CPU for 0.6 to 3.7 ms about twice a "
                 "second, so tail latencies of a few milliseconds, and generator-bound runs at a "
                 "fixed rate, may be its)",
                 env->cpu_takers);
@@ -577,10 +577,10 @@ const char *rp_rate_legend(void)
            "generator lag is how late ringfire sent. The verdict says whether a run kept its "
            "schedule: valid, generator-bound (ringfire could not keep up), connection-bound "
            "(every connection was busy) or server-bound (the server fell behind); the cell's "
-           "is valid only when every run was. Where a generator-bound run's timed wake-up came "
-           "a millisecond or more late (\"woken ... late\"), ringfire was ready and something "
-           "else held its CPU: the machine, not ringfire's load, broke the schedule. At a rate in "
-           "requests per second, valid cells of "
+           "is valid only when every run was. Where the engine found a generator-bound run's "
+           "timed wake-up a millisecond or more late with its worker not busy (\"woken ... "
+           "late\"), ringfire was ready and something else held its CPU: the machine, not "
+           "ringfire's load, broke the schedule. At a rate in requests per second, valid cells of "
            "targets that are not a reference are ranked by server CPU per answer: 1 plus those "
            "whose interval of the median lies wholly below. Rates given as a fraction of each "
            "target's own peak are not ranked. A search finds the highest rate that meets the "
@@ -610,12 +610,12 @@ static void bd_rate_row(const void *board, size_t i, char cols[RP_GRID_COLS][RP_
     sort[2] = c->rate.rps;
     rp_fmt_rate(c->summary.rps.median, cols[3], RP_COL_MAX);
     sort[3] = c->summary.rps.median;
-    double late = 0; /* the latest wake-up of a generator-bound run */
+    double late = 0; /* the latest wake-up of a run the engine found stalled */
     for (size_t r = 0; r < c->nruns; r++)
-        if (c->runs[r].rate.present && c->runs[r].rate.verdict == RR_V_GENERATOR &&
+        if (c->runs[r].rate.present && c->runs[r].rate.stalled &&
             c->runs[r].rate.wake_late_max_us > late)
             late = c->runs[r].rate.wake_late_max_us;
-    if (v == RR_V_GENERATOR && late >= RR_WAKE_LATE_US)
+    if (v == RR_V_GENERATOR && late > 0)
         snprintf(cols[4], RP_COL_MAX, "%s (%u of %zu; woken up to %.1f ms late)",
                  rr_verdict_name(v), valid, c->nruns, late / 1e3);
     else

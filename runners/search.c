@@ -24,9 +24,9 @@ static int sr_judge(const struct rr_slo *slo, const struct rr_run *run, struct r
     step->latency_us = run->rate.response_us[slo->percentile];
     step->error_rate = total > 0 ? run->errors / total : 1;
     step->wake_late_max_us = run->rate.wake_late_max_us;
+    step->stalled = run->rate.stalled;
     const char *pct = rr_lat_name((enum rr_lat)slo->percentile);
-    if (run->rate.present && run->rate.verdict == RR_V_GENERATOR &&
-        step->wake_late_max_us >= RR_WAKE_LATE_US)
+    if (run->rate.present && run->rate.verdict == RR_V_GENERATOR && step->stalled)
         snprintf(why, n,
                  "generator-bound at %.0f/s (ringfire woken %.1f ms late: its CPU was "
                  "taken)",

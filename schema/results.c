@@ -145,6 +145,7 @@ static const struct rr_field run_rate_f[] = {
     {"verdict", K_ENUM, offsetof(struct rr_run_rate, verdict), 0, F_REQ, 0, 0, rr_verdict_names},
     NUM("lag_p99_us", struct rr_run_rate, lag_p99_us, 0, RR_BIG),
     NUM("wake_late_max_us", struct rr_run_rate, wake_late_max_us, 0, RR_BIG),
+    {"stalled", K_BOOL, offsetof(struct rr_run_rate, stalled), 0, 0, 0, 0, NULL},
     {"response_time_us", K_OBJ, offsetof(struct rr_run_rate, response_us), 0, 0, 0, 0, &lat_t},
 };
 static const struct rr_table run_rate_t =
@@ -165,6 +166,7 @@ static const struct rr_field step_f[] = {
     NUM("error_rate", struct rr_step, error_rate, 0, 1),
     {"verdict", K_ENUM, offsetof(struct rr_step, verdict), 0, 0, 0, 0, rr_verdict_names},
     NUM("wake_late_max_us", struct rr_step, wake_late_max_us, 0, RR_BIG),
+    {"stalled", K_BOOL, offsetof(struct rr_step, stalled), 0, 0, 0, 0, NULL},
 };
 static const struct rr_table step_t = TABLE(step_f, struct rr_step, 0);
 

@@ -60,8 +60,6 @@ struct rr_errors {
 const char *rr_error_kind(size_t k, const struct rr_errors *e, double *value);
 
 /* A rate run's verdict (the engine's): whether it kept its schedule, and if not, why. */
-/* A timed wake-up of ringfire this late (µs) means something else held its CPU (engine.md). */
-#define RR_WAKE_LATE_US 1000.0
 enum rr_verdict { RR_V_VALID, RR_V_GENERATOR, RR_V_CONNECTION, RR_V_SERVER };
 const char *rr_verdict_name(enum rr_verdict v);
 
@@ -72,8 +70,9 @@ struct rr_run_rate {
     double completed_rps; /* answered */
     double rate_ratio;    /* completed over target */
     enum rr_verdict verdict;
-    double lag_p99_us;           /* how late the generator sent, at p99 */
-    double wake_late_max_us;     /* the latest its timed wake-ups came: ms, its CPU was taken */
+    double lag_p99_us;       /* how late the generator sent, at p99 */
+    double wake_late_max_us; /* the latest its timed wake-ups came after their time */
+    int stalled; /* the engine's: generator-bound because a wake-up came late (its CPU taken) */
     double response_us[RR_NLAT]; /* response time: from the intended send */
 };
 
@@ -170,6 +169,7 @@ struct rr_step {
     double error_rate;
     enum rr_verdict verdict;
     double wake_late_max_us; /* the run's rate.wake_late_max_us */
+    int stalled;             /* the run's rate.stalled */
 };
 
 /* One cell of a suite's matrix: a target, an endpoint and a tool at one point of the axes. */

@@ -211,6 +211,7 @@ static cJSON *rd_rate(const struct rf_result *res)
     cJSON_AddNumberToObject(o, "worker_cpu", r->worker_cpu);
     cJSON_AddNumberToObject(o, "wake_late_max_us", r->wake_late_max_us);
     cJSON_AddStringToObject(o, K_VERDICT, rf_verdict_name(r->verdict));
+    cJSON_AddBoolToObject(o, "stalled", r->stalled);
     cJSON_AddStringToObject(o, "reason", r->reason);
     return o;
 }
@@ -428,6 +429,7 @@ static int rd_read_rate(const cJSON *j, struct rr_run *run)
     r->rate_ratio = rd_num(rate, K_RATE_RATIO);
     r->lag_p99_us = rd_num(cJSON_GetObjectItemCaseSensitive(j, K_LAG), "p99");
     r->wake_late_max_us = rd_num(rate, "wake_late_max_us");
+    r->stalled = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(rate, "stalled"));
     const cJSON *resp = cJSON_GetObjectItemCaseSensitive(j, K_RESPONSE_LATENCY);
     for (size_t i = 0; i < RD_NLAT; i++)
         r->response_us[rd_lat[i].slot] = rd_num(resp, rd_lat[i].key);
@@ -671,6 +673,7 @@ static void rd_merge_verdict(cJSON *out, cJSON **docs, int n, cJSON *health, cha
     rd_shard_index(docs[0], &count);
     double target = 0, target_rps = 0, sent = 0, done = 0, tol = INFINITY, cpu = 0, waited = 0,
            wake_late = NAN;
+    int stalled = 0; /* a shard generator-bound because a wake-up of it came late */
     for (int i = 0; i < n; i++) {
         const cJSON *r = cJSON_GetObjectItemCaseSensitive(docs[i], K_RATE);
         target += rd_num(r, "target");
@@ -681,6 +684,7 @@ static void rd_merge_verdict(cJSON *out, cJSON **docs, int n, cJSON *health, cha
         tol = fmin(tol, rd_num(r, "tolerance"));
         cpu = fmax(cpu, rd_num(r, "worker_cpu"));
         wake_late = fmax(wake_late, rd_num(r, "wake_late_max_us")); /* NaN: not measured */
+        stalled |= cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(r, "stalled"));
     }
     const char *verdict = "valid", *engine = "valid";
     snprintf(why, wn,
@@ -728,6 +732,7 @@ static void rd_merge_verdict(cJSON *out, cJSON **docs, int n, cJSON *health, cha
         if (!isnan(wake_late))
             rd_set(rate, "wake_late_max_us", cJSON_CreateNumber(wake_late));
         rd_set(rate, K_VERDICT, cJSON_CreateString(engine));
+        rd_set(rate, "stalled", cJSON_CreateBool(stalled && !strcmp(engine, "generator-bound")));
         rd_set(rate, "reason", cJSON_CreateString(why));
     }
     cJSON *m = cJSON_AddObjectToObject(out, "merge");

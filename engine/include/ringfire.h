@@ -322,6 +322,7 @@ struct rf_rate {
     double worker_cpu;       /* the busiest worker's CPU time over the measured phase's */
     double wake_late_max_us; /* the latest a worker's timed wait ended after its time */
     enum rf_verdict verdict;
+    int stalled;      /* generator-bound because a wake-up came late, not from ringfire's load */
     char reason[320]; /* the verdict in a sentence, with its figures */
 };
 

@@ -15,6 +15,7 @@
  *   server-bound      fewer answers came than requests went;
  *   generator-bound   ringfire sent late with connections free and its CPU not busy (the
  *                     reason names a wake-up RF__LAG_P99_MAX or more late: its CPU was taken).
+ * rate.stalled says when a late wake-up, not ringfire's load, decided a generator-bound verdict.
  */
 #include <math.h>
 #include <stdio.h>
@@ -101,6 +102,9 @@ void rf__rate_account(struct rf_result *res, const struct rf_config *cfg, double
         r->tolerance = 3 / sqrt(target);
     r->worker_cpu = worker_cpu;
     uint64_t lag99 = rf_hist_percentile(res->lag, 99);
+    /* A wake-up as late as the lag a valid run allows: something else held ringfire's CPU. */
+    int stalled = r->wake_late_max_us * 1e3 >= RF__LAG_P99_MAX;
+    r->stalled = 0;
     double waited_share = sent > 0 ? (double)res->counts.waited / sent : 0;
     if (fabs(r->ratio - 1) <= r->tolerance && lag99 <= RF__LAG_P99_MAX) {
         r->verdict = RF_VERDICT_VALID;
@@ -116,9 +120,10 @@ void rf__rate_account(struct rf_result *res, const struct rf_config *cfg, double
                  "target sent): it could not keep up; give it more threads and cores, or more "
                  "machines",
                  worker_cpu * 100, (double)lag99 / 1e3, target > 0 ? sent / target * 100 : 0);
-    } else if (waited_share > RF__WAITED_MAX && r->wake_late_max_us * 1e3 >= RF__LAG_P99_MAX &&
+    } else if (waited_share > RF__WAITED_MAX && stalled &&
                r->target_rps * r->wake_late_max_us / 1e6 >= (double)res->counts.waited) {
         r->verdict = RF_VERDICT_GENERATOR_BOUND;
+        r->stalled = 1;
         snprintf(
             r->reason, sizeof(r->reason),
             "a timed wake-up of ringfire came %.1f ms late (something else held its CPU; its "
@@ -134,8 +139,9 @@ void rf__rate_account(struct rf_result *res, const struct rf_config *cfg, double
                  "the requests went out on time but only %.1f%% were answered within the run "
                  "and its drain (errors and timeouts are counted apart)",
                  sent > 0 ? completed / sent * 100 : 0);
-    } else if (r->wake_late_max_us * 1e3 >= RF__LAG_P99_MAX) {
+    } else if (stalled) {
         r->verdict = RF_VERDICT_GENERATOR_BOUND;
+        r->stalled = 1;
         snprintf(r->reason, sizeof(r->reason),
                  "ringfire sent late (lag p99 %.0f us) with connections free and its busiest "
                  "worker at %.0f%% of a CPU, and a timed wake-up of it came %.1f ms late: "

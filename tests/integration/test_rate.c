@@ -130,6 +130,8 @@ Test(rate, a_stalled_generator_says_it_was_woken_late, .fini = stop)
         cr_assert(ge(dbl, json_num(j, "rate.wake_late_max_us"), 100000), "%s", reason(j));
         cr_assert(eq(str, (char *)verdict(j), "generator-bound"), "-c %s: %s", conns[k], reason(j));
         assert_says(reason(j), says[k]);
+        cr_assert(cJSON_IsTrue(cJSON_GetObjectItem(cJSON_GetObjectItem(j, "rate"), "stalled")),
+                  "the verdict is the stall's: %s", reason(j));
         cJSON_Delete(j);
         cmd_free(&r);
     }

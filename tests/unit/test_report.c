@@ -403,8 +403,9 @@ Test(report, the_tool_comparison_leaves_out_cells_at_a_fixed_rate)
 }
 
 /* A generator-bound cell at a fixed rate says when ringfire was woken a millisecond or more
- * late (something else held its CPU), and only then. */
-static char *rate_cell_markdown(double wake_late_us)
+ * late with its worker not busy (the engine's rate.stalled: something else held its CPU), and
+ * only then. */
+static char *rate_cell_markdown(double wake_late_us, int stalled)
 {
     struct rr_doc doc;
     golden(&doc);
@@ -419,6 +420,7 @@ static char *rate_cell_markdown(double wake_late_us)
             c->runs[r].rate.target_rps = 5000;
             c->runs[r].rate.verdict = r ? RR_V_VALID : RR_V_GENERATOR;
             c->runs[r].rate.wake_late_max_us = r ? 5000 : wake_late_us; /* valid runs: unread */
+            c->runs[r].rate.stalled = !r && stalled;
         }
     }
     char *md = markdown(&doc);
@@ -428,11 +430,14 @@ static char *rate_cell_markdown(double wake_late_us)
 
 Test(report, a_generator_bound_cell_says_when_ringfire_was_woken_late)
 {
-    char *md = rate_cell_markdown(2140);
+    char *md = rate_cell_markdown(2140, 1);
     assert_says(md, "| generator-bound (5 of 6; woken up to 2.1 ms late) |");
     assert_says(md, "something else held its CPU");
     free(md);
-    md = rate_cell_markdown(999);
+    md = rate_cell_markdown(999, 0);
+    assert_says(md, "| generator-bound (5 of 6) |");
+    free(md);
+    md = rate_cell_markdown(2140, 0); /* late, but the engine found its worker busy */
     assert_says(md, "| generator-bound (5 of 6) |");
     free(md);
 }

@@ -387,13 +387,15 @@ Test(results, the_latest_wake_up_is_kept, .init = tmpdir_setup, .fini = tmpdir_t
         "\"rate_ratio\": 1, \"verdict\": \"generator-bound\"%s}}";
     char text[512];
     struct rr_run r;
-    snprintf(text, sizeof(text), doc, ", \"wake_late_max_us\": 2140");
+    snprintf(text, sizeof(text), doc, ", \"wake_late_max_us\": 2140, \"stalled\": true");
     cr_assert(eq(int, rr_rundoc_read(text, 0, &r), 0));
     cr_assert(eq(dbl, r.rate.wake_late_max_us, 2140));
+    cr_assert(eq(int, r.rate.stalled, 1));
     rr_run_free(&r);
     snprintf(text, sizeof(text), doc, "");
     cr_assert(eq(int, rr_rundoc_read(text, 0, &r), 0));
     cr_assert(isnan(r.rate.wake_late_max_us), "not given: not measured");
+    cr_assert(eq(int, r.rate.stalled, 0));
     rr_run_free(&r);
 
     struct rr_doc d, again;
@@ -403,18 +405,22 @@ Test(results, the_latest_wake_up_is_kept, .init = tmpdir_setup, .fini = tmpdir_t
     run->rate.present = 1;
     run->rate.target_rps = 10;
     run->rate.wake_late_max_us = 2140;
+    run->rate.stalled = 1;
     run->steps = calloc(1, sizeof(*run->steps));
     run->nsteps = 1;
     run->steps[0] = (struct rr_step){.rps = 10,
                                      .latency_us = 5,
                                      .error_rate = 0,
                                      .verdict = RR_V_GENERATOR,
-                                     .wake_late_max_us = 1500};
+                                     .wake_late_max_us = 1500,
+                                     .stalled = 1};
     snprintf(path, sizeof(path), "%s/results.json", tmpdir);
     cr_assert(eq(int, rr_write(&d, path), 0));
     cr_assert(eq(int, rr_load(tmpdir, &again, err), 0), "%s", err);
     cr_assert(eq(dbl, again.cells[0].runs[0].rate.wake_late_max_us, 2140));
     cr_assert(eq(dbl, again.cells[0].runs[0].steps[0].wake_late_max_us, 1500));
+    cr_assert(eq(int, again.cells[0].runs[0].rate.stalled, 1));
+    cr_assert(eq(int, again.cells[0].runs[0].steps[0].stalled, 1));
     cr_assert(isnan(again.cells[0].runs[1].rate.wake_late_max_us));
     rr_doc_free(&d);
     rr_doc_free(&again);

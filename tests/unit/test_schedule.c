@@ -234,6 +234,8 @@ static const struct verdict_case verdicts[] = {
      RF_VERDICT_GENERATOR_BOUND, "descheduled", 999},
     {"busy", 80000, 80000, 0, 5000000, 40000, 50000, 0.97, RF_VERDICT_GENERATOR_BOUND,
      "used 97% of a CPU"},
+    {"busy, and woken late", 80000, 80000, 0, 5000000, 40000, 50000, 0.97,
+     RF_VERDICT_GENERATOR_BOUND, "used 97% of a CPU", 3000},
     {"few connections", 60000, 60000, 40000, 5000000, 50000000, 50000000, 0.2,
      RF_VERDICT_CONNECTION_BOUND, "raise -c"},
     {"slow server", 60000, 60000, 40000, 5000000, 40000, 800000, 0.5, RF_VERDICT_SERVER_BOUND,
@@ -275,6 +277,10 @@ Test(schedule, the_verdict_follows_its_rule)
             eq(str, (char *)rf_verdict_name(res.rate.verdict), (char *)rf_verdict_name(v->want)),
             "%s: %s", v->what, res.rate.reason);
         assert_says(res.rate.reason, v->says);
+        /* Stalled: a late wake-up, not ringfire's load, decided it (the report says so). */
+        int stalled =
+            v->want == RF_VERDICT_GENERATOR_BOUND && v->cpu < 0.9 && v->wake_late_us >= 1000;
+        cr_assert(eq(int, res.rate.stalled, stalled), "%s: %s", v->what, res.rate.reason);
         rf_result_free(&res);
     }
 }
