@@ -321,6 +321,7 @@ struct rf_rate {
     double tolerance;        /* how far ratio may be from 1 for the run to be valid */
     double worker_cpu;       /* the busiest worker's CPU time over the measured phase's */
     double wake_late_max_us; /* the latest a worker's timed wait ended after its time */
+    double warm_fastest_us;  /* the warm-up's fastest service time (0: none), before queues grew */
     enum rf_verdict verdict;
     int stalled;      /* generator-bound because a wake-up came late, not from ringfire's load */
     char reason[320]; /* the verdict in a sentence, with its figures */

@@ -50,12 +50,16 @@ const char *rf_verdict_name(enum rf_verdict v)
  * rate keeps in flight: the target rate times the mean service time.  When that fills at least
  * half of the connections' room (-c times -p), the connections were short of the rate, and the
  * service time says whether the server queued (server-bound) or answered as fast as it can
- * (connection-bound).  When it fills much less, the waits came in bursts: answers stalled.
+ * (connection-bound).  "As fast as it can" is the fastest answer of the run, the warm-up's
+ * included: a server saturated from the first measured second has queued even its fastest.  When it
+ * fills much less, the waits came in bursts: answers stalled.
  */
 static void rate_waited(struct rf_rate *r, const struct rf_result *res, const struct rf_config *cfg,
                         double waited_share)
 {
     double fastest = (double)rf_hist_min(res->latency) / 1e3;
+    if (r->warm_fastest_us > 0 && r->warm_fastest_us < fastest)
+        fastest = r->warm_fastest_us;
     double p50 = (double)rf_hist_percentile(res->latency, 50) / 1e3;
     double p999 = (double)rf_hist_percentile(res->latency, 99.9) / 1e3;
     double needed = r->target_rps * rf_hist_mean(res->latency) / 1e9;

@@ -353,6 +353,9 @@ static void run_rate(struct rf_result *res, const struct rf__plan *plan,
             continue;
         if ((double)ws[i].wake_late_max_ns / 1e3 > res->rate.wake_late_max_us)
             res->rate.wake_late_max_us = (double)ws[i].wake_late_max_ns / 1e3;
+        double fastest = (double)ws[i].warm_fastest_ns / 1e3;
+        if (fastest > 0 && (!res->rate.warm_fastest_us || fastest < res->rate.warm_fastest_us))
+            res->rate.warm_fastest_us = fastest;
         uint64_t wall = ws[i].measure_end_ns - ws[i].measure_start_ns;
         length = wall > length ? wall : length;
         if ((double)ws[i].cpu_ns / (double)wall > cpu)

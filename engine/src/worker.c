@@ -547,7 +547,9 @@ static void worker_dispatch(struct rf__worker *w, struct io_uring_cqe *cqe)
 
 static void worker_begin_measuring(struct rf__worker *w)
 {
-    /* Warm-up traffic is forgotten by the worker itself, on its own thread. */
+    /* Warm-up traffic is forgotten by the worker itself, on its own thread; its fastest answer,
+     * from before a saturated server's queue grew, is kept for the verdict (rate.c). */
+    w->warm_fastest_ns = rf_hist_min(w->latency);
     memset(&w->counts, 0, sizeof(w->counts));
     rf_hist_reset(w->latency);
     if (w->loop->open) {

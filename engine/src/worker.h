@@ -62,6 +62,7 @@ struct rf__worker {
     uint64_t cpu_start_ns;     /* this thread's CPU time when measuring began */
     uint64_t cpu_ns;           /* and what it used while measuring */
     uint64_t wake_late_max_ns; /* open model, measuring: the latest a timed wait ended late */
+    uint64_t warm_fastest_ns;  /* the warm-up's fastest service time; 0: none */
     struct rf_second *timeline;
     unsigned timeline_cap;
     unsigned timeline_len;

@@ -220,7 +220,8 @@ struct verdict_case {
     double cpu;
     enum rf_verdict want;
     const char *says;
-    double wake_late_us; /* the latest timed wake-up */
+    double wake_late_us;    /* the latest timed wake-up */
+    double warm_fastest_us; /* the warm-up's fastest service time */
 };
 
 static const struct verdict_case verdicts[] = {
@@ -240,6 +241,9 @@ static const struct verdict_case verdicts[] = {
      RF_VERDICT_CONNECTION_BOUND, "raise -c"},
     {"slow server", 60000, 60000, 40000, 5000000, 40000, 800000, 0.5, RF_VERDICT_SERVER_BOUND,
      "answers slowed"},
+    {"a server saturated from the warm-up on: even its fastest measured answer queued", 60000,
+     60000, 40000, 5000000, 900000, 1000000, 0.5, RF_VERDICT_SERVER_BOUND, "answers slowed", 0,
+     140},
     {"a stall", 100000, 100000, 5000, 5000000, 40000, 50000, 0.5, RF_VERDICT_SERVER_BOUND,
      "answers stalled"},
     {"a stall of ringfire's", 100000, 100000, 5000, 5000000, 40000, 50000, 0.5,
@@ -258,6 +262,7 @@ Test(schedule, the_verdict_follows_its_rule)
         memset(&res, 0, sizeof(res));
         res.duration_s = 1;
         res.rate.wake_late_max_us = v->wake_late_us;
+        res.rate.warm_fastest_us = v->warm_fastest_us;
         res.counts.responses = (uint64_t)v->completed;
         res.counts.requests = (uint64_t)v->sent;
         res.counts.waited = (uint64_t)v->waited;
